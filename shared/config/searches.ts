@@ -1,0 +1,87 @@
+import * as v from 'valibot';
+
+/**
+ * The searches users track. Validated once at load (plan, CLI, tests); every other module takes
+ * the inferred `SearchDefinition` type. Field reference: README "Search configuration".
+ */
+
+const TIME_FILTERS = ['today', 'lastWeek', 'lastMonth'] as const;
+const ORDERS = ['newest', 'most_relevance', 'price_low_to_high', 'price_high_to_low', 'closest'] as const;
+
+const SearchSchema = v.pipe(
+  v.strictObject({
+    slug: v.pipe(
+      v.string(),
+      v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (1–63 chars), starting with a letter or digit'),
+    ),
+    description: v.optional(v.string()),
+    keywords: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'))),
+    categoryId: v.optional(v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'must be positive'))),
+    latitude: v.pipe(v.number('is required (a number): without it Wallapop geolocates the caller by IP and may return nothing'), v.minValue(-90), v.maxValue(90)),
+    longitude: v.pipe(v.number('is required (a number)'), v.minValue(-180), v.maxValue(180)),
+    distanceKm: v.optional(v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1), v.maxValue(2000, 'must be at most 2000 (the API rejects more)'))),
+    minPrice: v.optional(v.pipe(v.number(), v.integer('must be an integer (euros)'), v.minValue(0))),
+    maxPrice: v.optional(v.pipe(v.number(), v.integer('must be an integer (euros)'), v.minValue(0))),
+    timeFilter: v.optional(v.picklist(TIME_FILTERS, `must be one of ${TIME_FILTERS.join(', ')}`), 'lastMonth'),
+    orderBy: v.optional(v.picklist(ORDERS, `must be one of ${ORDERS.join(', ')}`), 'newest'),
+    maxPages: v.optional(v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1), v.maxValue(5000)), 250),
+  }),
+  v.check((s) => s.keywords !== undefined || s.categoryId !== undefined, 'needs keywords or categoryId (or both)'),
+  v.check((s) => s.minPrice === undefined || s.maxPrice === undefined || s.minPrice <= s.maxPrice, 'minPrice must not exceed maxPrice'),
+);
+
+export const SearchConfigSchema = v.pipe(
+  v.strictObject({
+    searches: v.pipe(v.array(SearchSchema), v.minLength(1, 'must list at least one search')),
+  }),
+  v.check((c) => new Set(c.searches.map((s) => s.slug)).size === c.searches.length, 'search slugs must be unique'),
+);
+
+export type SearchDefinition = v.InferOutput<typeof SearchSchema>;
+export type SearchConfig = v.InferOutput<typeof SearchConfigSchema>;
+
+export class SearchConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'SearchConfigError';
+  }
+}
+
+/** Validates a parsed config object. Errors name the search (by slug or position) and the field. */
+export function parseSearchConfig(raw: unknown, source = 'search configuration'): SearchConfig {
+  const result = v.safeParse(SearchConfigSchema, raw);
+  if (result.success) return result.output;
+  const problems = result.issues.map((issue) => describeIssue(raw, issue));
+  throw new SearchConfigError(`${source} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
+}
+
+function describeIssue(raw: unknown, issue: v.BaseIssue<unknown>): string {
+  const path = (issue.path ?? []).map((item) => item.key);
+  let where = 'config';
+  let field = path;
+  if (path[0] === 'searches' && typeof path[1] === 'number') {
+    const slug = slugAt(raw, path[1]);
+    where = slug ? `search "${slug}" (#${path[1] + 1})` : `search #${path[1] + 1}`;
+    field = path.slice(2);
+  }
+  const named = field.length > 0 ? `, field "${field.join('.')}"` : '';
+  return `${where}${named}: ${explain(issue)}`;
+}
+
+function explain(issue: v.BaseIssue<unknown>): string {
+  if (issue.type === 'strict_object' && issue.expected === 'never') return 'is not a known field (check its spelling)';
+  if (issue.input === undefined && issue.type === 'strict_object') return 'is required';
+  if (issue.type === 'check') return issue.message;
+  if (issue.input === undefined) return `is required: ${issue.message}`;
+  return `${issue.message} (got ${JSON.stringify(issue.input)})`;
+}
+
+function slugAt(raw: unknown, index: number): string | undefined {
+  const searches = (raw as { searches?: unknown })?.searches;
+  if (!Array.isArray(searches)) return undefined;
+  const slug = (searches[index] as { slug?: unknown } | undefined)?.slug;
+  return typeof slug === 'string' ? slug : undefined;
+}

@@ -1,0 +1,62 @@
+import type { Day } from './keys.ts';
+
+/**
+ * One bronze object: a Wallapop response kept verbatim, wrapped in the request that produced it.
+ * Stored gzip-compressed JSON. `body` is the response text exactly as received (not re-serialised),
+ * so a truncated or HTML page is kept as evidence and silver decides what to do with it.
+ */
+export interface BronzeEnvelope {
+  envelopeVersion: 1;
+  kind: 'search-page' | 'categories';
+  day: Day;
+  /** Search slug, for search pages. */
+  search?: string;
+  /** 1-based page number within the search's day, for search pages. */
+  page?: number;
+  request: {
+    method: 'GET';
+    url: string;
+    /** Which Wallapop endpoint answered: `search` (/api/v3/search), `section` (/api/v3/search/section), `categories`. */
+    endpoint: 'search' | 'section' | 'categories';
+    params: Record<string, string>;
+  };
+  response: {
+    status: number;
+    contentType: string | null;
+    /** ISO-8601 UTC time the response arrived: the only wall-clock time downstream stages may use. */
+    fetchedAt: string;
+    /** Attempts this page took (1 = first try succeeded). */
+    attempts: number;
+    elapsedMs: number;
+    /** Number of items the extractor counted in the body. */
+    itemCount: number;
+  };
+  body: string;
+}
+
+/** Why a search's extraction ended. Only `complete` lets gold mark missing listings as vanished. */
+export type ExtractOutcome =
+  | 'complete' // pagination reached its natural end
+  | 'page-cap' // stopped at the configured page cap: the day's snapshot is partial
+  | 'empty' // HTTP 200 with zero items on the first page: suspicious (geolocation, block), never "no market"
+  | 'blocked' // repeated CloudFront 403s
+  | 'failed'; // any other error after retries
+
+/** Commit marker of one search's extraction for one day. Written last; triggers silver. */
+export interface BronzeManifest {
+  manifestVersion: 1;
+  day: Day;
+  search: string;
+  outcome: ExtractOutcome;
+  /** Pages in order; silver reads exactly these keys. */
+  pages: Array<{ key: string; page: number; items: number; endpoint: 'search' | 'section' }>;
+  pageCount: number;
+  itemCount: number;
+  /** The API's own estimate of the total, read from the first page's next_page token when present. */
+  estimatedTotal: number | null;
+  /** How many Lambda invocations the extraction took (1 + continuations). */
+  invocations: number;
+  firstFetchedAt: string | null;
+  lastFetchedAt: string | null;
+  errors: Array<{ page: number; kind: string; message: string }>;
+}

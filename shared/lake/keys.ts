@@ -1,0 +1,85 @@
+/**
+ * The lake's layout: every object key the pipeline reads or writes is built here, and only here.
+ * Each key is a function of (day, search, shard, page) alone, which is what makes every stage
+ * idempotent: a retried or duplicated event rewrites the same keys (invariant 2).
+ *
+ * Trigger prefixes are disjoint (one Lambda per prefix, see serverless.yml):
+ *   control/extract/   → extract        bronze/search/…/_manifest.json → silver
+ *   silver/_manifests/ → gold-fanout    control/gold/                  → gold-shard
+ *   gold/partials/     → gold-fanin
+ */
+
+/** A calendar day, `YYYY-MM-DD`, in the pipeline's time zone (Europe/Madrid). */
+export type Day = string;
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+export const prefixes = {
+  extractTasks: 'control/extract/',
+  goldTasks: 'control/gold/',
+  runPlans: 'control/runs/',
+  bronzeSearch: 'bronze/search/',
+  bronzeCategories: 'bronze/categories/',
+  silverListings: 'silver/listings/',
+  silverManifests: 'silver/_manifests/',
+  quarantine: 'quarantine/',
+  goldState: 'gold/state/',
+  goldPartials: 'gold/partials/',
+  goldManifests: 'gold/_manifests/',
+} as const;
+
+export const keys = {
+  /** The run plan of day D: which searches run, with how many shards. Written by plan. */
+  runPlan: (day: Day) => `${prefixes.runPlans}dt=${day}/plan.json`,
+
+  /** The first extract task of a search on day D. Written by plan; triggers extract. */
+  extractTask: (day: Day, search: string) => `${prefixes.extractTasks}dt=${day}/search=${search}.json`,
+  /** A continuation task: extract ran out of time and hands over at page `page` (1-based). */
+  extractContinuation: (day: Day, search: string, page: number) =>
+    `${prefixes.extractTasks}dt=${day}/search=${search}/continue-${pad(page, 5)}.json`,
+
+  /** Page `page` (1-based) of a search on day D: the verbatim API body inside a request envelope. */
+  bronzePage: (day: Day, search: string, page: number) =>
+    `${prefixes.bronzeSearch}dt=${day}/search=${search}/page-${pad(page, 5)}.json.gz`,
+  bronzePagePrefix: (day: Day, search: string) => `${prefixes.bronzeSearch}dt=${day}/search=${search}/page-`,
+  /** Commit marker of a search's extraction; lists its pages. Triggers silver. */
+  bronzeManifest: (day: Day, search: string) => `${prefixes.bronzeSearch}dt=${day}/search=${search}/_manifest.json`,
+  /** The category tree as Wallapop served it on day D (same envelope as a page). */
+  bronzeCategories: (day: Day) => `${prefixes.bronzeCategories}dt=${day}/categories.json.gz`,
+
+  silverShard: (day: Day, shard: number, search: string) =>
+    `${prefixes.silverListings}dt=${day}/shard=${pad(shard, 3)}/search=${search}.parquet`,
+  silverManifest: (day: Day, search: string) => `${prefixes.silverManifests}dt=${day}/search=${search}.json`,
+  quarantine: (day: Day, search: string) => `${prefixes.quarantine}dt=${day}/search=${search}.jsonl`,
+
+  goldTask: (day: Day, shard: number) => `${prefixes.goldTasks}dt=${day}/shard=${pad(shard, 3)}.json`,
+  goldState: (day: Day, shard: number) => `${prefixes.goldState}dt=${day}/shard=${pad(shard, 3)}.parquet`,
+  goldPartial: (day: Day, shard: number) => `${prefixes.goldPartials}dt=${day}/shard=${pad(shard, 3)}.json`,
+  goldManifest: (day: Day) => `${prefixes.goldManifests}dt=${day}.json`,
+} as const;
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar day written `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
+  if (!DAY_PATTERN.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+/** The day `offset` days after `day` (negative for before). */
+export function addDays(day: Day, offset: number): Day {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Reads `name=value` segments out of a key: `{ dt: '2026-11-24', search: 'iphone-13' }`. */
+export function keyFields(key: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const segment of key.split('/')) {
+    const match = /^([a-z]+)=(.+?)(?:\.[a-z.]+)?$/.exec(segment);
+    if (match?.[1] && match[2]) fields[match[1]] = match[2];
+  }
+  return fields;
+}

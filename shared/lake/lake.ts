@@ -1,0 +1,42 @@
+/**
+ * The lake as the stages see it: a flat key space of immutable-by-convention objects.
+ * Stages depend on this interface only; `S3Lake` (./s3-lake.ts) is the production implementation
+ * and tests use the same class against an embedded S3 server.
+ */
+export interface Lake {
+  /** The object's bytes, or `undefined` when the key does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** Every key under `prefix`, sorted ascending (pages through any listing limit). */
+  list(prefix: string): Promise<string[]>;
+  exists(key: string): Promise<boolean>;
+}
+
+export class LakeError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LakeError';
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Reads and parses a JSON object, or `undefined` when it does not exist; malformed JSON is an error naming the key. */
+export async function getJson<T>(lake: Lake, key: string): Promise<T | undefined> {
+  const bytes = await lake.get(key);
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(decoder.decode(bytes)) as T;
+  } catch (cause) {
+    throw new LakeError(`${key} is not valid JSON: ${(cause as Error).message}`, key, { cause });
+  }
+}
+
+/** Writes `value` as stable, pretty JSON (same value → same bytes). */
+export async function putJson(lake: Lake, key: string, value: unknown): Promise<void> {
+  await lake.put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+}
