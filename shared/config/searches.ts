@@ -8,7 +8,7 @@ import * as v from 'valibot';
 const TIME_FILTERS = ['today', 'lastWeek', 'lastMonth'] as const;
 const ORDERS = ['newest', 'most_relevance', 'price_low_to_high', 'price_high_to_low', 'closest'] as const;
 
-const SearchSchema = v.pipe(
+export const SearchSchema = v.pipe(
   v.strictObject({
     slug: v.pipe(
       v.string(),

@@ -1,0 +1,48 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseSearchConfig, type SearchConfig } from '#shared/config/searches.ts';
+import { S3Lake } from '#shared/lake/s3-lake.ts';
+import { madridDay, runPlan } from '#shared/plan/plan.ts';
+import { numberFromEnvironment, wallapopOptionsFromEnvironment } from '#shared/runtime/environment.ts';
+import { createObservability } from '#shared/runtime/observability.ts';
+import { WallapopClient } from '#shared/wallapop/index.ts';
+
+/** Compiled into the bundle from the searches file by esbuild.config.cjs; absent when run from source. */
+declare const __SEARCH_CONFIG__: string | undefined;
+
+/** The schedule sends `{}`; a manual or local invocation may name the day and force re-extraction. */
+interface PlanEvent {
+  day?: string;
+  force?: boolean;
+}
+
+const observability = createObservability('plan');
+const lake = S3Lake.fromEnvironment();
+const client = new WallapopClient(wallapopOptionsFromEnvironment());
+
+async function searchConfig(): Promise<SearchConfig> {
+  if (typeof __SEARCH_CONFIG__ === 'string') return parseSearchConfig(JSON.parse(__SEARCH_CONFIG__), 'the deployed search configuration');
+  const { readSearchConfigFile } = await import('#shared/config/load.ts');
+  return readSearchConfigFile(process.env.SEARCHES_FILE ?? 'searches.yml');
+}
+
+export const handler = middy<PlanEvent | undefined>()
+  .use(injectLambdaContext(observability.logger, { resetKeys: true }))
+  .use(logMetrics(observability.metrics))
+  .handler(async (event) => {
+    const day = event?.day ?? madridDay(new Date());
+    observability.logger.appendKeys({ day });
+    const plan = await runPlan({
+      lake,
+      client,
+      config: await searchConfig(),
+      day,
+      shardCount: numberFromEnvironment('SHARD_COUNT', 8),
+      force: event?.force ?? false,
+    });
+    observability.metrics.addMetric('searchesPlanned', MetricUnit.Count, plan.searches.length);
+    observability.logger.info('day planned', { searches: plan.searches.length, shardCount: plan.shardCount, categories: plan.categoriesSnapshot });
+    return plan;
+  });

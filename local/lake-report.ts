@@ -1,0 +1,60 @@
+import type { BronzeManifest } from '#shared/lake/bronze.ts';
+import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { getJson, type Lake } from '#shared/lake/lake.ts';
+import type { RunPlan } from '#shared/lake/run-plan.ts';
+
+/** What the lake holds for one day, stage by stage: the basis of `status` and of a run's summary. */
+export interface DayReport {
+  day: Day;
+  planned: boolean;
+  shardCount: number | null;
+  categoriesSnapshot: boolean;
+  searches: Array<{
+    search: string;
+    extract: { outcome: BronzeManifest['outcome']; pages: number; items: number; errors: number } | null;
+    silver: { accepted: number; duplicates: number; quarantined: number } | null;
+  }>;
+  gold: { complete: boolean };
+  problems: string[];
+}
+
+interface SilverManifestSummary {
+  counts?: { accepted?: number; duplicates?: number; quarantined?: number };
+}
+
+export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
+  const plan = await getJson<RunPlan>(lake, keys.runPlan(day));
+  const problems: string[] = [];
+  const planned = plan !== undefined;
+  const slugs = plan
+    ? plan.searches.map((search) => search.slug)
+    : (await lake.list(`${prefixes.bronzeSearch}dt=${day}/`)).filter((key) => key.endsWith('/_manifest.json')).map((key) => /search=([^/]+)/.exec(key)![1]!);
+  if (!planned) problems.push(`no run plan for ${day} (${keys.runPlan(day)})`);
+  if (plan && !plan.categoriesSnapshot.ok) problems.push(`category snapshot failed: ${plan.categoriesSnapshot.error}`);
+
+  const searches: DayReport['searches'] = [];
+  for (const search of slugs) {
+    const bronze = await getJson<BronzeManifest>(lake, keys.bronzeManifest(day, search));
+    const silver = await getJson<SilverManifestSummary>(lake, keys.silverManifest(day, search));
+    if (!bronze) problems.push(`${search}: not extracted (no ${keys.bronzeManifest(day, search)})`);
+    else if (bronze.outcome !== 'complete') problems.push(`${search}: extraction ${bronze.outcome}${bronze.errors[0] ? ` (${bronze.errors[0].message})` : ''}`);
+    if (bronze && !silver) problems.push(`${search}: extracted but not in silver`);
+    searches.push({
+      search,
+      extract: bronze ? { outcome: bronze.outcome, pages: bronze.pageCount, items: bronze.itemCount, errors: bronze.errors.length } : null,
+      silver: silver
+        ? { accepted: silver.counts?.accepted ?? 0, duplicates: silver.counts?.duplicates ?? 0, quarantined: silver.counts?.quarantined ?? 0 }
+        : null,
+    });
+  }
+  const goldComplete = await lake.exists(keys.goldManifest(day));
+  return {
+    day,
+    planned,
+    shardCount: plan?.shardCount ?? null,
+    categoriesSnapshot: plan?.categoriesSnapshot.ok ?? false,
+    searches,
+    gold: { complete: goldComplete },
+    problems,
+  };
+}

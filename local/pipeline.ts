@@ -1,0 +1,185 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { keys, type Day } from '#shared/lake/keys.ts';
+import type { Lake } from '#shared/lake/lake.ts';
+import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
+import { LOCAL_CREDENTIALS, startEmbeddedS3, type EmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { DeadLetterStore, type DeadLetter } from './dead-letters.ts';
+import { LocalLambdaRuntime, type InvocationRecord } from './lambda-runtime.ts';
+import { reportDay, type DayReport } from './lake-report.ts';
+import { readServiceWiring, type ServiceWiring } from './wiring.ts';
+
+export interface LocalPipelineOptions {
+  /** Where the lake (embedded S3's files) and dead letters live; reused across runs. */
+  dataDir: string;
+  /** serverless.yml to take the wiring from. */
+  configPath?: string;
+  stage?: string;
+  /** The Wallapop API (or simulator) the handlers talk to. */
+  wallapopBaseUrl?: string;
+  wallapopRequestsPerSecond?: number;
+  /** Search configuration for plan when it runs from source. */
+  searchesFile?: string;
+  shardCount?: number;
+  /** Log level of the handlers' structured logs (Powertools): quiet by default. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  timeoutOverridesSeconds?: Record<string, number>;
+  retryDelayMs?: (retry: number) => number;
+  onInvocation?: (record: InvocationRecord) => void;
+  /** Reuse an already running wiring (skips `serverless print`, ~3 s). */
+  wiring?: ServiceWiring;
+}
+
+export interface DayRun {
+  report: DayReport;
+  deadLetters: DeadLetter[];
+  wallTimeMs: number;
+}
+
+/**
+ * The pipeline on one machine: an embedded S3 server whose bucket notifications invoke the very
+ * handlers serverless.yml declares, with Lambda's invocation semantics.
+ */
+export class LocalPipeline {
+  private constructor(
+    readonly s3: EmbeddedS3,
+    readonly runtime: LocalLambdaRuntime,
+    readonly wiring: ServiceWiring,
+    readonly deadLetters: DeadLetterStore,
+    private readonly unsubscribe: () => void,
+  ) {}
+
+  get lake(): Lake {
+    return this.s3.lake;
+  }
+
+  static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const dataDir = resolve(options.dataDir);
+    const wiring =
+      options.wiring ??
+      (await readServiceWiring({ configPath: options.configPath ?? join(process.cwd(), 'serverless.yml'), stage: options.stage ?? 'local' }));
+    const bucket = wiring.environment.DATA_BUCKET;
+    if (!bucket) throw new Error('serverless.yml sets no DATA_BUCKET in provider.environment: the handlers would not know the lake');
+    await mkdir(join(dataDir, 's3'), { recursive: true });
+    const s3 = await startEmbeddedS3({ bucket, directory: join(dataDir, 's3') });
+
+    // One process stands in for every function: the union of their environments, plus what points
+    // them at the local lake and API instead of AWS's.
+    Object.assign(process.env, wiring.environment, ...wiring.functions.map((fn) => fn.environment), {
+      S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'ERROR',
+      ...(options.wallapopBaseUrl ? { WALLAPOP_BASE_URL: options.wallapopBaseUrl } : {}),
+      ...(options.wallapopRequestsPerSecond !== undefined ? { WALLAPOP_REQUESTS_PER_SECOND: String(options.wallapopRequestsPerSecond) } : {}),
+      ...(options.searchesFile ? { SEARCHES_FILE: resolve(options.searchesFile) } : {}),
+      ...(options.shardCount !== undefined ? { SHARD_COUNT: String(options.shardCount) } : {}),
+    });
+    delete process.env.NODE_OPTIONS;
+
+    const deadLetters = new DeadLetterStore(join(dataDir, 'dead-letters'));
+    const runtime = new LocalLambdaRuntime({
+      wiring,
+      deadLetters,
+      ...(options.timeoutOverridesSeconds ? { timeoutOverridesSeconds: options.timeoutOverridesSeconds } : {}),
+      ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+    });
+    const unsubscribe = s3.onEvent((notification) => deliver(runtime, notification));
+    return new LocalPipeline(s3, runtime, wiring, deadLetters, unsubscribe);
+  }
+
+  /** A client for other tools (the dashboard build, awscli) to read the same lake. */
+  client() {
+    return createS3Client({ endpoint: this.s3.endpoint, credentials: LOCAL_CREDENTIALS });
+  }
+
+  /** Runs day D from the schedule's function (plan) until the chain is quiet. */
+  async runDay(day: Day, options: { force?: boolean } = {}): Promise<DayRun> {
+    const started = performance.now();
+    const scheduled = this.wiring.functions.filter((fn) => fn.schedules.length > 0);
+    if (scheduled.length === 0) throw new Error('serverless.yml schedules no function: nothing starts a day');
+    const before = new Set((await this.deadLetters.list()).map((letter) => letter.id));
+    for (const fn of scheduled) this.runtime.invokeAsync(fn.name, { day, force: options.force ?? false });
+    await this.quiet();
+    const deadLetters = (await this.deadLetters.list()).filter((letter) => !before.has(letter.id));
+    return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started };
+  }
+
+  /** Re-drives a day from what the lake holds: re-sends the events of the given stage's inputs. */
+  async replay(day: Day, fromStage: 'silver' | 'gold'): Promise<DayRun> {
+    const started = performance.now();
+    const inputs =
+      fromStage === 'silver'
+        ? (await this.lake.list(`bronze/search/dt=${day}/`)).filter((key) => key.endsWith('/_manifest.json'))
+        : (await this.lake.list(`silver/_manifests/dt=${day}/`)).filter((key) => key.endsWith('.json'));
+    if (inputs.length === 0) throw new Error(`nothing to replay: the lake holds no ${fromStage === 'silver' ? 'bronze' : 'silver'} manifests for ${day}`);
+    for (const key of inputs) this.notify(key);
+    await this.quiet();
+    return { report: await reportDay(this.lake, day), deadLetters: [], wallTimeMs: performance.now() - started };
+  }
+
+  /** Re-invokes every dead-lettered event; letters whose invocation now succeeds are removed. */
+  async redrive(): Promise<{ redriven: number; stillFailing: DeadLetter[] }> {
+    const letters = await this.deadLetters.list();
+    for (const letter of letters) await this.deadLetters.remove(letter.id);
+    for (const letter of letters) this.runtime.invokeAsync(letter.functionName, letter.event, letter.objectKey);
+    await this.quiet();
+    const remaining = await this.deadLetters.list();
+    return { redriven: letters.length, stillFailing: remaining };
+  }
+
+  /** Sends the S3 event an object's creation would send (used by replay). */
+  notify(key: string): void {
+    deliver(this.runtime, {
+      Records: [{ eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { bucket: { name: this.s3.bucket }, object: { key } } }],
+    });
+  }
+
+  async quiet(): Promise<void> {
+    // A handler's last write notifies synchronously, but give in-flight notifications a turn too.
+    do {
+      await this.runtime.idle();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } while (this.runtime.busy);
+  }
+
+  async goldComplete(day: Day): Promise<boolean> {
+    return this.lake.exists(keys.goldManifest(day));
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.quiet();
+    await this.s3.close();
+  }
+}
+
+/** AWS sends keys URL-encoded with `+` for spaces; so does the runner, so handlers decode as on AWS. */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}
+
+function deliver(runtime: LocalLambdaRuntime, notification: S3EventNotification): void {
+  for (const record of notification.Records) {
+    const key = record.s3.object.key;
+    const bucket = record.s3.bucket.name;
+    for (const fn of runtime.functionsTriggeredBy(bucket, record.eventName, key)) {
+      const event = {
+        Records: [
+          {
+            eventVersion: '2.1',
+            eventSource: 'aws:s3',
+            awsRegion: process.env.AWS_REGION ?? 'eu-west-1',
+            eventTime: record.eventTime,
+            eventName: record.eventName,
+            s3: { s3SchemaVersion: '1.0', bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { ...record.s3.object, key: encodeS3EventKey(key) } },
+          },
+        ],
+      };
+      runtime.invokeAsync(fn.name, event, key);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { SearchConfig } from '../config/searches.ts';
+import { encodeEnvelope, envelopeOf } from '../extract/envelope.ts';
+import { initialExtractTask } from '../extract/task.ts';
+import { isDay, keys, type Day } from '../lake/keys.ts';
+import { putJson, type Lake } from '../lake/lake.ts';
+import type { RunPlan } from '../lake/run-plan.ts';
+import { WallapopError, type WallapopClient } from '../wallapop/index.ts';
+
+export interface PlanOptions {
+  lake: Lake;
+  client: WallapopClient;
+  config: SearchConfig;
+  day: Day;
+  shardCount: number;
+  /** Re-extract searches that already have a manifest for the day. */
+  force?: boolean;
+}
+
+/**
+ * Plans day D: snapshots the category tree into bronze, writes the run plan, then one extract
+ * task per search. Order matters: the tasks trigger extraction, and everything downstream reads the
+ * plan and the snapshot, so both exist before the first task does.
+ */
+export async function runPlan(options: PlanOptions): Promise<RunPlan> {
+  const { lake, client, config, day, shardCount } = options;
+  if (!isDay(day)) throw new Error(`plan: "${day}" is not a day (expected YYYY-MM-DD)`);
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 1000) {
+    throw new Error(`plan: the shard count must be an integer from 1 to 1000, got ${shardCount}`);
+  }
+
+  const categoriesKey = keys.bronzeCategories(day);
+  let categoriesSnapshot: RunPlan['categoriesSnapshot'];
+  try {
+    const categories = await client.fetchCategories();
+    const envelope = envelopeOf(categories, { kind: 'categories', day, itemCount: categories.categories.length });
+    await lake.put(categoriesKey, encodeEnvelope(envelope), 'application/gzip');
+    categoriesSnapshot = { key: categoriesKey, ok: true };
+  } catch (error) {
+    // Without today's tree silver still works (category names are then null): not a reason to skip the day.
+    if (!(error instanceof WallapopError)) throw error;
+    categoriesSnapshot = { key: categoriesKey, ok: false, error: `${error.name}: ${error.message}` };
+  }
+
+  const plan: RunPlan = { planVersion: 1, day, shardCount, searches: config.searches, categoriesSnapshot };
+  await putJson(lake, keys.runPlan(day), plan);
+  for (const search of config.searches) {
+    await putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false));
+  }
+  return plan;
+}
+
+/** Today's date in Madrid, where the market and its users are. */
+export function madridDay(at: Date): Day {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
