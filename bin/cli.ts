@@ -1,0 +1,194 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import { readSearchConfigFile } from '#shared/config/load.ts';
+import { addDays, isDay } from '#shared/lake/keys.ts';
+import { madridDay } from '#shared/plan/plan.ts';
+import { DeadLetterStore } from '#local/dead-letters.ts';
+import { LocalPipeline, type DayRun } from '#local/pipeline.ts';
+import { RunProgress } from '#local/progress.ts';
+import { formatDayRun } from '#local/summary.ts';
+import { reportDay } from '#local/lake-report.ts';
+
+/** Exit codes: 0 all good, 1 the run finished with failures (dead letters, failed searches), 2 bad usage. */
+const EXIT_FAILURES = 1;
+const EXIT_USAGE = 2;
+
+const program = new Command()
+  .name('wallapop')
+  .description('Runs the Wallapop market pipeline on this machine: the same handlers and wiring as on AWS, against an embedded S3.')
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
+
+const dayOption = () =>
+  new Option('--date <YYYY-MM-DD>', 'the day (the last day with --days)').argParser((value) => {
+    if (!isDay(value)) throw new InvalidArgumentError(`"${value}" is not a day; expected YYYY-MM-DD`);
+    return value;
+  });
+const positiveInteger = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+};
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the local lake and dead letters live').default('.data');
+
+program
+  .command('run')
+  .description('Run plan → extract → silver → gold for one day or N consecutive days ending at --date.')
+  .addOption(dayOption())
+  .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 1)
+  .addOption(new Option('--source <source>', 'sim: the built-in market simulator; live: api.wallapop.com').choices(['sim', 'live']).default('sim'))
+  .addOption(dataDirOption())
+  .option('--searches <file>', 'search configuration file', 'searches.yml')
+  .option('--shards <n>', 'shard count (default: serverless.yml)', positiveInteger('--shards'))
+  .option('--listings <n>', 'simulator: active listings in the market', positiveInteger('--listings'), 30_000)
+  .option('--seed <n>', 'simulator: market seed', positiveInteger('--seed'), 1)
+  .option('--fault-rate <rate>', 'simulator: share of requests answered with an injected fault (0–1)', parseFloat, 0)
+  .option('--rps <n>', 'requests per second to Wallapop (live default 1; sim default unlimited)', parseFloat)
+  .option('--force', 're-extract searches that already have data for the day', false)
+  .option('--json', 'print the day reports as JSON', false)
+  .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
+  .action(async (options) => {
+    const config = await readSearchConfigFile(options.searches);
+    const lastDay: string = options.date ?? madridDay(new Date());
+    const days = Array.from({ length: options.days }, (_, index) => addDays(lastDay, index - options.days + 1));
+    const runs = await withPipeline(options, config.searches.length, days[0]!, async (pipeline, progress, sim) => {
+      const results: DayRun[] = [];
+      for (const day of days) {
+        await sim?.setDay(day);
+        progress.startDay(day);
+        const run = await pipeline.runDay(day, { force: options.force });
+        results.push(run);
+        progress.stop();
+        if (!options.json) console.log(formatDayRun(run));
+      }
+      return results;
+    });
+    if (options.json) console.log(JSON.stringify(runs.map(({ report, deadLetters, wallTimeMs }) => ({ ...report, deadLetters, wallTimeMs })), null, 2));
+    else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}`);
+    process.exitCode = runs.some((run) => run.deadLetters.length > 0 || run.report.problems.length > 0) ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('replay')
+  .description('Re-drive a day from the data already in the lake, from silver (bronze manifests) or gold (silver manifests).')
+  .addOption(dayOption().makeOptionMandatory())
+  .addOption(new Option('--from-stage <stage>', 'stage to start from').choices(['silver', 'gold']).default('silver'))
+  .addOption(dataDirOption())
+  .option('--json', 'print the day report as JSON', false)
+  .option('-v, --verbose', 'print the handlers\' structured logs', false)
+  .action(async (options) => {
+    const run = await withPipeline(options, 0, options.date, (pipeline) => pipeline.replay(options.date, options.fromStage));
+    console.log(options.json ? JSON.stringify(run, null, 2) : formatDayRun(run));
+    process.exitCode = run.deadLetters.length > 0 || run.report.problems.length > 0 ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('status')
+  .description('What the local lake holds for a day, stage by stage, with counts and problems.')
+  .addOption(dayOption())
+  .addOption(dataDirOption())
+  .option('--json', 'print as JSON', false)
+  .action(async (options) => {
+    const day = options.date ?? madridDay(new Date());
+    const report = await withPipeline(options, 0, day, (pipeline) => reportDay(pipeline.lake, day));
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatDayRun({ report, deadLetters: [], wallTimeMs: 0 }));
+    process.exitCode = report.problems.length > 0 ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('dlq')
+  .description('List dead-lettered invocations (events that failed every attempt).')
+  .addOption(dataDirOption())
+  .option('--json', 'print as JSON', false)
+  .action(async (options) => {
+    const letters = await new DeadLetterStore(join(options.dataDir, 'dead-letters')).list();
+    if (options.json) console.log(JSON.stringify(letters, null, 2));
+    else if (letters.length === 0) console.log('No dead letters.');
+    else for (const letter of letters) console.log(`${letter.id}  ${letter.functionName}  ${letter.objectKey ?? '(scheduled)'}  ${letter.attempts} attempts  ${letter.error.name}: ${letter.error.message}`);
+    process.exitCode = letters.length > 0 ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('redrive')
+  .description('Re-invoke every dead-lettered event; letters that now succeed are removed.')
+  .addOption(dataDirOption())
+  .option('--source <source>', 'Wallapop source for extract retries', 'sim')
+  .option('--json', 'print as JSON', false)
+  .option('-v, --verbose', 'print the handlers\' structured logs', false)
+  .action(async (options) => {
+    const result = await withPipeline(options, 0, undefined, (pipeline) => pipeline.redrive());
+    if (options.json) console.log(JSON.stringify(result, null, 2));
+    else console.log(`Re-drove ${result.redriven} dead letter(s); ${result.stillFailing.length} still failing.`);
+    process.exitCode = result.stillFailing.length > 0 ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('sim')
+  .description('Run the Wallapop market simulator standalone (same as npm run sim).')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (_options, command: Command) => {
+    const { main } = await import('../scripts/sim.ts');
+    await main(command.args);
+  });
+
+interface PipelineCliOptions {
+  dataDir: string;
+  source?: 'sim' | 'live';
+  searches?: string;
+  shards?: number;
+  listings?: number;
+  seed?: number;
+  faultRate?: number;
+  rps?: number;
+  verbose?: boolean;
+}
+
+interface SimHandle {
+  setDay(day: string): Promise<void> | void;
+  close(): Promise<void>;
+}
+
+async function withPipeline<T>(
+  options: PipelineCliOptions,
+  searchCount: number,
+  firstDay: string | undefined,
+  work: (pipeline: LocalPipeline, progress: RunProgress, sim: SimHandle | undefined) => Promise<T>,
+): Promise<T> {
+  const sim = options.source === 'sim' && firstDay ? await startSim(options, firstDay) : undefined;
+  const progress = new RunProgress(searchCount, process.stderr.isTTY === true && !options.verbose && searchCount > 0);
+  const pipeline = await LocalPipeline.start({
+    dataDir: options.dataDir,
+    ...(sim ? { wallapopBaseUrl: sim.url } : {}),
+    ...(options.rps !== undefined ? { wallapopRequestsPerSecond: options.rps } : sim ? { wallapopRequestsPerSecond: 0 } : {}),
+    ...(options.searches ? { searchesFile: options.searches } : {}),
+    ...(options.shards ? { shardCount: options.shards } : {}),
+    logLevel: options.verbose ? 'INFO' : 'ERROR',
+    onInvocation: (record) => progress.onInvocation(record),
+  });
+  const unsubscribe = pipeline.s3.onEvent((event) => progress.onObject(event));
+  try {
+    return await work(pipeline, progress, sim);
+  } finally {
+    progress.stop();
+    unsubscribe();
+    await pipeline.close();
+    await sim?.close();
+  }
+}
+
+async function startSim(options: PipelineCliOptions, firstDay: string): Promise<SimHandle & { url: string }> {
+  const { createMarket, startSimulator } = await import('#simulator/index.ts');
+  const market = createMarket({ seed: options.seed ?? 1, listings: options.listings ?? 30_000, startDay: firstDay });
+  const server = await startSimulator({
+    market,
+    day: firstDay,
+    faults: { rate: options.faultRate ?? 0, retryAfterSeconds: 0 },
+  });
+  return { url: server.url, setDay: (day) => server.setDay(day), close: () => server.close() };
+}
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  console.error(`wallapop: ${error.message}`);
+  process.exit(EXIT_FAILURES);
+});

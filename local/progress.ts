@@ -1,0 +1,69 @@
+import cliProgress from 'cli-progress';
+import type { S3EventNotification } from '#shared/local/embedded-s3.ts';
+import type { InvocationRecord } from './lambda-runtime.ts';
+
+/**
+ * Progress of a local run for a person at a terminal: one bar per stage (searches extracted,
+ * searches in silver, gold shards) with pages and items as they land. Off a terminal it stays
+ * silent and the final summary says it all.
+ */
+export class RunProgress {
+  private readonly bars?: cliProgress.MultiBar;
+  private readonly stageBars = new Map<string, cliProgress.SingleBar>();
+  private pages = 0;
+  private failures = 0;
+
+  constructor(
+    private readonly searchCount: number,
+    enabled = process.stderr.isTTY === true,
+  ) {
+    if (!enabled) return;
+    this.bars = new cliProgress.MultiBar(
+      {
+        format: ' {stage} |{bar}| {value}/{total} {detail}',
+        barsize: 30,
+        hideCursor: true,
+        clearOnComplete: false,
+        stream: process.stderr,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  startDay(day: string): void {
+    if (!this.bars) return;
+    for (const bar of this.stageBars.values()) bar.stop();
+    this.stageBars.clear();
+    this.pages = 0;
+    this.bars.log(`day ${day}\n`);
+    for (const stage of ['extract', 'silver']) {
+      this.stageBars.set(stage, this.bars.create(this.searchCount, 0, { stage: stage.padEnd(8), detail: '' }));
+    }
+  }
+
+  onObject(notification: S3EventNotification): void {
+    const key = notification.Records[0]?.s3.object.key ?? '';
+    if (key.startsWith('bronze/search/') && key.includes('/page-')) {
+      this.pages += 1;
+      this.stageBars.get('extract')?.update({ detail: `${this.pages} pages` });
+    }
+  }
+
+  onInvocation(record: InvocationRecord): void {
+    if (record.status !== 'succeeded') {
+      this.failures += 1;
+      this.bars?.log(`  ${record.functionName} ${record.status} (attempt ${record.attempt}) on ${record.objectKey ?? 'schedule'}: ${record.error?.message}\n`);
+      return;
+    }
+    const stage = record.functionName === 'extract' ? (isFinished(record.result) ? 'extract' : undefined) : record.functionName;
+    if (stage) this.stageBars.get(stage)?.increment();
+  }
+
+  stop(): void {
+    this.bars?.stop();
+  }
+}
+
+function isFinished(result: unknown): boolean {
+  return Array.isArray(result) && result.some((item) => (item as { status?: string }).status === 'finished');
+}

@@ -1,0 +1,29 @@
+import type { DayRun } from './pipeline.ts';
+
+/** A person's view of a day's run: one line per search, then the problems. */
+export function formatDayRun(run: DayRun): string {
+  const { report } = run;
+  const lines: string[] = [];
+  const totals = { pages: 0, items: 0, accepted: 0, duplicates: 0, quarantined: 0 };
+  lines.push(`Day ${report.day}: ${report.searches.length} searches, ${report.shardCount ?? '?'} shards, gold ${report.gold.complete ? 'complete' : 'not complete'} (${(run.wallTimeMs / 1000).toFixed(1)} s)`);
+  const width = Math.max(6, ...report.searches.map((s) => s.search.length));
+  lines.push(`  ${'search'.padEnd(width)}  outcome    pages    items   silver  dupes  quarantined`);
+  for (const search of report.searches) {
+    const extract = search.extract;
+    const silver = search.silver;
+    totals.pages += extract?.pages ?? 0;
+    totals.items += extract?.items ?? 0;
+    totals.accepted += silver?.accepted ?? 0;
+    totals.duplicates += silver?.duplicates ?? 0;
+    totals.quarantined += silver?.quarantined ?? 0;
+    lines.push(
+      `  ${search.search.padEnd(width)}  ${(extract?.outcome ?? 'missing').padEnd(9)} ${num(extract?.pages)} ${num(extract?.items)} ${num(silver?.accepted)} ${num(silver?.duplicates, 6)} ${num(silver?.quarantined, 12)}`,
+    );
+  }
+  lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(9)} ${num(totals.pages)} ${num(totals.items)} ${num(totals.accepted)} ${num(totals.duplicates, 6)} ${num(totals.quarantined, 12)}`);
+  for (const problem of report.problems) lines.push(`  ! ${problem}`);
+  for (const letter of run.deadLetters) lines.push(`  ✗ dead letter ${letter.id}: ${letter.functionName} on ${letter.objectKey ?? 'a scheduled event'}: ${letter.error.message}`);
+  return lines.join('\n');
+}
+
+const num = (value: number | undefined, width = 8): string => (value === undefined ? '-' : value.toLocaleString('en-US')).padStart(width);

@@ -1,0 +1,146 @@
+import { gunzipSync } from 'node:zlib';
+import * as v from 'valibot';
+import type { BronzeEnvelope } from '../lake/bronze.ts';
+import type { PageQuarantineReason } from './quarantine.ts';
+
+/**
+ * One bronze object → its envelope → the items of the Wallapop body, or the reason it has none.
+ * Pure: bytes in, result out. The raw text lives only inside one call, so the stage never holds
+ * more than the page it is on.
+ */
+
+const EnvelopeSchema = v.looseObject({
+  envelopeVersion: v.literal(1),
+  kind: v.picklist(['search-page', 'categories']),
+  day: v.string(),
+  search: v.optional(v.string()),
+  page: v.optional(v.pipe(v.number(), v.integer())),
+  request: v.looseObject({ endpoint: v.string() }),
+  response: v.looseObject({
+    status: v.pipe(v.number(), v.integer()),
+    contentType: v.optional(v.nullable(v.string())),
+    fetchedAt: v.pipe(
+      v.string(),
+      v.check((text) => Number.isFinite(Date.parse(text)), 'must be an ISO-8601 time'),
+    ),
+  }),
+  body: v.string(),
+});
+
+/** The parts of an envelope silver uses. */
+export interface EnvelopeFacts {
+  kind: BronzeEnvelope['kind'];
+  day: string;
+  search: string | null;
+  page: number | null;
+  endpoint: string;
+  status: number;
+  contentType: string | null;
+  fetchedAtMs: number;
+  body: string;
+}
+
+export type EnvelopeResult = { ok: true; envelope: EnvelopeFacts } | { ok: false; detail: string; text: string };
+
+const decoder = new TextDecoder();
+
+/** gzip magic number: bronze is gzip, but a plain JSON object is accepted rather than quarantined. */
+const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Decodes a stored bronze object (gzip JSON `BronzeEnvelope`). */
+export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
+  let text: string;
+  try {
+    text = decoder.decode(isGzip(bytes) ? gunzipSync(bytes) : bytes);
+  } catch (error) {
+    return { ok: false, detail: `cannot gunzip: ${(error as Error).message}`, text: Buffer.from(bytes.subarray(0, 512)).toString('base64') };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, detail: `the envelope is not JSON: ${(error as Error).message}`, text };
+  }
+  const parsed = v.safeParse(EnvelopeSchema, json);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const where = issue.path?.map((item) => item.key).join('.') ?? '(root)';
+    return { ok: false, detail: `not a bronze envelope: ${where}: ${issue.message}`, text: text.slice(0, 4096) };
+  }
+  const envelope = parsed.output;
+  return {
+    ok: true,
+    envelope: {
+      kind: envelope.kind,
+      day: envelope.day,
+      search: envelope.search ?? null,
+      page: envelope.page ?? null,
+      endpoint: envelope.request.endpoint,
+      status: envelope.response.status,
+      contentType: envelope.response.contentType ?? null,
+      fetchedAtMs: Date.parse(envelope.response.fetchedAt),
+      body: envelope.body,
+    },
+  };
+}
+
+/** Where the two search endpoints put their items (see docs: /search vs /search/section). */
+export type ItemsPath = 'data.section.payload.items' | 'data.section.items';
+
+const PayloadItems = v.looseObject({
+  data: v.looseObject({ section: v.looseObject({ payload: v.looseObject({ items: v.array(v.unknown()) }) }) }),
+});
+const SectionItems = v.looseObject({
+  data: v.looseObject({ section: v.looseObject({ items: v.array(v.unknown()) }) }),
+});
+
+export type BodyResult =
+  | { ok: true; items: unknown[]; path: ItemsPath }
+  | { ok: false; reason: Exclude<PageQuarantineReason, 'page-missing' | 'invalid-envelope' | 'envelope-mismatch'>; detail: string };
+
+/** Classifies a search response body (with its HTTP status and content type) and finds its items. */
+export function parseSearchBody(body: string, status: number, contentType: string | null): BodyResult {
+  const head = body.trimStart();
+  if (head.startsWith('<') || (contentType ?? '').toLowerCase().includes('html')) {
+    return { ok: false, reason: 'html-page', detail: `HTTP ${status} with an HTML body (a block or error page), ${body.length} characters` };
+  }
+  if (status < 200 || status > 299) {
+    return { ok: false, reason: 'http-error', detail: `HTTP ${status}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (looksTruncated(head)) return { ok: false, reason: 'truncated-json', detail: `the JSON ends early after ${body.length} characters: ${message}` };
+    return { ok: false, reason: 'not-json', detail: body.length === 0 ? 'empty body' : `not JSON: ${message}` };
+  }
+  const payload = v.safeParse(PayloadItems, json);
+  if (payload.success) return { ok: true, items: payload.output.data.section.payload.items, path: 'data.section.payload.items' };
+  const section = v.safeParse(SectionItems, json);
+  if (section.success) return { ok: true, items: section.output.data.section.items, path: 'data.section.items' };
+  return { ok: false, reason: 'no-items', detail: 'JSON without an items array at data.section.payload.items or data.section.items' };
+}
+
+/**
+ * True when `text` opens a JSON object or array that is still open (or inside a string) when the
+ * text ends: the signature of a cut-off response, as opposed to JSON that is wrong in the middle.
+ */
+export function looksTruncated(text: string): boolean {
+  if (!text.startsWith('{') && !text.startsWith('[')) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth += 1;
+    else if (char === '}' || char === ']') {
+      depth -= 1;
+      if (depth === 0) return false;
+    }
+  }
+  return depth > 0 || inString;
+}

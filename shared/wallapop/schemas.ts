@@ -1,0 +1,145 @@
+import * as v from 'valibot';
+
+/*
+ * Response shapes the client relies on, and nothing more: every object is loose so fields Wallapop
+ * adds tomorrow pass through, while a moved or retyped field we read fails loudly with its path.
+ * Search items are only checked to be objects: their fields are silver's business.
+ */
+
+/** A JSON object that is not an array (valibot's object schemas accept arrays). */
+const RawItemSchema = v.pipe(
+  v.looseObject({}),
+  v.check((item) => !Array.isArray(item), 'expected object, got array'),
+);
+
+const ItemsSchema = v.array(RawItemSchema);
+
+/** `next_page` absent, null or "" all mean "no more pages". */
+const MetaSchema = v.optional(
+  v.looseObject({
+    next_page: v.optional(v.nullable(v.string())),
+  }),
+);
+
+/** `GET /api/v3/search`: items under `data.section.payload.items`. */
+export const SearchEnvelopeSchema = v.looseObject({
+  data: v.looseObject({
+    section: v.looseObject({
+      payload: v.looseObject({ items: ItemsSchema }),
+    }),
+  }),
+  meta: MetaSchema,
+});
+
+/** `GET /api/v3/search/section`: items under `data.section.items`. */
+export const SectionEnvelopeSchema = v.looseObject({
+  data: v.looseObject({
+    section: v.looseObject({ items: ItemsSchema }),
+  }),
+  meta: MetaSchema,
+});
+
+export interface CategoryNode {
+  id: number;
+  name: string;
+  /** Absent on roots. */
+  parent_id?: number | undefined;
+  /** Always an array here: leaves that omit the field get `[]`. */
+  subcategories: CategoryNode[];
+  [field: string]: unknown;
+}
+
+export const CategoryNodeSchema: v.GenericSchema<unknown, CategoryNode> = v.looseObject({
+  id: v.number(),
+  name: v.string(),
+  parent_id: v.optional(v.number()),
+  subcategories: v.optional(
+    v.array(v.lazy(() => CategoryNodeSchema)),
+    () => [],
+  ),
+});
+
+/** `GET /api/v3/categories`. */
+export const CategoriesSchema = v.looseObject({
+  categories: v.array(CategoryNodeSchema),
+});
+
+/** `GET /api/v3/items/{id}`: a different shape from search items (`title.original`, `price.cash`). */
+export const ItemDetailSchema = v.looseObject({
+  id: v.string(),
+  title: v.looseObject({ original: v.string() }),
+  price: v.looseObject({
+    cash: v.looseObject({ amount: v.number(), currency: v.string() }),
+  }),
+  slug: v.optional(v.string()),
+});
+
+export type ItemDetail = v.InferOutput<typeof ItemDetailSchema>;
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; path: string; issues: string[] };
+
+/**
+ * Parses a response body and validates it. Problems are rendered as `path: expected X, got Y`
+ * (e.g. `data.section.payload.items: expected array, got undefined`) so an error message alone says
+ * what drifted.
+ */
+export function parseBody<TSchema extends v.GenericSchema>(schema: TSchema, body: string): ValidationResult<v.InferOutput<TSchema>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const issue = `(body): not JSON (${reason}; ${body.length} chars)`;
+    return { ok: false, path: '(body)', issues: [issue] };
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return { ok: true, value: result.output };
+  const issues = result.issues.map((issue) => describeIssue(schema, issue));
+  const first = result.issues[0];
+  return { ok: false, path: (first && v.getDotPath(first)) ?? '(root)', issues };
+}
+
+function describeIssue(root: v.GenericSchema, issue: v.BaseIssue<unknown>): string {
+  const path = v.getDotPath(issue) ?? '(root)';
+  if (issue.kind !== 'schema') return `${path}: ${issue.message}`;
+  // A missing key is reported by valibot as "expected <key name>"; say what type belonged there.
+  const missingKey = issue.received === 'undefined' && issue.expected?.startsWith('"');
+  const expected = missingKey ? expectedAt(root, (issue.path ?? []).map((step) => step.key)) : issue.expected;
+  return `${path}: expected ${readable(expected ?? 'a value')}, got ${clip(issue.received)}`;
+}
+
+/** The `expects` of the schema found by walking `keys` from `root` through objects, arrays and wrappers. */
+function expectedAt(root: v.GenericSchema, keys: unknown[]): string | undefined {
+  let schema: unknown = root;
+  for (const key of keys) {
+    schema = unwrap(schema);
+    if (isWith(schema, 'entries') && typeof key === 'string') schema = (schema.entries as Record<string, unknown>)[key];
+    else if (isWith(schema, 'item')) schema = schema.item;
+    else return undefined;
+  }
+  schema = unwrap(schema);
+  return isWith(schema, 'expects') && typeof schema.expects === 'string' ? schema.expects : undefined;
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema;
+  for (let depth = 0; depth < 10; depth += 1) {
+    if (isWith(current, 'pipe') && Array.isArray(current.pipe)) current = current.pipe[0];
+    else if (isWith(current, 'wrapped')) current = current.wrapped;
+    else if (isWith(current, 'getter') && typeof current.getter === 'function') current = (current.getter as (input: unknown) => unknown)(undefined);
+    else return current;
+  }
+  return current;
+}
+
+function isWith<K extends string>(value: unknown, key: K): value is Record<K, unknown> {
+  return typeof value === 'object' && value !== null && key in value;
+}
+
+function readable(expects: string): string {
+  return expects.replace(/\b(Array|Object)\b/g, (word) => word.toLowerCase()).replace(/ \| undefined$/, '');
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
