@@ -2,6 +2,7 @@ import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
+import type { SilverManifest } from '#shared/silver/stage.ts';
 
 /** What the lake holds for one day, stage by stage: the basis of `status` and of a run's summary. */
 export interface DayReport {
@@ -18,10 +19,6 @@ export interface DayReport {
   problems: string[];
 }
 
-interface SilverManifestSummary {
-  counts?: { accepted?: number; duplicates?: number; quarantined?: number };
-}
-
 export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
   const plan = await getJson<RunPlan>(lake, keys.runPlan(day));
   const problems: string[] = [];
@@ -35,7 +32,7 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
   const searches: DayReport['searches'] = [];
   for (const search of slugs) {
     const bronze = await getJson<BronzeManifest>(lake, keys.bronzeManifest(day, search));
-    const silver = await getJson<SilverManifestSummary>(lake, keys.silverManifest(day, search));
+    const silver = await getJson<SilverManifest>(lake, keys.silverManifest(day, search));
     if (!bronze) problems.push(`${search}: not extracted (no ${keys.bronzeManifest(day, search)})`);
     else if (bronze.outcome !== 'complete') problems.push(`${search}: extraction ${bronze.outcome}${bronze.errors[0] ? ` (${bronze.errors[0].message})` : ''}`);
     if (bronze && !silver) problems.push(`${search}: extracted but not in silver`);
@@ -43,7 +40,7 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
       search,
       extract: bronze ? { outcome: bronze.outcome, pages: bronze.pageCount, items: bronze.itemCount, errors: bronze.errors.length } : null,
       silver: silver
-        ? { accepted: silver.counts?.accepted ?? 0, duplicates: silver.counts?.duplicates ?? 0, quarantined: silver.counts?.quarantined ?? 0 }
+        ? { accepted: silver.counts.itemsAccepted, duplicates: silver.counts.duplicatesCollapsed, quarantined: silver.counts.itemsQuarantined }
         : null,
     });
   }

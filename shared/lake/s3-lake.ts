@@ -56,7 +56,9 @@ export class S3Lake implements Lake {
 
   async put(key: string, body: Uint8Array | string, contentType = 'application/octet-stream'): Promise<void> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+      // Bytes, never a string: the SDK treats an empty string as a stream of unknown length.
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
     } catch (error) {
       throw new LakeError(`cannot write s3://${this.bucket}/${key}: ${(error as Error).message}`, key, { cause: error });
     }

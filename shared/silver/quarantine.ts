@@ -21,6 +21,7 @@ export const ITEM_QUARANTINE_REASONS = [
   'invalid-id', // `id` is not a string
   'missing-price', // no `price`, or a price object without `amount`
   'invalid-price', // a price that is not a finite number >= 0
+  'invalid-item', // an object that still fails validation after its unusable optional fields were dropped
 ] as const;
 
 export type PageQuarantineReason = (typeof PAGE_QUARANTINE_REASONS)[number];

@@ -6,10 +6,13 @@ import * as v from 'valibot';
  * Search items are only checked to be objects: their fields are silver's business.
  */
 
-/** A JSON object that is not an array (valibot's object schemas accept arrays). */
-const RawItemSchema = v.pipe(
-  v.looseObject({}),
-  v.check((item) => !Array.isArray(item), 'expected object, got array'),
+/**
+ * A JSON object, passed through untouched. Not `v.looseObject({})`: that accepts arrays (and would
+ * copy every item for nothing).
+ */
+const RawItemSchema = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+  (issue) => `expected object, got ${Array.isArray(issue.input) ? 'array' : issue.received}`,
 );
 
 const ItemsSchema = v.array(RawItemSchema);
@@ -101,7 +104,7 @@ export function parseBody<TSchema extends v.GenericSchema>(schema: TSchema, body
 
 function describeIssue(root: v.GenericSchema, issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue) ?? '(root)';
-  if (issue.kind !== 'schema') return `${path}: ${issue.message}`;
+  if (issue.kind !== 'schema' || issue.type === 'custom') return `${path}: ${issue.message}`;
   // A missing key is reported by valibot as "expected <key name>"; say what type belonged there.
   const missingKey = issue.received === 'undefined' && issue.expected?.startsWith('"');
   const expected = missingKey ? expectedAt(root, (issue.path ?? []).map((step) => step.key)) : issue.expected;

@@ -1,0 +1,99 @@
+// One IAM role per function, each allowed only the lake prefixes its stage owns (least privilege).
+// The table below is the whole policy; tests/template.test.ts walks the packaged template and fails
+// on any broader grant. Included from serverless.yml as `${file(resources/iam.cjs)}`.
+
+/** Per stage: prefixes it reads (GetObject), lists (ListBucket with an s3:prefix condition) and writes (PutObject). */
+const GRANTS = {
+  plan: {
+    read: [],
+    list: [],
+    write: ['bronze/categories/', 'control/runs/', 'control/extract/'],
+  },
+  extract: {
+    read: ['control/extract/', 'bronze/search/'],
+    list: ['bronze/search/'],
+    write: ['bronze/search/', 'control/extract/'],
+  },
+  silver: {
+    read: ['bronze/', 'control/runs/'],
+    list: ['bronze/'],
+    write: ['silver/', 'quarantine/'],
+  },
+  goldFanout: {
+    read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'],
+    list: ['silver/_manifests/', 'bronze/search/'],
+    write: ['control/gold/'],
+  },
+  goldShard: {
+    read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/'],
+    list: ['silver/', 'bronze/search/', 'gold/state/'],
+    write: ['gold/state/', 'gold/partials/'],
+  },
+  goldFanin: {
+    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'],
+    list: ['bronze/search/', 'silver/_manifests/', 'gold/'],
+    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/alerts/', 'gold/_manifests/'],
+  },
+  watchdog: {
+    read: ['gold/_manifests/'],
+    list: ['gold/_manifests/'],
+    write: [],
+  },
+};
+
+const roleLogicalId = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}Role`;
+const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+module.exports = async ({ resolveVariable }) => {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const bucket = await resolveVariable('self:custom.dataBucket');
+  const bucketArn = `arn:aws:s3:::${bucket}`;
+  const Resources = {};
+  for (const [fn, grant] of Object.entries(GRANTS)) {
+    const functionName = `${service}-${stage}-${kebab(fn)}`;
+    const statements = [
+      {
+        Sid: 'OwnLogGroupOnly',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::Join': ['', ['arn:aws:logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/${functionName}:*`]] },
+      },
+      {
+        Sid: 'FailedEventsToDeadLetterQueue',
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      },
+    ];
+    if (grant.read.length > 0) {
+      statements.push({ Sid: 'ReadOwnInputs', Effect: 'Allow', Action: ['s3:GetObject'], Resource: grant.read.map((prefix) => `${bucketArn}/${prefix}*`) });
+    }
+    if (grant.list.length > 0) {
+      // Without ListBucket a missing key reads as 403 instead of 404; scoped to the stage's prefixes.
+      statements.push({
+        Sid: 'ListOwnInputs',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: bucketArn,
+        Condition: { StringLike: { 's3:prefix': grant.list.map((prefix) => `${prefix}*`) } },
+      });
+    }
+    if (grant.write.length > 0) {
+      statements.push({ Sid: 'WriteOwnOutputs', Effect: 'Allow', Action: ['s3:PutObject'], Resource: grant.write.map((prefix) => `${bucketArn}/${prefix}*`) });
+    }
+    Resources[roleLogicalId(fn)] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [{ PolicyName: `${fn}-least-privilege`, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+      },
+    };
+  }
+  return { Resources };
+};
+
+module.exports.GRANTS = GRANTS;

@@ -1,0 +1,158 @@
+import type { Day } from '../lake/keys.ts';
+import type { Observation, Transition } from './advance.ts';
+import { listingCard } from './cards.ts';
+import type { ListingCard } from './dashboard.ts';
+import { categoryKey, cityKey, regionKey } from './groups.ts';
+import type { ShardSettings } from './options.ts';
+import { emptyGroup, emptyGroups, emptyLists, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
+import { TopN, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
+import type { ListingState, StateColumnsBuilder } from './state.ts';
+
+/**
+ * Folds one shard's listing transitions into its partial aggregate, listing by listing, in
+ * bounded memory: group figures are counters and sketches, lists keep 2N candidates at most.
+ *
+ * Which listings count where:
+ * - category, region, city: the listing's current attributes;
+ * - search: `active`, `new` and `vanished` count in every search that has ever returned the
+ *   listing (the state's `searches`); what describes today's observation (seen, prices, shares,
+ *   drops, reappeared) counts only in the searches that returned it today.
+ */
+
+interface Candidate extends RankedEntry {
+  /** Row of the listing in the shard's new state. */
+  row: number;
+}
+
+export interface PartialMeta {
+  day: Day;
+  shard: number;
+  shardCount: number;
+  previousDay: Day | null;
+  settings: ShardSettings;
+}
+
+const STATIC_DIMENSIONS = ['overall', 'category', 'region', 'city'] as const;
+
+export class PartialBuilder {
+  private readonly groups = emptyGroups();
+  private readonly tops = new Map<string, TopN<Candidate>>();
+  private readonly dropPctByRow = new Map<number, number>();
+
+  constructor(private readonly meta: PartialMeta) {}
+
+  /** Counts one listing. `row` is its index in the new state (ignored when the transition drops it). */
+  ingest(transition: Transition, observation: Observation | null, row: number): void {
+    const state = transition.next;
+    if (state === null) return;
+    const { event, priceDropPct } = transition;
+    const staticKeys: Record<(typeof STATIC_DIMENSIONS)[number], string> = {
+      overall: '',
+      category: categoryKey(state.category_id),
+      region: regionKey(state.region),
+      city: cityKey(state.region, state.city),
+    };
+    for (const dimension of STATIC_DIMENSIONS) {
+      this.count(this.group(dimension, staticKeys[dimension], dimension === 'category' ? state.category_name : null), state, transition, observation !== null);
+    }
+    const returnedBy = observation?.searches ?? [];
+    for (const search of state.searches) {
+      this.count(this.group('search', search, null), state, transition, returnedBy.includes(search));
+    }
+
+    if (priceDropPct !== null) this.dropPctByRow.set(row, priceDropPct);
+    const facts: RankFacts = {
+      listingId: state.listing_id,
+      price: state.last_price,
+      priceDropPct,
+      createdAtMs: state.created_at,
+      daysOnMarket: state.days_on_market,
+    };
+    const offer = (list: ListName, dimension: Dimension, key: string) =>
+      this.top(list, dimension, key).offer({ key: rankKey(list, facts), listingId: state.listing_id, row });
+    const listKeys = (searches: readonly string[]) => [
+      ['overall', ''],
+      ['category', staticKeys.category],
+      ...searches.map((search) => ['search', search]),
+    ] as Array<[Dimension, string]>;
+
+    // A reserved listing cannot be bought: not a deal.
+    if (observation !== null && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) {
+      for (const [dimension, key] of listKeys(returnedBy)) if (dimension !== 'overall') offer('deals', dimension, key);
+    }
+    if (priceDropPct !== null) for (const [dimension, key] of listKeys(returnedBy)) offer('priceDrops', dimension, key);
+    if (event === 'new') for (const [dimension, key] of listKeys(returnedBy)) offer('newest', dimension, key);
+    if (event === 'vanished') for (const [dimension, key] of listKeys(state.searches)) offer('vanished', dimension, key);
+  }
+
+  /** The partial, with cards for the listings its lists kept (read back from the new state). */
+  finish(state: StateColumnsBuilder, inputs: PartialInputs): GoldPartial {
+    const lists = emptyLists();
+    const listings = new Map<string, ListingCard>();
+    for (const [topKey, top] of this.tops) {
+      const [list, dimension, key] = JSON.parse(topKey) as [ListName, Dimension, string];
+      const kept = top.result();
+      lists[list][dimension]!.set(key, kept.map((candidate) => candidate.listingId));
+      for (const candidate of kept) {
+        if (!listings.has(candidate.listingId)) listings.set(candidate.listingId, listingCard(state.row(candidate.row), this.dropPctByRow.get(candidate.row) ?? null));
+      }
+    }
+    return {
+      day: this.meta.day,
+      shardCount: this.meta.shardCount,
+      shards: [this.meta.shard],
+      previousDay: this.meta.previousDay,
+      settings: this.meta.settings,
+      inputs,
+      groups: this.groups,
+      lists,
+      listings,
+    };
+  }
+
+  private group(dimension: Dimension, key: string, label: string | null): GroupAggregate {
+    const groups = this.groups[dimension];
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = emptyGroup();
+      groups.set(key, group);
+    }
+    if (label !== null && (group.label === null || label < group.label)) group.label = label;
+    return group;
+  }
+
+  private top(list: ListName, dimension: Dimension, key: string): TopN<Candidate> {
+    const topKey = JSON.stringify([list, dimension, key]);
+    let top = this.tops.get(topKey);
+    if (top === undefined) {
+      top = new TopN<Candidate>(this.meta.settings.topN);
+      this.tops.set(topKey, top);
+    }
+    return top;
+  }
+
+  private count(group: GroupAggregate, state: ListingState, transition: Transition, seenInGroup: boolean): void {
+    const { event } = transition;
+    if (state.status === 'active') group.active += 1;
+    if (event === 'new') group.new += 1;
+    if (event === 'vanished') {
+      group.vanished += 1;
+      const days = state.days_on_market ?? 0;
+      group.daysOnMarket.set(days, (group.daysOnMarket.get(days) ?? 0) + 1);
+    }
+    if (!seenInGroup) return;
+    const price = state.last_price;
+    group.seen += 1;
+    if (event === 'reappeared') group.reappeared += 1;
+    if (state.is_reserved === true) group.reserved += 1;
+    if (state.is_shippable === true) group.shippable += 1;
+    group.priceSumCents += Math.round(price * 100);
+    group.priceMin = group.priceMin === null ? price : Math.min(group.priceMin, price);
+    group.priceMax = group.priceMax === null ? price : Math.max(group.priceMax, price);
+    group.prices.add(price);
+    if (transition.priceDropPct !== null) {
+      group.priceDrops += 1;
+      group.dropPcts.add(transition.priceDropPct);
+    }
+  }
+}

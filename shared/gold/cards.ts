@@ -1,0 +1,34 @@
+import type { ListingCard } from './dashboard.ts';
+import { dayOfNumber } from './days.ts';
+import type { ListingState } from './state.ts';
+
+/** A state row as the dashboard shows it (day numbers → days, epoch ms → ISO-8601). */
+export function listingCard(state: ListingState, priceDropPct: number | null): ListingCard {
+  return {
+    listingId: state.listing_id,
+    title: state.title,
+    price: state.last_price,
+    priceBeforeChange: state.price_before_change,
+    priceChangedOn: state.price_changed_on === null ? null : dayOfNumber(state.price_changed_on),
+    priceDropPct,
+    firstPrice: state.first_price,
+    minPrice: state.min_price,
+    currency: state.currency,
+    status: state.status,
+    firstSeenDay: dayOfNumber(state.first_seen_day),
+    lastSeenDay: dayOfNumber(state.last_seen_day),
+    vanishedOn: state.vanished_on === null ? null : dayOfNumber(state.vanished_on),
+    daysOnMarket: state.days_on_market,
+    daysListed: state.day - state.first_seen_day,
+    createdAt: state.created_at === null ? null : new Date(state.created_at).toISOString(),
+    isReserved: state.is_reserved,
+    isShippable: state.is_shippable,
+    categoryId: state.category_id,
+    categoryName: state.category_name,
+    region: state.region,
+    city: state.city,
+    listingUrl: state.listing_url,
+    imageUrl: state.image_url,
+    searches: [...state.searches],
+  };
+}

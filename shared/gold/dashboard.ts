@@ -1,0 +1,274 @@
+import type { ExtractOutcome } from '../lake/bronze.ts';
+import type { Day } from '../lake/keys.ts';
+
+/**
+ * The dashboard's input: the JSON files the fan-in writes under `gold/dashboard/`. The dashboard
+ * imports these types; docs/gold.md describes every field. Money is in euros (the `currency` the
+ * API reports, EUR on es.wallapop.com); prices and medians are rounded to cents, shares to 4
+ * decimals, percentages to 2. `null` means "no data" (no listing to measure, or a day without a
+ * run), never zero.
+ *
+ *   gold/dashboard/latest.json        DashboardDay of the newest published day
+ *   gold/dashboard/series.json        DashboardSeries through the newest published day
+ *   gold/dashboard/days/dt=D.json     DashboardDay of day D (kept for every day)
+ *   gold/dashboard/series/dt=D.json   DashboardSeries through day D
+ */
+
+export const DASHBOARD_SCHEMA_VERSION = 1;
+
+/** The market figures of one group (a category, region, city, search or the whole market) on one day. */
+export interface Kpis {
+  /** Listings tracked as active at the end of the day: seen today, or not seen but not proven gone. */
+  activeListings: number;
+  /** Listings some search returned today. Prices, shares and drops describe these. */
+  seenListings: number;
+  /** Listings first seen today (on the first gold day: every listing, see `DashboardDay.isFirstDay`). */
+  newListings: number;
+  /** Listings found missing today by a search that ran completely (likely sold or removed). */
+  vanishedListings: number;
+  /** Vanished listings that a search returned again today. */
+  reappearedListings: number;
+  /** Share of today's seen listings marked reserved / shippable (0…1). */
+  reservedShare: number | null;
+  shippableShare: number | null;
+  /** Exact, over today's asking prices. */
+  priceMin: number | null;
+  priceMax: number | null;
+  priceMean: number | null;
+  /** From the price sketch: within ±1 % of an asking price of that rank. */
+  priceP10: number | null;
+  priceP25: number | null;
+  priceP50: number | null;
+  priceP75: number | null;
+  priceP90: number | null;
+  /** Listings whose price today is lower than at their previous observation. */
+  priceDropCount: number;
+  /** Median size of those drops, in percent of the previous price (sketch, ±1 %). */
+  priceDropMedianPct: number | null;
+  /** Median of vanished_on − first_seen_day over today's vanished listings, in days (exact, lower median). */
+  daysOnMarketMedian: number | null;
+}
+
+export interface CategoryKpis extends Kpis {
+  /** null: listings without a category id. */
+  categoryId: number | null;
+  categoryName: string | null;
+}
+
+export interface RegionKpis extends Kpis {
+  region: string | null;
+}
+
+export interface CityKpis extends Kpis {
+  region: string | null;
+  city: string | null;
+}
+
+export interface SearchKpis extends Kpis {
+  searchSlug: string;
+  /** How today's extraction ended; only `complete` searches can mark listings vanished. */
+  outcome: ExtractOutcome;
+  snapshotComplete: boolean;
+}
+
+/** A listing as the dashboard shows it. Titles and URLs are untrusted user text: escape them. */
+export interface ListingCard {
+  listingId: string;
+  title: string | null;
+  /** Today's (or the last seen) asking price. */
+  price: number;
+  /** Price before the most recent change, and the day of that change; null if it never changed. */
+  priceBeforeChange: number | null;
+  priceChangedOn: Day | null;
+  /** Percent the price dropped today versus the previous observation; null if it did not drop today. */
+  priceDropPct: number | null;
+  firstPrice: number;
+  minPrice: number;
+  currency: string | null;
+  status: 'active' | 'vanished';
+  firstSeenDay: Day;
+  lastSeenDay: Day;
+  vanishedOn: Day | null;
+  daysOnMarket: number | null;
+  /** Days since first seen, as of the day of the file. */
+  daysListed: number;
+  /** Publication time from the API (ISO-8601 UTC). */
+  createdAt: string | null;
+  isReserved: boolean | null;
+  isShippable: boolean | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  region: string | null;
+  city: string | null;
+  listingUrl: string | null;
+  imageUrl: string | null;
+  searches: string[];
+}
+
+export interface DealEntry {
+  listingId: string;
+  price: number;
+  /** Median asking price of the peer group (the category or search the list belongs to). */
+  peerMedian: number;
+  /** price / peerMedian (at most 0.6 by default). */
+  priceToMedian: number;
+}
+
+export interface PriceDropEntry {
+  listingId: string;
+  price: number;
+  previousPrice: number;
+  dropPct: number;
+}
+
+export interface NewestEntry {
+  listingId: string;
+  createdAt: string | null;
+}
+
+export interface VanishedEntry {
+  listingId: string;
+  lastPrice: number;
+  daysOnMarket: number;
+}
+
+/** The four lists of one group, each in rank order (rank 1 first), at most N long. */
+export interface ListingLists {
+  deals: DealEntry[];
+  priceDrops: PriceDropEntry[];
+  newest: NewestEntry[];
+  vanished: VanishedEntry[];
+}
+
+export type QualityFlag =
+  | 'failed' // the extraction ended in an error
+  | 'blocked' // Wallapop blocked the extraction (403s)
+  | 'empty' // HTTP 200 with zero items: suspicious, never "no market"
+  | 'page-cap' // stopped at the page cap: the snapshot is partial
+  | 'pages-quarantined' // some bronze pages were unreadable: the snapshot is partial
+  | 'sudden-drop' // far fewer listings than the previous day
+  | 'silver-gold-mismatch'; // gold read a different number of silver rows than silver wrote
+
+export interface SearchQuality {
+  searchSlug: string;
+  outcome: ExtractOutcome;
+  snapshotComplete: boolean;
+  /** Only searches with a complete snapshot can mark listings vanished. */
+  marksVanished: boolean;
+  bronzePages: number;
+  bronzeItems: number;
+  /** The API's own estimate of the total, when it gave one. */
+  estimatedTotal: number | null;
+  extractErrors: number;
+  pagesQuarantined: number;
+  itemsQuarantined: number;
+  duplicatesCollapsed: number;
+  /** Rows silver wrote for the search (one per listing) and rows gold read from those files. */
+  silverRows: number;
+  goldRowsRead: number;
+  /** Listings the search returned today and on the previous gold day (null on the first day or if it did not run). */
+  listingsSeen: number;
+  listingsSeenPreviousDay: number | null;
+  /** (today − previous) / previous × 100. */
+  changePct: number | null;
+  flags: QualityFlag[];
+}
+
+/** The data-quality record of one day (also written alone at `gold/quality/dt=D.json`). */
+export interface DataQuality {
+  qualityVersion: 1;
+  day: Day;
+  previousDay: Day | null;
+  /** Calendar days between the previous gold day and this one without gold (0 when consecutive). */
+  gapDays: number;
+  /** Planned days (a run plan exists) in that gap whose gold never completed. */
+  unfinishedDays: Day[];
+  isFirstDay: boolean;
+  shardCount: number;
+  /** Rows at each stage, summed over searches. */
+  stages: {
+    bronzePages: number;
+    bronzeItems: number;
+    pagesQuarantined: number;
+    itemsQuarantined: number;
+    duplicatesCollapsed: number;
+    silverRows: number;
+    /** Distinct listings seen today (a listing returned by two searches counts once). */
+    listingsSeen: number;
+    /** Rows of the day's state: active plus recently vanished listings. */
+    stateRows: number;
+    activeListings: number;
+  };
+  searches: SearchQuality[];
+  /** One line per flagged search, for a banner. */
+  alerts: Array<{ searchSlug: string; flag: QualityFlag; message: string }>;
+  thresholds: { suddenDropRatio: number; suddenDropMinPrevious: number };
+}
+
+/** Everything about one day. */
+export interface DashboardDay {
+  schemaVersion: typeof DASHBOARD_SCHEMA_VERSION;
+  day: Day;
+  previousDay: Day | null;
+  /** The first gold day: every listing is "new" (a baseline), nothing can have vanished. */
+  isFirstDay: boolean;
+  sketch: { algorithm: 'DDSketch'; relativeAccuracy: number };
+  settings: { topN: number; dealMaxPriceToMedian: number; dealMinPrice: number };
+  overall: Kpis;
+  /** Sorted by activeListings descending, then key. */
+  categories: CategoryKpis[];
+  regions: RegionKpis[];
+  cities: CityKpis[];
+  /** Every planned search, in slug order, including those that returned nothing. */
+  searches: SearchKpis[];
+  lists: {
+    overall: ListingLists;
+    /** Keyed by category id (`""` for listings without one). */
+    categories: Record<string, ListingLists>;
+    /** Keyed by search slug. */
+    searches: Record<string, ListingLists>;
+  };
+  /** Every listing the lists refer to. */
+  listings: Record<string, ListingCard>;
+  quality: DataQuality;
+}
+
+/** The metrics kept for every day in the series (a subset of Kpis: the charted ones). */
+export const SERIES_METRICS = [
+  'activeListings',
+  'seenListings',
+  'newListings',
+  'vanishedListings',
+  'reservedShare',
+  'shippableShare',
+  'priceMean',
+  'priceP10',
+  'priceP25',
+  'priceP50',
+  'priceP75',
+  'priceP90',
+  'priceDropCount',
+  'priceDropMedianPct',
+  'daysOnMarketMedian',
+] as const satisfies ReadonlyArray<keyof Kpis>;
+export type SeriesMetric = (typeof SERIES_METRICS)[number];
+
+/** One value per day of `DashboardSeries.days`; null for a day without data for the group. */
+export type SeriesColumns = Record<SeriesMetric, Array<number | null>>;
+
+/**
+ * Every daily KPI since the first gold day, column-wise: `days[i]` is the day of every metric's
+ * `[i]`. Days are consecutive calendar days; a day without a run is a column of nulls.
+ * Cities are left out (thousands of them: the day files have their latest figures).
+ */
+export interface DashboardSeries {
+  schemaVersion: typeof DASHBOARD_SCHEMA_VERSION;
+  firstDay: Day;
+  lastDay: Day;
+  days: Day[];
+  overall: SeriesColumns;
+  /** Keyed by category id (`""` without one); `name` is the latest known. */
+  categories: Record<string, { categoryId: number | null; categoryName: string | null; metrics: SeriesColumns }>;
+  regions: Record<string, { region: string | null; metrics: SeriesColumns }>;
+  searches: Record<string, { searchSlug: string; metrics: SeriesColumns }>;
+}

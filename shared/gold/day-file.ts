@@ -1,0 +1,52 @@
+import type { Day } from '../lake/keys.ts';
+import { DASHBOARD_SCHEMA_VERSION, type DashboardDay, type DataQuality, type ListingCard, type ListingLists } from './dashboard.ts';
+import { roundKpis } from './kpis.ts';
+import type { GoldOptions } from './options.ts';
+import type { DayReport } from './report.ts';
+import { SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
+
+/** The dashboard's file of one day: the report at presentation precision, with its quality record. */
+
+const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+function roundLists(lists: ListingLists): ListingLists {
+  return {
+    deals: lists.deals.map((deal) => ({ ...deal, price: round(deal.price, 2), peerMedian: round(deal.peerMedian, 2), priceToMedian: round(deal.priceToMedian, 4) })),
+    priceDrops: lists.priceDrops.map((drop) => ({ ...drop, dropPct: round(drop.dropPct, 2) })),
+    newest: lists.newest,
+    vanished: lists.vanished,
+  };
+}
+
+function roundCard(card: ListingCard): ListingCard {
+  return { ...card, priceDropPct: card.priceDropPct === null ? null : round(card.priceDropPct, 2) };
+}
+
+export interface DayFileMeta {
+  day: Day;
+  previousDay: Day | null;
+  options: Pick<GoldOptions, 'topN' | 'dealMaxPriceToMedian' | 'dealMinPrice'>;
+}
+
+export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality: DataQuality): DashboardDay {
+  return {
+    schemaVersion: DASHBOARD_SCHEMA_VERSION,
+    day: meta.day,
+    previousDay: meta.previousDay,
+    isFirstDay: meta.previousDay === null,
+    sketch: { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY },
+    settings: { topN: meta.options.topN, dealMaxPriceToMedian: meta.options.dealMaxPriceToMedian, dealMinPrice: meta.options.dealMinPrice },
+    overall: roundKpis(report.overall),
+    categories: report.categories.map(roundKpis),
+    regions: report.regions.map(roundKpis),
+    cities: report.cities.map(roundKpis),
+    searches: report.searches.map(roundKpis),
+    lists: {
+      overall: roundLists(report.lists.overall),
+      categories: Object.fromEntries([...report.lists.categories].map(([key, lists]) => [key, roundLists(lists)])),
+      searches: Object.fromEntries([...report.lists.searches].map(([key, lists]) => [key, roundLists(lists)])),
+    },
+    listings: Object.fromEntries([...report.listings].map(([id, card]) => [id, roundCard(card)])),
+    quality,
+  };
+}

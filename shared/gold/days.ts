@@ -1,0 +1,23 @@
+import { isDay, type Day } from '../lake/keys.ts';
+
+/**
+ * Days as integers (days since 1970-01-01), the way Parquet DATE columns store them. The shard
+ * compares and subtracts days for every listing, so it keeps numbers and converts at the edges.
+ */
+
+const DAY_MS = 86_400_000;
+
+export function dayNumber(day: Day): number {
+  if (!isDay(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
+  return Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+}
+
+export function dayOfNumber(days: number): Day {
+  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The Madrid calendar day of an instant: listings are published and sold on Madrid days. */
+export function madridDayNumber(epochMs: number): number {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochMs);
+  return dayNumber(day);
+}

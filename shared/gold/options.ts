@@ -1,0 +1,61 @@
+import * as v from 'valibot';
+
+/**
+ * Every tunable of the gold stage, with its default. The values that shape a shard's output travel
+ * inside the task objects (fan-out writes them), so all shards of a day agree even if a Lambda's
+ * environment were changed half-way through a day.
+ */
+export interface GoldOptions {
+  /** Length of every top-N list (best deals, biggest price drops, newest, vanished). Default 50. */
+  topN: number;
+  /** A best deal costs at most this fraction of its peer median. Default 0.6 (40 % below the median). */
+  dealMaxPriceToMedian: number;
+  /**
+   * Listings cheaper than this (euros) are never deals: 0 € and 1 € asks are placeholders
+   * ("a cambio", "consultar") rather than bargains. Default 1.
+   */
+  dealMinPrice: number;
+  /** Vanished listings stay in the state this many days (in case they come back), then are dropped. Default 30. */
+  vanishedRetentionDays: number;
+  /** A search is flagged `sudden-drop` when it returns fewer than this fraction of its previous day's listings. Default 0.5. */
+  suddenDropRatio: number;
+  /** …and only when the previous day had at least this many listings (small searches fluctuate). Default 20. */
+  suddenDropMinPrevious: number;
+}
+
+export const DEFAULT_GOLD_OPTIONS: Readonly<GoldOptions> = Object.freeze({
+  topN: 50,
+  dealMaxPriceToMedian: 0.6,
+  dealMinPrice: 1,
+  vanishedRetentionDays: 30,
+  suddenDropRatio: 0.5,
+  suddenDropMinPrevious: 20,
+});
+
+const positiveInteger = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'must be at least 1'));
+const OptionsSchema = v.strictObject({
+  topN: v.optional(v.pipe(positiveInteger, v.maxValue(1000, 'must be at most 1000'))),
+  dealMaxPriceToMedian: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1, 'must be at most 1 (a deal is below the median)'))),
+  dealMinPrice: v.optional(v.pipe(v.number(), v.minValue(0))),
+  vanishedRetentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  suddenDropRatio: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  suddenDropMinPrevious: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+
+/** Defaults merged with `overrides`; unknown keys and out-of-range values are errors that name the field. */
+export function resolveGoldOptions(overrides: Partial<GoldOptions> = {}): GoldOptions {
+  const result = v.safeParse(OptionsSchema, overrides);
+  if (!result.success) {
+    const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(options)'}: ${issue.message}`);
+    throw new TypeError(`invalid gold options: ${problems.join('; ')}`);
+  }
+  const defined = Object.fromEntries(Object.entries(result.output).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_GOLD_OPTIONS, ...defined };
+}
+
+/** The options a shard needs, as carried by its task. */
+export type ShardSettings = Pick<GoldOptions, 'topN' | 'dealMinPrice' | 'vanishedRetentionDays'>;
+
+export function shardSettingsOf(options: GoldOptions): ShardSettings {
+  return { topN: options.topN, dealMinPrice: options.dealMinPrice, vanishedRetentionDays: options.vanishedRetentionDays };
+}

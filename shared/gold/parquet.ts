@@ -1,0 +1,127 @@
+import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { asyncBufferOf } from '../silver/parquet.ts';
+
+/**
+ * Gold's Parquet I/O: whole columns in, whole columns out. The shard reads a handful of columns
+ * of every silver and state file and never needs row objects, so columns are decoded straight into
+ * arrays (one per column, not one object per row).
+ */
+
+/** How a column is stored; the same kinds as silver (schema.ts), plus a list of strings. */
+export type GoldColumnKind = 'STRING' | 'DOUBLE' | 'INT32' | 'BOOLEAN' | 'TIMESTAMP' | 'DATE' | 'STRING_LIST';
+
+export interface GoldColumnSpec {
+  readonly name: string;
+  readonly kind: GoldColumnKind;
+  readonly nullable: boolean;
+  readonly description: string;
+}
+
+/** Fixed writer settings: equal columns give equal bytes, whatever a library default becomes. */
+export const GOLD_PARQUET = {
+  codec: 'SNAPPY',
+  rowGroupSize: 50_000,
+  pageSize: 1 << 20,
+  statistics: true,
+  statisticsTruncateLength: 32,
+  createdBy: 'wallapop-market-pipeline gold',
+} as const;
+
+function schemaElements(column: GoldColumnSpec): SchemaElement[] {
+  const repetition_type = column.nullable ? 'OPTIONAL' : 'REQUIRED';
+  const { name } = column;
+  switch (column.kind) {
+    case 'STRING':
+      return [{ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type }];
+    case 'DOUBLE':
+      return [{ name, type: 'DOUBLE', repetition_type }];
+    case 'INT32':
+      return [{ name, type: 'INT32', repetition_type }];
+    case 'BOOLEAN':
+      return [{ name, type: 'BOOLEAN', repetition_type }];
+    case 'TIMESTAMP':
+      return [{ name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' }, repetition_type }];
+    case 'DATE':
+      return [{ name, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' }, repetition_type }];
+    case 'STRING_LIST':
+      // The standard three-level LIST: DuckDB reads VARCHAR[], Athena array<string>.
+      return [
+        { name, repetition_type, converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' },
+      ];
+  }
+}
+
+export function parquetSchemaOf(columns: readonly GoldColumnSpec[]): SchemaElement[] {
+  return [{ name: 'root', num_children: columns.length }, ...columns.flatMap(schemaElements)];
+}
+
+/**
+ * Column arrays → Parquet bytes. Values: DATE as day numbers, TIMESTAMP as epoch milliseconds,
+ * STRING_LIST as string arrays, null where nullable.
+ */
+export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<Record<string, DecodedArray>>, kvMetadata: Record<string, string> = {}): Uint8Array {
+  const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
+  const columnData: ColumnSource[] = columns.map((column) => {
+    const values = data[column.name];
+    if (values === undefined) throw new TypeError(`writeColumns: no data for column ${column.name}`);
+    if (values.length !== rowCount) throw new TypeError(`writeColumns: column ${column.name} has ${values.length} values, expected ${rowCount}`);
+    return { name: column.name, data: values };
+  });
+  const buffer = parquetWriteBuffer({
+    columnData,
+    schema: parquetSchemaOf(columns),
+    codec: GOLD_PARQUET.codec,
+    rowGroupSize: GOLD_PARQUET.rowGroupSize,
+    pageSize: GOLD_PARQUET.pageSize,
+    statistics: GOLD_PARQUET.statistics,
+    statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
+    createdBy: GOLD_PARQUET.createdBy,
+    kvMetadata: Object.keys(kvMetadata)
+      .sort()
+      .map((key) => ({ key, value: kvMetadata[key] })),
+  });
+  return new Uint8Array(buffer);
+}
+
+/** Decoders that keep values primitive: DATE → day number, TIMESTAMP → epoch ms. */
+const PRIMITIVE_PARSERS = {
+  timestampFromMilliseconds: (millis: bigint) => Number(millis),
+  dateFromDays: (days: number) => days,
+};
+
+export interface ColumnTable {
+  rowCount: number;
+  columns: Record<string, DecodedArray>;
+}
+
+/**
+ * Reads the named columns of a Parquet file into one array each. Row groups are decoded one after
+ * another and copied into place, so the peak is the columns asked for, not the file's rows.
+ */
+export async function readColumns(bytes: Uint8Array, names: readonly string[]): Promise<ColumnTable> {
+  const file = asyncBufferOf(bytes);
+  const metadata = await parquetMetadataAsync(file);
+  const rowCount = Number(metadata.num_rows);
+  const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
+  const missing = names.filter((name) => !available.has(name));
+  if (missing.length > 0) throw new TypeError(`parquet file has no column(s) ${missing.join(', ')}`);
+
+  const columns: Record<string, unknown[]> = {};
+  for (const name of names) columns[name] = new Array<unknown>(rowCount);
+  if (rowCount === 0) return { rowCount, columns: columns as Record<string, DecodedArray> };
+  await parquetRead({
+    file,
+    metadata,
+    columns: [...names],
+    parsers: PRIMITIVE_PARSERS,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const target = columns[columnName];
+      if (target === undefined) return;
+      for (let i = 0; i < columnData.length; i += 1) target[rowStart + i] = columnData[i];
+    },
+  });
+  return { rowCount, columns: columns as Record<string, DecodedArray> };
+}

@@ -1,0 +1,97 @@
+/**
+ * The top-N lists and their total orders. Every order ends with listing_id, so no two listings
+ * ever tie and "the first N" is one well-defined set whatever order candidates arrive in.
+ *
+ * Why per-shard candidates merge to the global top-N: a listing lives in exactly one shard, and
+ * each order is fixed before any shard runs (it needs nothing global). If a listing is among the
+ * N first of a group overall, fewer than N listings of that group precede it anywhere, hence
+ * fewer than N in its own shard: it is in its shard's N first. So the N first of the union of the
+ * shards' lists are the global N first, and merging lists (union, sort, cut at N) is associative
+ * and commutative.
+ *
+ * Deals need the peer median, which only the fan-in knows. Within one peer group the ratio
+ * price / median orders listings exactly as price does, and the deal condition
+ * (price <= 0.6 × median) keeps a prefix of that order. So shards keep the N cheapest listings of
+ * each category and search (price >= dealMinPrice), and the fan-in cuts that list where the
+ * condition stops holding: the result is the group's N best deals. The overall list is the N
+ * lowest ratios among the per-category lists: a listing in the overall N first has fewer than N
+ * better listings in its own category, so it is in its category's list.
+ */
+
+export const LIST_NAMES = ['deals', 'priceDrops', 'newest', 'vanished'] as const;
+export type ListName = (typeof LIST_NAMES)[number];
+
+/** The groups each list is kept for. Overall deals are derived from the category lists (see above). */
+export const LIST_DIMENSIONS = {
+  deals: ['category', 'search'],
+  priceDrops: ['overall', 'category', 'search'],
+  newest: ['overall', 'category', 'search'],
+  vanished: ['overall', 'category', 'search'],
+} as const satisfies Record<ListName, readonly string[]>;
+
+/** What an order looks at. */
+export interface RankFacts {
+  listingId: string;
+  price: number;
+  /** Drop of today's price below the previous observation, in percent; null without a drop. */
+  priceDropPct: number | null;
+  createdAtMs: number | null;
+  daysOnMarket: number | null;
+}
+
+/**
+ * The order of each list as two numbers compared ascending, then the listing id:
+ * - deals: cheapest first;
+ * - priceDrops: largest drop (percent) first;
+ * - newest: latest publication (`created_at`) first, unknown last;
+ * - vanished: fewest days on market first (what sells fastest), then the dearest.
+ */
+export function rankKey(list: ListName, facts: RankFacts): [number, number] {
+  switch (list) {
+    case 'deals':
+      return [facts.price, 0];
+    case 'priceDrops':
+      return [-(facts.priceDropPct ?? 0), 0];
+    case 'newest':
+      return [facts.createdAtMs === null ? Number.POSITIVE_INFINITY : -facts.createdAtMs, 0];
+    case 'vanished':
+      return [facts.daysOnMarket ?? Number.POSITIVE_INFINITY, -facts.price];
+  }
+}
+
+export interface RankedEntry {
+  key: [number, number];
+  listingId: string;
+}
+
+export function compareRanked(a: RankedEntry, b: RankedEntry): number {
+  if (a.key[0] !== b.key[0]) return a.key[0] < b.key[0] ? -1 : 1;
+  if (a.key[1] !== b.key[1]) return a.key[1] < b.key[1] ? -1 : 1;
+  return a.listingId < b.listingId ? -1 : a.listingId > b.listingId ? 1 : 0;
+}
+
+/**
+ * Keeps the N first entries of a stream in bounded memory: entries pile up to 2N, then are sorted
+ * and cut back to N (amortised O(log N) per entry, no per-listing allocation beyond the entry).
+ */
+export class TopN<Entry extends RankedEntry> {
+  private entries: Entry[] = [];
+
+  constructor(private readonly n: number) {}
+
+  offer(entry: Entry): void {
+    this.entries.push(entry);
+    if (this.entries.length >= 2 * this.n) this.compact();
+  }
+
+  /** The N first, in order. */
+  result(): Entry[] {
+    this.compact();
+    return this.entries;
+  }
+
+  private compact(): void {
+    this.entries.sort(compareRanked);
+    if (this.entries.length > this.n) this.entries.length = this.n;
+  }
+}

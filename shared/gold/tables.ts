@@ -1,0 +1,179 @@
+import type { DecodedArray } from 'hyparquet';
+import type { Day } from '../lake/keys.ts';
+import type { Kpis, ListingCard } from './dashboard.ts';
+import { dayNumber } from './days.ts';
+import type { GoldTable } from './keys.ts';
+import { writeColumns, type GoldColumnSpec } from './parquet.ts';
+import type { DayReport } from './report.ts';
+
+/**
+ * The gold tables: one Parquet file per table per day (`gold/tables/<table>/dt=D/part-0.parquet`),
+ * figures unrounded. Column lists are the data dictionary's source (docs/gold.md).
+ */
+
+const KPI_COLUMNS = [
+  { name: 'active_listings', kind: 'INT32', nullable: false, description: 'Listings active at the end of the day (seen today, or not proven gone).' },
+  { name: 'seen_listings', kind: 'INT32', nullable: false, description: 'Listings a search returned today; the price and share columns describe these.' },
+  { name: 'new_listings', kind: 'INT32', nullable: false, description: 'Listings first seen today.' },
+  { name: 'vanished_listings', kind: 'INT32', nullable: false, description: 'Listings found missing today by a complete search.' },
+  { name: 'reappeared_listings', kind: 'INT32', nullable: false, description: 'Vanished listings returned again today.' },
+  { name: 'reserved_share', kind: 'DOUBLE', nullable: true, description: 'Reserved / seen (0–1); null when nothing was seen.' },
+  { name: 'shippable_share', kind: 'DOUBLE', nullable: true, description: 'Shippable / seen (0–1).' },
+  { name: 'price_min', kind: 'DOUBLE', nullable: true, description: 'Lowest asking price today (exact).' },
+  { name: 'price_max', kind: 'DOUBLE', nullable: true, description: 'Highest asking price today (exact).' },
+  { name: 'price_mean', kind: 'DOUBLE', nullable: true, description: 'Mean asking price today (exact, over prices rounded to cents).' },
+  { name: 'price_p10', kind: 'DOUBLE', nullable: true, description: '10th percentile of asking prices (DDSketch, ±1 %).' },
+  { name: 'price_p25', kind: 'DOUBLE', nullable: true, description: '25th percentile (DDSketch, ±1 %).' },
+  { name: 'price_p50', kind: 'DOUBLE', nullable: true, description: 'Median asking price (DDSketch, ±1 %).' },
+  { name: 'price_p75', kind: 'DOUBLE', nullable: true, description: '75th percentile (DDSketch, ±1 %).' },
+  { name: 'price_p90', kind: 'DOUBLE', nullable: true, description: '90th percentile (DDSketch, ±1 %).' },
+  { name: 'price_drop_count', kind: 'INT32', nullable: false, description: 'Listings whose price today is below their previous observation.' },
+  { name: 'price_drop_median_pct', kind: 'DOUBLE', nullable: true, description: 'Median drop in percent of the previous price (DDSketch, ±1 %).' },
+  { name: 'days_on_market_median', kind: 'INT32', nullable: true, description: 'Lower median of days on market of the listings vanished today (exact).' },
+] as const satisfies readonly GoldColumnSpec[];
+
+const DAY_COLUMN = { name: 'day', kind: 'DATE', nullable: false, description: 'The day (equals the dt= partition).' } as const satisfies GoldColumnSpec;
+
+export const GOLD_TABLE_COLUMNS = {
+  market_daily: [DAY_COLUMN, ...KPI_COLUMNS],
+  category_daily: [
+    DAY_COLUMN,
+    { name: 'category_id', kind: 'INT32', nullable: true, description: 'Wallapop category id; null for listings without one.' },
+    { name: 'category_name', kind: 'STRING', nullable: true, description: "Name from the day's category snapshot." },
+    ...KPI_COLUMNS,
+  ],
+  region_daily: [DAY_COLUMN, { name: 'region', kind: 'STRING', nullable: true, description: 'Region as Wallapop reports it; null when unknown.' }, ...KPI_COLUMNS],
+  city_daily: [
+    DAY_COLUMN,
+    { name: 'region', kind: 'STRING', nullable: true, description: 'Region of the city.' },
+    { name: 'city', kind: 'STRING', nullable: true, description: 'City as the seller set it.' },
+    ...KPI_COLUMNS,
+  ],
+  search_daily: [
+    DAY_COLUMN,
+    { name: 'search_slug', kind: 'STRING', nullable: false, description: 'The configured search (every planned search has a row).' },
+    { name: 'outcome', kind: 'STRING', nullable: false, description: "How the day's extraction ended: complete, page-cap, empty, blocked, failed." },
+    { name: 'snapshot_complete', kind: 'BOOLEAN', nullable: false, description: 'Complete and every page readable: only then can the search mark listings vanished.' },
+    ...KPI_COLUMNS,
+  ],
+  listing_highlights: [
+    DAY_COLUMN,
+    { name: 'list', kind: 'STRING', nullable: false, description: "'deal', 'price_drop', 'newest' or 'vanished'." },
+    { name: 'dimension', kind: 'STRING', nullable: false, description: "'overall', 'category' or 'search'." },
+    { name: 'group_key', kind: 'STRING', nullable: false, description: "Category id or search slug; '' for overall and for listings without a category." },
+    { name: 'rank', kind: 'INT32', nullable: false, description: '1-based position in the list.' },
+    { name: 'listing_id', kind: 'STRING', nullable: false, description: 'The listing.' },
+    { name: 'title', kind: 'STRING', nullable: true, description: 'Title (untrusted user text).' },
+    { name: 'price', kind: 'DOUBLE', nullable: false, description: 'Asking price (last seen).' },
+    { name: 'peer_median', kind: 'DOUBLE', nullable: true, description: 'Deals: median price of the peer group.' },
+    { name: 'price_to_median', kind: 'DOUBLE', nullable: true, description: 'Deals: price / peer_median.' },
+    { name: 'previous_price', kind: 'DOUBLE', nullable: true, description: 'Price drops: the price before today.' },
+    { name: 'drop_pct', kind: 'DOUBLE', nullable: true, description: 'Price drops: (previous − price) / previous × 100.' },
+    { name: 'days_on_market', kind: 'INT32', nullable: true, description: 'Vanished: vanished_on − first_seen_day.' },
+    { name: 'created_at', kind: 'TIMESTAMP', nullable: true, description: 'Publication time from the API.' },
+    { name: 'first_seen_day', kind: 'DATE', nullable: false, description: 'First day seen.' },
+    { name: 'category_id', kind: 'INT32', nullable: true, description: 'Category id.' },
+    { name: 'category_name', kind: 'STRING', nullable: true, description: 'Category name.' },
+    { name: 'region', kind: 'STRING', nullable: true, description: 'Region.' },
+    { name: 'city', kind: 'STRING', nullable: true, description: 'City.' },
+    { name: 'listing_url', kind: 'STRING', nullable: true, description: 'Link to the listing.' },
+    { name: 'image_url', kind: 'STRING', nullable: true, description: 'First image.' },
+  ],
+} as const satisfies Record<GoldTable, readonly GoldColumnSpec[]>;
+
+const KPI_FIELDS: Record<(typeof KPI_COLUMNS)[number]['name'], keyof Kpis> = {
+  active_listings: 'activeListings',
+  seen_listings: 'seenListings',
+  new_listings: 'newListings',
+  vanished_listings: 'vanishedListings',
+  reappeared_listings: 'reappearedListings',
+  reserved_share: 'reservedShare',
+  shippable_share: 'shippableShare',
+  price_min: 'priceMin',
+  price_max: 'priceMax',
+  price_mean: 'priceMean',
+  price_p10: 'priceP10',
+  price_p25: 'priceP25',
+  price_p50: 'priceP50',
+  price_p75: 'priceP75',
+  price_p90: 'priceP90',
+  price_drop_count: 'priceDropCount',
+  price_drop_median_pct: 'priceDropMedianPct',
+  days_on_market_median: 'daysOnMarketMedian',
+};
+
+type Row = Record<string, unknown>;
+
+function toParquet(table: GoldTable, rows: readonly Row[]): Uint8Array {
+  const columns = GOLD_TABLE_COLUMNS[table];
+  const data: Record<string, DecodedArray> = {};
+  for (const column of columns) data[column.name] = rows.map((row) => row[column.name] ?? null);
+  return writeColumns(columns, data, { 'gold.table': table });
+}
+
+function kpiRow(day: number, kpis: Kpis, keys: Row = {}): Row {
+  const row: Row = { day, ...keys };
+  for (const [column, field] of Object.entries(KPI_FIELDS)) row[column] = kpis[field];
+  return row;
+}
+
+const LIST_LABELS = { deals: 'deal', priceDrops: 'price_drop', newest: 'newest', vanished: 'vanished' } as const;
+
+function highlightRows(day: number, report: DayReport): Row[] {
+  const rows: Row[] = [];
+  const groups: Array<[string, string, DayReport['lists']['overall']]> = [
+    ['overall', '', report.lists.overall],
+    ...[...report.lists.categories].map(([key, lists]): [string, string, DayReport['lists']['overall']] => ['category', key, lists]),
+    ...[...report.lists.searches].map(([key, lists]): [string, string, DayReport['lists']['overall']] => ['search', key, lists]),
+  ];
+  for (const [dimension, groupKey, lists] of groups) {
+    for (const list of ['deals', 'priceDrops', 'newest', 'vanished'] as const) {
+      (lists[list] as unknown as ReadonlyArray<{ listingId: string } & Record<string, unknown>>).forEach((entry, index) => {
+        const card = report.listings.get(entry.listingId) as ListingCard;
+        rows.push({
+          day,
+          list: LIST_LABELS[list],
+          dimension,
+          group_key: groupKey,
+          rank: index + 1,
+          listing_id: card.listingId,
+          title: card.title,
+          price: card.price,
+          peer_median: entry.peerMedian ?? null,
+          price_to_median: entry.priceToMedian ?? null,
+          previous_price: list === 'priceDrops' ? entry.previousPrice : null,
+          drop_pct: list === 'priceDrops' ? entry.dropPct : null,
+          days_on_market: list === 'vanished' ? entry.daysOnMarket : null,
+          created_at: card.createdAt === null ? null : Date.parse(card.createdAt),
+          first_seen_day: dayNumber(card.firstSeenDay),
+          category_id: card.categoryId,
+          category_name: card.categoryName,
+          region: card.region,
+          city: card.city,
+          listing_url: card.listingUrl,
+          image_url: card.imageUrl,
+        });
+      });
+    }
+  }
+  return rows;
+}
+
+/** Every gold table of the day as Parquet bytes. */
+export function goldTableFiles(day: Day, report: DayReport): Record<GoldTable, Uint8Array> {
+  const n = dayNumber(day);
+  return {
+    market_daily: toParquet('market_daily', [kpiRow(n, report.overall)]),
+    category_daily: toParquet(
+      'category_daily',
+      report.categories.map((row) => kpiRow(n, row, { category_id: row.categoryId, category_name: row.categoryName })),
+    ),
+    region_daily: toParquet('region_daily', report.regions.map((row) => kpiRow(n, row, { region: row.region }))),
+    city_daily: toParquet('city_daily', report.cities.map((row) => kpiRow(n, row, { region: row.region, city: row.city }))),
+    search_daily: toParquet(
+      'search_daily',
+      report.searches.map((row) => kpiRow(n, row, { search_slug: row.searchSlug, outcome: row.outcome, snapshot_complete: row.snapshotComplete })),
+    ),
+    listing_highlights: toParquet('listing_highlights', highlightRows(n, report)),
+  };
+}

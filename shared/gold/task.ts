@@ -1,0 +1,69 @@
+import * as v from 'valibot';
+import type { Day } from '../lake/keys.ts';
+import { isDay } from '../lake/keys.ts';
+import { GoldInputError } from './errors.ts';
+import type { ShardSettings } from './options.ts';
+
+/**
+ * The task of gold shard K of day D (`control/gold/dt=D/shard=K.json`), written by fan-out. It
+ * carries everything the shard needs to know about the day's searches, copied from their silver
+ * manifests, so that N shards do not each re-read them; its bytes depend only on the run plan and
+ * the silver manifests, so racing fan-outs write the same object.
+ */
+
+export const GOLD_TASK_VERSION = 1;
+
+export interface GoldTaskSearch {
+  slug: string;
+  outcome: 'complete' | 'page-cap' | 'empty' | 'blocked' | 'failed';
+  /** Silver's verdict: `complete` and every page readable. */
+  snapshotComplete: boolean;
+  /** Whether this search can mark listings vanished today (= snapshotComplete). */
+  marksVanished: boolean;
+  /** Silver shard K of the search, as its manifest lists it, and its row count. */
+  silverKey: string;
+  silverRows: number;
+}
+
+export interface GoldTask {
+  taskVersion: typeof GOLD_TASK_VERSION;
+  day: Day;
+  shard: number;
+  shardCount: number;
+  settings: ShardSettings;
+  /** Every planned search, sorted by slug. */
+  searches: GoldTaskSearch[];
+}
+
+const TaskSchema = v.strictObject({
+  taskVersion: v.literal(GOLD_TASK_VERSION),
+  day: v.pipe(v.string(), v.check(isDay, 'must be a YYYY-MM-DD day')),
+  shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  shardCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  settings: v.strictObject({
+    topN: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    dealMinPrice: v.pipe(v.number(), v.minValue(0)),
+    vanishedRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  searches: v.array(
+    v.strictObject({
+      slug: v.pipe(v.string(), v.minLength(1)),
+      outcome: v.picklist(['complete', 'page-cap', 'empty', 'blocked', 'failed']),
+      snapshotComplete: v.boolean(),
+      marksVanished: v.boolean(),
+      silverKey: v.pipe(v.string(), v.minLength(1)),
+      silverRows: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
+
+export function parseGoldTask(raw: unknown, key: string): GoldTask {
+  const result = v.safeParse(TaskSchema, raw);
+  if (!result.success) {
+    const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
+    throw new GoldInputError(`${key} is not a gold task: ${problems.join('; ')}`, key);
+  }
+  const task = result.output;
+  if (task.shard >= task.shardCount) throw new GoldInputError(`${key}: shard ${task.shard} is not below shardCount ${task.shardCount}`, key);
+  return task;
+}

@@ -1,0 +1,263 @@
+import * as v from 'valibot';
+import type { CategoryIndex } from './categories.ts';
+import { fragmentOf, jsonFragment, type ItemQuarantineReason } from './quarantine.ts';
+import { SILVER_SCHEMA_VERSION, type SilverRow } from './schema.ts';
+import { cleanText } from './text.ts';
+
+/**
+ * A Wallapop search item → one silver row, or the reason it cannot be one.
+ *
+ * Only `id` and `price` are required: without them a row cannot be tracked or priced. Every other
+ * field is optional, and one that is present but unusable (a string latitude, a numeric city) is
+ * dropped to null and reported in `notes.invalidFields`, so schema drift shows up in the manifest
+ * instead of quietly costing whole listings. Unknown fields are ignored (loose objects).
+ */
+
+export const TITLE_MAX_CHARS = 1000;
+export const DESCRIPTION_MAX_CHARS = 2000;
+export const LISTING_URL_BASE = 'https://es.wallapop.com/item/';
+
+const INT32_MAX = 2_147_483_647;
+
+const Text = v.string();
+const Flag = v.pipe(
+  v.unknown(),
+  // Some clients flatten the `{ flag }` wrapper to a bare boolean: accept both.
+  v.transform((value) => (typeof value === 'boolean' ? { flag: value } : value)),
+  v.looseObject({ flag: v.optional(v.nullable(v.boolean())) }),
+);
+const Money = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number))]),
+  v.number(),
+  v.finite(),
+  v.minValue(0),
+);
+const CategoryId = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]),
+  v.number(),
+  v.integer(),
+  v.minValue(0),
+  v.maxValue(INT32_MAX),
+);
+/**
+ * Epoch milliseconds. Numbers below 1e11 are read as seconds: as milliseconds they would be
+ * before March 1973, years before Wallapop existed. ISO-8601 strings are accepted too.
+ */
+const Instant = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.minLength(1))]),
+  v.transform((value) => {
+    const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+    return Math.round(Math.abs(ms) < 1e11 ? ms * 1000 : ms);
+  }),
+  v.number(),
+  v.safeInteger(),
+);
+const Latitude = v.pipe(v.number(), v.finite(), v.minValue(-90), v.maxValue(90));
+const Longitude = v.pipe(v.number(), v.finite(), v.minValue(-180), v.maxValue(180));
+const opt = <T extends v.GenericSchema>(schema: T) => v.optional(v.nullable(schema));
+
+const ImageSchema = v.looseObject({
+  urls: opt(v.looseObject({ small: opt(Text), medium: opt(Text), big: opt(Text) })),
+});
+
+/** The fields silver reads from a search item (see wallapop-api.md, "A search item"). */
+export const SearchItemSchema = v.looseObject({
+  id: v.pipe(v.string(), v.check((id) => id.trim().length > 0, 'must not be blank')),
+  price: v.pipe(
+    v.unknown(),
+    // The dead v3 general search served a flat number; tolerate it wherever it reappears.
+    v.transform((value) => (typeof value === 'number' || typeof value === 'string' ? { amount: value } : value)),
+    v.looseObject({ amount: Money, currency: opt(Text) }),
+  ),
+  user_id: opt(Text),
+  title: opt(Text),
+  description: opt(Text),
+  category_id: opt(CategoryId),
+  taxonomy: opt(v.array(v.looseObject({ id: opt(CategoryId) }))),
+  images: opt(
+    v.pipe(
+      v.array(v.unknown()),
+      // Only the first image is kept: validating the rest would only reject rows for unused data.
+      v.transform((images) => images.slice(0, 1)),
+      v.array(ImageSchema),
+    ),
+  ),
+  reserved: opt(Flag),
+  is_refurbished: opt(Flag),
+  has_warranty: opt(Flag),
+  is_top_profile: opt(Flag),
+  location: opt(
+    v.looseObject({
+      latitude: opt(Latitude),
+      longitude: opt(Longitude),
+      postal_code: opt(Text),
+      city: opt(Text),
+      region: opt(Text),
+      country_code: opt(Text),
+    }),
+  ),
+  shipping: opt(v.looseObject({ item_is_shippable: opt(v.boolean()), user_allows_shipping: opt(v.boolean()) })),
+  bump: opt(v.looseObject({ type: opt(Text) })),
+  web_slug: opt(Text),
+  created_at: opt(Instant),
+  modified_at: opt(Instant),
+  discount: opt(v.looseObject({ previous_price: opt(Money) })),
+});
+
+export type SearchItem = v.InferOutput<typeof SearchItemSchema>;
+
+/** Where an item was seen: everything a row needs besides the item itself. */
+export interface ItemContext {
+  day: string;
+  search: string;
+  page: number;
+  fetchedAtMs: number;
+  categories: CategoryIndex;
+}
+
+/** What normalisation changed or could not use; the stage sums these into the manifest. */
+export interface RowNotes {
+  /** Fields present but unusable, dropped to null: dotted paths with `[]` for array positions. */
+  invalidFields: string[];
+  textRepaired: boolean;
+  textTruncated: boolean;
+  /** The row has a category id the day's snapshot does not know (or there is no snapshot). */
+  categoryUnknown: boolean;
+}
+
+export type NormaliseResult =
+  | { ok: true; row: SilverRow; notes: RowNotes }
+  | { ok: false; reason: ItemQuarantineReason; detail: string; listingId: string | null; fragment: string; fragmentTruncated: boolean };
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+type IssuePath = Array<string | number>;
+const pathOf = (issue: v.BaseIssue<unknown>): IssuePath => (issue.path ?? []).map((item) => item.key as string | number);
+const dotted = (path: IssuePath) => path.map((key) => (typeof key === 'number' ? '[]' : key)).join('.').replaceAll('.[]', '[]');
+
+/** Deletes the value at `path` inside `root` (a private clone), so that re-validation sees it as absent. */
+function deleteAt(root: Record<string, unknown>, path: IssuePath): void {
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) {
+    node = (node as Record<string | number, unknown> | undefined)?.[key];
+    if (typeof node !== 'object' || node === null) return;
+  }
+  const last = path.at(-1);
+  if (last === undefined) return;
+  delete (node as Record<string | number, unknown>)[last];
+}
+
+/** The id and price rules, checked before the schema so their failures get precise reasons. */
+function rejectReason(raw: Record<string, unknown>): { reason: ItemQuarantineReason; detail: string } | undefined {
+  const id = raw.id;
+  if (id === undefined || id === null || id === '') return { reason: 'missing-id', detail: 'the item has no id' };
+  if (typeof id !== 'string') return { reason: 'invalid-id', detail: `id is a ${typeof id}, not a string` };
+  if (id.trim() === '') return { reason: 'missing-id', detail: 'the id is blank' };
+  const price = raw.price;
+  if (price === undefined || price === null) return { reason: 'missing-price', detail: 'the item has no price' };
+  if (isRecord(price) && (price.amount === undefined || price.amount === null)) return { reason: 'missing-price', detail: 'price has no amount' };
+  const money = v.safeParse(Money, isRecord(price) ? price.amount : price);
+  if (!money.success) return { reason: 'invalid-price', detail: `price ${jsonFragment(isRecord(price) ? price.amount : price)} is not a finite amount >= 0` };
+  return undefined;
+}
+
+/** Each pass drops every failing field at once; a second pass only catches fields exposed by the first. */
+const MAX_REPAIR_PASSES = 4;
+
+function validate(raw: Record<string, unknown>): { item: SearchItem; invalidFields: string[] } | undefined {
+  const first = v.safeParse(SearchItemSchema, raw);
+  if (first.success) return { item: first.output, invalidFields: [] };
+  const invalid = new Set<string>();
+  const copy = structuredClone(raw);
+  let issues = first.issues;
+  for (let pass = 0; pass < MAX_REPAIR_PASSES; pass += 1) {
+    for (const issue of issues) {
+      const path = pathOf(issue);
+      // rejectReason vetted id and amount, so a failure there is not a droppable optional field.
+      if (path.length === 0 || path[0] === 'id' || (path[0] === 'price' && path[1] !== 'currency')) return undefined;
+      invalid.add(dotted(path));
+      // An unusable array element (not just a field inside one) costs the whole array: a hole
+      // would fail again, and a shifted array would make a later element pass for the first.
+      const lastObjectField = path.findLastIndex((key) => typeof key === 'string');
+      deleteAt(copy, typeof path.at(-1) === 'number' ? path.slice(0, lastObjectField + 1) : path);
+    }
+    const next = v.safeParse(SearchItemSchema, copy);
+    if (next.success) return { item: next.output, invalidFields: [...invalid].sort() };
+    issues = next.issues;
+  }
+  return undefined;
+}
+
+function reject(raw: unknown, reason: ItemQuarantineReason, detail: string): NormaliseResult {
+  const id = isRecord(raw) && typeof raw.id === 'string' && raw.id.trim() !== '' ? raw.id : null;
+  return { ok: false, reason, detail, listingId: id, ...fragmentOf(jsonFragment(raw)) };
+}
+
+/** Normalises one item seen on one page. Pure and total: never throws, whatever `raw` is. */
+export function normaliseItem(raw: unknown, context: ItemContext): NormaliseResult {
+  if (!isRecord(raw)) return reject(raw, 'item-not-object', `an items entry is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`);
+  const rejected = rejectReason(raw);
+  if (rejected) return reject(raw, rejected.reason, rejected.detail);
+  let validated: ReturnType<typeof validate>;
+  try {
+    validated = validate(raw);
+  } catch (error) {
+    // Only input that JSON.parse cannot produce (a function, a cycle) gets here.
+    return reject(raw, 'invalid-item', `the item cannot be validated: ${(error as Error).message}`);
+  }
+  if (!validated) return reject(raw, 'invalid-item', 'the item does not validate even without its unusable optional fields');
+  const { item, invalidFields } = validated;
+
+  let textRepaired = false;
+  let textTruncated = false;
+  const text = (value: string | null | undefined, max: number): string | null => {
+    if (value === null || value === undefined) return null;
+    const clean = cleanText(value, max);
+    textRepaired ||= clean.repaired;
+    textTruncated ||= clean.truncated;
+    return clean.text;
+  };
+
+  const categoryId = item.category_id ?? item.taxonomy?.at(-1)?.id ?? null;
+  const category = categoryId === null ? undefined : context.categories.get(categoryId);
+  const image = item.images?.[0]?.urls;
+  const imageUrl = image?.medium || image?.big || image?.small || null;
+  const bumpType = item.bump?.type;
+  const slug = item.web_slug?.trim();
+
+  const row: SilverRow = {
+    listing_id: item.id,
+    snapshot_day: context.day,
+    search_slug: context.search,
+    title: text(item.title, TITLE_MAX_CHARS),
+    description: text(item.description, DESCRIPTION_MAX_CHARS),
+    price: item.price.amount,
+    currency: item.price.currency ?? null,
+    previous_price: item.discount?.previous_price ?? null,
+    category_id: categoryId,
+    category_name: category?.name ?? null,
+    category_path: category?.path ?? null,
+    seller_id: item.user_id ?? null,
+    city: item.location?.city ?? null,
+    postal_code: item.location?.postal_code ?? null,
+    region: item.location?.region ?? null,
+    country_code: item.location?.country_code ?? null,
+    latitude: item.location?.latitude ?? null,
+    longitude: item.location?.longitude ?? null,
+    is_reserved: item.reserved?.flag ?? null,
+    is_shippable: item.shipping?.item_is_shippable ?? null,
+    seller_allows_shipping: item.shipping?.user_allows_shipping ?? null,
+    is_refurbished: item.is_refurbished?.flag ?? null,
+    has_warranty: item.has_warranty?.flag ?? null,
+    is_top_profile: item.is_top_profile?.flag ?? null,
+    is_bumped: bumpType === undefined || bumpType === null ? null : bumpType.trim() !== '',
+    created_at: item.created_at ?? null,
+    modified_at: item.modified_at ?? null,
+    listing_url: slug ? `${LISTING_URL_BASE}${encodeURIComponent(slug)}` : null,
+    image_url: imageUrl,
+    fetched_at: context.fetchedAtMs,
+    source_page: context.page,
+    schema_version: SILVER_SCHEMA_VERSION,
+  };
+  return { ok: true, row, notes: { invalidFields, textRepaired, textTruncated, categoryUnknown: categoryId !== null && category === undefined } };
+}

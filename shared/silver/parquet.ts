@@ -1,0 +1,170 @@
+import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
+
+/**
+ * Silver rows ↔ Parquet bytes. The writer's settings are fixed constants (never defaults that a
+ * library upgrade could move) so equal rows always give equal bytes.
+ */
+
+export const SILVER_PARQUET = {
+  /** Built into hyparquet-writer and read natively by hyparquet, DuckDB, Athena and Spark: no extra codec package. */
+  codec: 'SNAPPY',
+  /**
+   * Rows per row group. A typical shard file (one search, one day, one of N shards) holds a few
+   * thousand rows and so is one group; big ones split into groups that a reader can take one at a
+   * time (~20k decoded rows is tens of MB) or skip by the listing_id min/max, and DuckDB reads in parallel.
+   */
+  rowGroupSize: 20_000,
+  /** Target uncompressed page size (the library's default, pinned). */
+  pageSize: 1 << 20,
+  /** Min/max per column chunk: sorted listing ids make them selective. */
+  statistics: true,
+  /** Listing ids are ~12 bytes: 32 keeps min/max exact for them instead of truncated prefixes. */
+  statisticsTruncateLength: 32,
+  createdBy: 'wallapop-market-pipeline silver',
+} as const;
+
+const DAY_MS = 86_400_000;
+
+function schemaElement(name: string, kind: SilverColumnKind, nullable: boolean): SchemaElement {
+  const repetition_type = nullable ? 'OPTIONAL' : 'REQUIRED';
+  switch (kind) {
+    case 'STRING':
+      return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
+    case 'DOUBLE':
+      return { name, type: 'DOUBLE', repetition_type };
+    case 'INT32':
+      return { name, type: 'INT32', repetition_type };
+    case 'BOOLEAN':
+      return { name, type: 'BOOLEAN', repetition_type };
+    case 'TIMESTAMP':
+      return {
+        name,
+        type: 'INT64',
+        converted_type: 'TIMESTAMP_MILLIS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+        repetition_type,
+      };
+    case 'DATE':
+      return { name, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' }, repetition_type };
+  }
+}
+
+/** The Parquet schema of a silver file, derived from SILVER_COLUMNS. */
+export const SILVER_PARQUET_SCHEMA: SchemaElement[] = [
+  { name: 'root', num_children: SILVER_COLUMNS.length },
+  ...SILVER_COLUMNS.map((column) => schemaElement(column.name, column.kind, column.nullable)),
+];
+
+/**
+ * Orders strings as their UTF-8 bytes compare, which is how Parquet orders BYTE_ARRAY statistics.
+ * Plain `<` compares UTF-16 units, which disagrees for characters above U+E000 vs surrogate pairs.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Move surrogates (0xD800–0xDFFF) above U+E000–U+FFFF, as their code points are.
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+function toDays(day: string): number {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (!Number.isFinite(ms)) throw new RangeError(`not a day: ${day}`);
+  return ms / DAY_MS;
+}
+
+/**
+ * Rows → one Parquet file, sorted by listing_id (so row-group min/max statistics on it are
+ * disjoint and readers can skip groups). Rows must have distinct listing ids (dedupe first): the
+ * sort is then a total order and the bytes depend only on the set of rows.
+ */
+export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
+  const sorted = [...rows].sort((a, b) => compareUtf8(a.listing_id, b.listing_id));
+  for (let i = 1; i < sorted.length; i += 1) {
+    if (sorted[i - 1]!.listing_id === sorted[i]!.listing_id) throw new Error(`duplicate listing_id ${sorted[i]!.listing_id}: dedupe before writing`);
+  }
+  const columnData: ColumnSource[] = SILVER_COLUMNS.map((column) => {
+    const values = sorted.map((row) => row[column.name]);
+    return { name: column.name, data: column.kind === 'DATE' ? values.map((value) => (value === null ? null : toDays(value as string))) : values };
+  });
+  const buffer = parquetWriteBuffer({
+    columnData,
+    schema: SILVER_PARQUET_SCHEMA,
+    codec: SILVER_PARQUET.codec,
+    rowGroupSize: SILVER_PARQUET.rowGroupSize,
+    pageSize: SILVER_PARQUET.pageSize,
+    statistics: SILVER_PARQUET.statistics,
+    statisticsTruncateLength: SILVER_PARQUET.statisticsTruncateLength,
+    createdBy: SILVER_PARQUET.createdBy,
+    kvMetadata: [{ key: 'silver.schema_version', value: String(SILVER_SCHEMA_VERSION) }],
+  });
+  return new Uint8Array(buffer);
+}
+
+/** A Uint8Array as hyparquet's AsyncBuffer, without copying the whole file. */
+export function asyncBufferOf(bytes: Uint8Array): AsyncBuffer {
+  return {
+    byteLength: bytes.byteLength,
+    slice: (start, end = bytes.byteLength) => bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end) as ArrayBuffer,
+  };
+}
+
+/** Decoders that return values in SilverRow's TypeScript types (epoch ms, 'YYYY-MM-DD'). */
+const SILVER_PARSERS = {
+  timestampFromMilliseconds: (millis: bigint) => Number(millis),
+  dateFromDays: (days: number) => new Date(days * DAY_MS).toISOString().slice(0, 10),
+};
+
+/** The file's footer: row groups with their row counts and column statistics. */
+export function silverParquetMetadata(bytes: Uint8Array): Promise<FileMetaData> {
+  return parquetMetadataAsync(asyncBufferOf(bytes));
+}
+
+export interface ReadSilverOptions<Name extends SilverColumnName> {
+  /** Columns to decode (all when omitted): Parquet is columnar, unread columns cost nothing. */
+  columns?: readonly Name[];
+  /** Row range [rowStart, rowEnd) in file order; only the row groups it touches are decoded. */
+  rowStart?: number;
+  rowEnd?: number;
+  metadata?: FileMetaData;
+}
+
+/** Reads silver rows (all columns, or the ones asked for) from a silver Parquet file. */
+export async function readSilverRows<Name extends SilverColumnName = SilverColumnName>(
+  bytes: Uint8Array,
+  options: ReadSilverOptions<Name> = {},
+): Promise<Array<Pick<SilverRow, Name>>> {
+  const rows = await parquetReadObjects({
+    file: asyncBufferOf(bytes),
+    ...(options.columns ? { columns: [...options.columns] } : {}),
+    ...(options.rowStart !== undefined ? { rowStart: options.rowStart } : {}),
+    ...(options.rowEnd !== undefined ? { rowEnd: options.rowEnd } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+    parsers: SILVER_PARSERS,
+  });
+  return rows as Array<Pick<SilverRow, Name>>;
+}
+
+/** Reads a silver file one row group at a time, so memory holds one group's decoded rows. */
+export async function* readSilverRowGroups<Name extends SilverColumnName = SilverColumnName>(
+  bytes: Uint8Array,
+  columns?: readonly Name[],
+): AsyncGenerator<Array<Pick<SilverRow, Name>>> {
+  const metadata = await silverParquetMetadata(bytes);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    yield await readSilverRows(bytes, { ...(columns ? { columns } : {}), rowStart, rowEnd, metadata });
+    rowStart = rowEnd;
+  }
+}

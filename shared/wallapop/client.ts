@@ -1,0 +1,556 @@
+import {
+  WallapopBadRequestError,
+  WallapopBlockedError,
+  WallapopError,
+  WallapopHttpError,
+  WallapopNetworkError,
+  WallapopRateLimitedError,
+  WallapopSchemaError,
+  WallapopTimeoutError,
+  excerpt,
+} from './errors.ts';
+import { RateLimiter, defaultSleep } from './rate-limiter.ts';
+import { DEFAULT_RETRY_POLICY, classifyStatus, retryDelay, type RetryPolicy, type RetryReason } from './retry.ts';
+import {
+  CategoriesSchema,
+  ItemDetailSchema,
+  SearchEnvelopeSchema,
+  SectionEnvelopeSchema,
+  parseBody,
+  type CategoryNode,
+  type ItemDetail,
+  type ValidationResult,
+} from './schemas.ts';
+
+export type OrderBy = 'newest' | 'most_relevance' | 'price_low_to_high' | 'price_high_to_low' | 'closest';
+export type TimeFilter = 'today' | 'lastWeek' | 'lastMonth';
+
+export interface SearchQuery {
+  keywords?: string;
+  categoryId?: number;
+  /** Always sent: without coordinates Wallapop geolocates the caller by IP and, outside Spain, returns nothing. */
+  latitude: number;
+  longitude: number;
+  distanceKm?: number;
+  /** Whole euros. */
+  minPrice?: number;
+  /** Whole euros. */
+  maxPrice?: number;
+  /** Default `newest`: relevance and closest stop at ~53k/~59k results. */
+  orderBy?: OrderBy;
+  timeFilter?: TimeFilter;
+}
+
+/** `search` = `GET /api/v3/search`; `section` = `GET /api/v3/search/section`. */
+export type SearchEndpoint = 'search' | 'section';
+export type RequestEndpoint = SearchEndpoint | 'categories' | 'item';
+
+export interface WallapopClientOptions {
+  /** Default `https://api.wallapop.com`; a path prefix is kept. */
+  baseUrl?: string;
+  /** Default 1; `0` or `Infinity` = no limiter. Applies to every attempt, retries included. */
+  requestsPerSecond?: number;
+  /** Attempts per request, first included. Default 5. */
+  maxAttempts?: number;
+  /** Per attempt, until the whole body is read. Default 20000. */
+  timeoutMs?: number;
+  /** Default 1000. */
+  backoffBaseMs?: number;
+  /** Default 30000. */
+  maxBackoffMs?: number;
+  /** Default 60000. */
+  maxRetryAfterMs?: number;
+  /** `X-AppVersion` for `/search/section` only. Default '826800'. */
+  appVersion?: string;
+  /** Default: a desktop Chrome UA of the current major version (see DEFAULT_USER_AGENT). */
+  userAgent?: string;
+  /** Default 'search'; the other endpoint is the fallback. */
+  preferredEndpoint?: SearchEndpoint;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** U[0,1) for backoff jitter. */
+  random?: () => number;
+  /** Epoch ms; drives `fetchedAt`, `elapsedMs`, HTTP-date Retry-After and (when given) the limiter. */
+  now?: () => number;
+  /** Retries, fallbacks, waits: for logs and metrics. A throwing listener is ignored. */
+  onEvent?: (event: ClientEvent) => void;
+}
+
+export type ClientEvent =
+  | { type: 'response'; endpoint: RequestEndpoint; url: string; attempt: number; status: number; elapsedMs: number }
+  | {
+      type: 'retry';
+      endpoint: RequestEndpoint;
+      url: string;
+      /** The attempt that failed (1-based). */
+      attempt: number;
+      reason: RetryReason;
+      status: number | null;
+      delayMs: number;
+      /** What the server asked for, before the `maxRetryAfterMs` cap; null without a Retry-After. */
+      retryAfterMs: number | null;
+      detail: string;
+    }
+  | { type: 'fallback'; from: SearchEndpoint; to: SearchEndpoint; status: number; url: string }
+  | { type: 'throttle'; endpoint: RequestEndpoint; url: string; waitMs: number };
+
+export interface FetchedResponse {
+  request: { method: 'GET'; url: string; endpoint: RequestEndpoint; params: Record<string, string> };
+  status: number;
+  contentType: string | null;
+  /** Verbatim response text, never re-serialised. */
+  body: string;
+  /** ISO UTC time the last attempt's response arrived. */
+  fetchedAt: string;
+  /** Attempts this response took, including any on the endpoint that was fallen back from. */
+  attempts: number;
+  elapsedMs: number;
+}
+
+export interface SearchPage extends FetchedResponse {
+  /** Raw item objects; item-level validation is silver's job. */
+  items: Record<string, unknown>[];
+  /** Null when absent or empty. */
+  nextPage: string | null;
+  /** `pointers.ORGANIC.remaining_documents` from the next_page token, when readable. */
+  estimatedTotal: number | null;
+}
+
+export type SearchStop = {
+  reason: 'end' | 'empty-page' | 'repeated-token' | 'max-pages';
+  /** Pages yielded by this pagination. */
+  pages: number;
+  /** The token a continuation would send next (the repeated one for `repeated-token`); null at `end`. */
+  nextPage: string | null;
+};
+
+export interface SearchPagesOptions {
+  /** Resume from this token (e.g. a continuation's). */
+  nextPage?: string | null;
+  /** Tokens already used by earlier invocations of the same pagination. Not modified. */
+  seenTokens?: Iterable<string>;
+  maxPages?: number;
+  /** The endpoint that issued `nextPage`, when known; otherwise the client's current working endpoint. */
+  endpoint?: SearchEndpoint;
+}
+
+const SEARCH_PATHS: Record<SearchEndpoint, string> = {
+  search: '/api/v3/search',
+  section: '/api/v3/search/section',
+};
+
+const DEFAULT_BASE_URL = 'https://api.wallapop.com';
+const DEFAULT_APP_VERSION = '826800';
+
+/**
+ * Chrome's UA string carries only the major version, and a stale one stands out; so it is derived
+ * from the date (142 shipped 2025-10-28; a release about every 30 days, a little slower than the
+ * nominal four weeks because of holiday gaps) and kept one behind, since claiming a version that is
+ * not out yet would be worse than being a release late.
+ */
+function chromeMajorAt(epochMs: number): number {
+  const releases = Math.floor((epochMs - Date.UTC(2025, 9, 28)) / (30 * 86_400_000));
+  return Math.max(142, 142 + releases - 1);
+}
+
+export const DEFAULT_USER_AGENT = `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chromeMajorAt(Date.now())}.0.0.0 Safari/537.36`;
+
+/**
+ * Query parameters in a fixed order, so equal queries give byte-equal URLs. Every later page resends
+ * all filters with `next_page`: the token alone does not carry them.
+ */
+export function buildSearchParams(query: SearchQuery, endpoint: SearchEndpoint, nextPage?: string | null): Record<string, string> {
+  requireFinite('latitude', query.latitude);
+  requireFinite('longitude', query.longitude);
+  const params: Record<string, string> = {};
+  if (endpoint === 'section') params.section_type = 'organic_search_results';
+  params.source = 'search_box';
+  if (query.keywords !== undefined && query.keywords !== '') params.keywords = query.keywords;
+  if (query.categoryId !== undefined) params.category_id = String(requireInteger('categoryId', query.categoryId));
+  params.latitude = String(query.latitude);
+  params.longitude = String(query.longitude);
+  if (query.distanceKm !== undefined) params.distance_in_km = String(requireFinite('distanceKm', query.distanceKm));
+  if (query.minPrice !== undefined) params.min_sale_price = String(requireInteger('minPrice', query.minPrice));
+  if (query.maxPrice !== undefined) params.max_sale_price = String(requireInteger('maxPrice', query.maxPrice));
+  params.order_by = query.orderBy ?? 'newest';
+  if (query.timeFilter !== undefined) params.time_filter = query.timeFilter;
+  if (nextPage) params.next_page = nextPage;
+  return params;
+}
+
+function requireFinite(name: string, value: number): number {
+  if (!Number.isFinite(value)) throw new RangeError(`SearchQuery.${name} must be a finite number, got ${value}`);
+  return value;
+}
+
+function requireInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`SearchQuery.${name} must be an integer, got ${value}`);
+  return value;
+}
+
+/** Browser-like headers; `X-AppVersion` only for `/search/section` (`/search` answered 500s to it). */
+export function searchHeaders(endpoint: SearchEndpoint, options: Pick<WallapopClientOptions, 'userAgent' | 'appVersion'> = {}): Record<string, string> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json, text/plain, */*',
+    'Accept-Language': 'es-ES',
+    Origin: 'https://es.wallapop.com',
+    Referer: 'https://es.wallapop.com/',
+    'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT,
+    'X-DeviceOS': '0',
+  };
+  if (endpoint === 'section') headers['X-AppVersion'] = options.appVersion ?? DEFAULT_APP_VERSION;
+  return headers;
+}
+
+/**
+ * The API's estimate of the total from a next_page token (an HS256 JWT whose payload carries
+ * `pointers.ORGANIC.remaining_documents`). The token is opaque by contract, so anything unexpected
+ * gives null rather than an error.
+ */
+export function estimatedTotalOf(token: string | null | undefined): number | null {
+  if (!token) return null;
+  try {
+    const payload = token.split('.')[1];
+    if (!payload) return null;
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const remaining = at(claims, 'pointers', 'ORGANIC', 'remaining_documents');
+    const value = typeof remaining === 'string' && remaining.trim() !== '' ? Number(remaining) : remaining;
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function otherEndpoint(endpoint: SearchEndpoint): SearchEndpoint {
+  return endpoint === 'search' ? 'section' : 'search';
+}
+
+interface Target {
+  endpoint: RequestEndpoint;
+  path: string;
+  params: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/** Attempts and start time of one logical request, shared across a fallback. */
+interface Tally {
+  attempts: number;
+  startedAt: number;
+}
+
+type Outcome<T> = { kind: 'ok'; response: FetchedResponse; value: T } | { kind: 'passed'; response: FetchedResponse };
+
+type AttemptResult =
+  | { kind: 'response'; status: number; contentType: string | null; retryAfter: string | null; body: string; arrivedAt: number; startedAt: number }
+  | { kind: 'timeout' }
+  | { kind: 'network'; error: unknown };
+
+interface PageContent {
+  items: Record<string, unknown>[];
+  nextPage: string | null;
+}
+
+const NO_STATUSES: ReadonlySet<number> = new Set();
+/** Statuses that mean "this endpoint does not take this request", the cue to try the other one. */
+const FALLBACK_STATUSES: ReadonlySet<number> = new Set([400, 404]);
+const GONE_STATUSES: ReadonlySet<number> = new Set([404]);
+
+export class WallapopClient {
+  private readonly baseUrl: string;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly headerOptions: { userAgent: string; appVersion: string };
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  private readonly limiter: RateLimiter;
+  /**
+   * The endpoint that last answered a search. Starts as the preferred one; after a fallback the
+   * other one is tried first, so a warm Lambda does not pay a rejected request on every search.
+   */
+  private workingEndpoint: SearchEndpoint;
+
+  constructor(options: WallapopClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.policy = {
+      maxAttempts: positive('maxAttempts', options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, true),
+      backoffBaseMs: nonNegative('backoffBaseMs', options.backoffBaseMs ?? DEFAULT_RETRY_POLICY.backoffBaseMs),
+      maxBackoffMs: nonNegative('maxBackoffMs', options.maxBackoffMs ?? DEFAULT_RETRY_POLICY.maxBackoffMs),
+      maxRetryAfterMs: nonNegative('maxRetryAfterMs', options.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs),
+    };
+    this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? 20_000, false);
+    this.headerOptions = { userAgent: options.userAgent ?? DEFAULT_USER_AGENT, appVersion: options.appVersion ?? DEFAULT_APP_VERSION };
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.onEvent = options.onEvent;
+    // The limiter keeps its monotonic default clock unless a test injects one.
+    this.limiter = new RateLimiter({ requestsPerSecond: options.requestsPerSecond ?? 1, sleep: this.sleep, ...(options.now ? { now: options.now } : {}) });
+    this.workingEndpoint = options.preferredEndpoint ?? 'search';
+  }
+
+  /**
+   * One search page. A 400/404 from the first endpoint tried switches to the other for this request
+   * (and, from then on, as the first choice). `options.endpoint` names the endpoint that issued
+   * `nextPage`, when the caller knows it (tokens are used with the endpoint that issued them).
+   */
+  fetchSearchPage(query: SearchQuery, nextPage?: string | null, options: { endpoint?: SearchEndpoint } = {}): Promise<SearchPage> {
+    return this.searchPage(query, nextPage ?? null, options.endpoint ?? this.workingEndpoint, true);
+  }
+
+  /** Yields pages until a stop rule: next_page absent/empty, a page with 0 items, a token already seen, or maxPages. */
+  async *searchPages(query: SearchQuery, options: SearchPagesOptions = {}): AsyncGenerator<SearchPage, SearchStop> {
+    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+    if (Number.isNaN(maxPages) || maxPages < 0) throw new RangeError(`maxPages must be >= 0, got ${maxPages}`);
+    const seen = new Set(options.seenTokens ?? []);
+    let token = options.nextPage || null;
+    if (token) seen.add(token);
+    let endpoint = options.endpoint ?? this.workingEndpoint;
+    let pages = 0;
+    if (pages >= maxPages) return { reason: 'max-pages', pages, nextPage: token };
+    for (;;) {
+      // Only the first request may fall back: later tokens belong to the endpoint that issued them.
+      const page = await this.searchPage(query, token, endpoint, pages === 0);
+      endpoint = page.request.endpoint === 'section' ? 'section' : 'search';
+      pages += 1;
+      yield page;
+      if (page.items.length === 0) return { reason: 'empty-page', pages, nextPage: page.nextPage };
+      if (page.nextPage === null) return { reason: 'end', pages, nextPage: null };
+      if (seen.has(page.nextPage)) return { reason: 'repeated-token', pages, nextPage: page.nextPage };
+      seen.add(page.nextPage);
+      if (pages >= maxPages) return { reason: 'max-pages', pages, nextPage: page.nextPage };
+      token = page.nextPage;
+    }
+  }
+
+  async fetchCategories(): Promise<FetchedResponse & { categories: CategoryNode[] }> {
+    const target: Target = { endpoint: 'categories', path: '/api/v3/categories', params: {}, headers: searchHeaders('search', this.headerOptions) };
+    const outcome = await this.execute(target, (body) => parseBody(CategoriesSchema, body), NO_STATUSES, this.tally());
+    if (outcome.kind !== 'ok') throw new Error('unreachable: no status passes through for categories');
+    return { ...outcome.response, categories: outcome.value.categories };
+  }
+
+  /** Item detail, or null on 404 (the listing is gone: sold or removed). */
+  async fetchItem(id: string): Promise<(FetchedResponse & { item: ItemDetail }) | null> {
+    if (id === '' || /[/?#]/.test(id)) throw new RangeError(`not a Wallapop item id: ${JSON.stringify(id)}`);
+    const target: Target = { endpoint: 'item', path: `/api/v3/items/${encodeURIComponent(id)}`, params: {}, headers: searchHeaders('search', this.headerOptions) };
+    const outcome = await this.execute(target, (body) => parseBody(ItemDetailSchema, body), GONE_STATUSES, this.tally());
+    if (outcome.kind !== 'ok') return null;
+    return { ...outcome.response, item: outcome.value };
+  }
+
+  private tally(): Tally {
+    return { attempts: 0, startedAt: this.now() };
+  }
+
+  private searchTarget(query: SearchQuery, nextPage: string | null, endpoint: SearchEndpoint): Target {
+    return {
+      endpoint,
+      path: SEARCH_PATHS[endpoint],
+      params: buildSearchParams(query, endpoint, nextPage),
+      headers: searchHeaders(endpoint, this.headerOptions),
+    };
+  }
+
+  private async searchPage(query: SearchQuery, nextPage: string | null, endpoint: SearchEndpoint, allowFallback: boolean): Promise<SearchPage> {
+    const tally = this.tally();
+    const first = await this.execute(this.searchTarget(query, nextPage, endpoint), parserFor(endpoint), allowFallback ? FALLBACK_STATUSES : NO_STATUSES, tally);
+    if (first.kind === 'ok') return this.pageOf(endpoint, first.response, first.value);
+
+    const other = otherEndpoint(endpoint);
+    this.emit({ type: 'fallback', from: endpoint, to: other, status: first.response.status, url: first.response.request.url });
+    const second = await this.execute(this.searchTarget(query, nextPage, other), parserFor(other), FALLBACK_STATUSES, tally);
+    if (second.kind === 'ok') return this.pageOf(other, second.response, second.value);
+
+    const rejections = [first.response, second.response].map((r) => ({ url: r.request.url, status: r.status, body: r.body }));
+    const summary = rejections.map((r) => `${r.url} → ${r.status} ${JSON.stringify(excerpt(r.body, 160))}`).join('; ');
+    throw new WallapopBadRequestError(`both search endpoints rejected the request: ${summary}`, {
+      response: second.response,
+      attempts: tally.attempts,
+      url: second.response.request.url,
+      status: second.response.status,
+      body: second.response.body,
+      rejections,
+    });
+  }
+
+  private pageOf(endpoint: SearchEndpoint, response: FetchedResponse, content: PageContent): SearchPage {
+    this.workingEndpoint = endpoint;
+    return { ...response, items: content.items, nextPage: content.nextPage, estimatedTotal: estimatedTotalOf(content.nextPage) };
+  }
+
+  /**
+   * Runs one request through the limiter and the retry policy. Resolves with the parsed body, or
+   * with the response when its status is in `passThrough` (the caller decides); throws a
+   * WallapopError for everything else once retries are exhausted or pointless.
+   */
+  private async execute<T>(target: Target, parse: (body: string) => ValidationResult<T>, passThrough: ReadonlySet<number>, tally: Tally): Promise<Outcome<T>> {
+    const query = new URLSearchParams(target.params).toString();
+    const url = `${this.baseUrl}${target.path}${query ? `?${query}` : ''}`;
+    const { maxAttempts } = this.policy;
+
+    for (let attempt = 1; ; attempt += 1) {
+      tally.attempts += 1;
+      const waitMs = await this.limiter.acquire();
+      if (waitMs > 0) this.emit({ type: 'throttle', endpoint: target.endpoint, url, waitMs });
+
+      const result = await this.attempt(url, target.headers);
+      let reason: RetryReason;
+      let status: number | null = null;
+      let retryAfter: string | null = null;
+      let detail: string;
+      let failure: () => WallapopError;
+
+      if (result.kind === 'response') {
+        status = result.status;
+        const response: FetchedResponse = {
+          request: { method: 'GET', url, endpoint: target.endpoint, params: { ...target.params } },
+          status: result.status,
+          contentType: result.contentType,
+          body: result.body,
+          fetchedAt: new Date(result.arrivedAt).toISOString(),
+          attempts: tally.attempts,
+          elapsedMs: result.arrivedAt - tally.startedAt,
+        };
+        this.emit({ type: 'response', endpoint: target.endpoint, url, attempt, status: result.status, elapsedMs: result.arrivedAt - result.startedAt });
+        const statusClass = classifyStatus(result.status, result.contentType, result.body);
+        if (statusClass === 'success') {
+          const parsed = parse(result.body);
+          if (parsed.ok) return { kind: 'ok', response, value: parsed.value };
+          reason = 'invalid-body';
+          detail = parsed.issues[0] ?? parsed.path;
+          failure = () => {
+            const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : '';
+            return new WallapopSchemaError(`unexpected response from ${url} after ${attempt} attempt(s): ${detail}${more}`, {
+              response,
+              attempts: tally.attempts,
+              url,
+              path: parsed.path,
+              issues: parsed.issues,
+            });
+          };
+        } else if (passThrough.has(result.status)) {
+          return { kind: 'passed', response };
+        } else if (statusClass === 'final') {
+          throw statusError(response, tally.attempts, attempt, 'final');
+        } else {
+          reason = statusClass;
+          retryAfter = result.retryAfter;
+          detail = `HTTP ${result.status}`;
+          failure = () => statusError(response, tally.attempts, attempt, statusClass);
+        }
+      } else if (result.kind === 'timeout') {
+        reason = 'timeout';
+        detail = `no complete response within ${this.timeoutMs} ms`;
+        failure = () =>
+          new WallapopTimeoutError(`${url}: ${detail} (attempt ${attempt} of ${maxAttempts})`, { attempts: tally.attempts, url, timeoutMs: this.timeoutMs });
+      } else {
+        reason = 'network';
+        detail = networkMessage(result.error);
+        failure = () =>
+          new WallapopNetworkError(`${url}: ${detail} (attempt ${attempt} of ${maxAttempts})`, { attempts: tally.attempts, url, cause: result.error });
+      }
+
+      if (attempt >= maxAttempts) throw failure();
+      const { delayMs, retryAfterMs } = retryDelay(attempt, retryAfter, this.policy, this.now(), this.random);
+      this.emit({ type: 'retry', endpoint: target.endpoint, url, attempt, reason, status, delayMs, retryAfterMs, detail });
+      await this.sleep(delayMs);
+    }
+  }
+
+  /** One HTTP exchange; the timeout covers reading the body, where a stalled server usually hangs. */
+  private async attempt(url: string, headers: Record<string, string>): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const startedAt = this.now();
+    try {
+      const response = await this.fetchImpl(url, { method: 'GET', headers, signal: controller.signal });
+      const body = await response.text();
+      return {
+        kind: 'response',
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+        body,
+        arrivedAt: this.now(),
+        startedAt,
+      };
+    } catch (error) {
+      if (controller.signal.aborted) return { kind: 'timeout' };
+      return { kind: 'network', error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private emit(event: ClientEvent): void {
+    if (!this.onEvent) return;
+    try {
+      this.onEvent(event);
+    } catch {
+      // Observability must never change what the client does.
+    }
+  }
+}
+
+function parserFor(endpoint: SearchEndpoint): (body: string) => ValidationResult<PageContent> {
+  return (body) => {
+    if (endpoint === 'search') {
+      const parsed = parseBody(SearchEnvelopeSchema, body);
+      return parsed.ok ? { ok: true, value: { items: parsed.value.data.section.payload.items, nextPage: parsed.value.meta?.next_page || null } } : parsed;
+    }
+    const parsed = parseBody(SectionEnvelopeSchema, body);
+    return parsed.ok ? { ok: true, value: { items: parsed.value.data.section.items, nextPage: parsed.value.meta?.next_page || null } } : parsed;
+  };
+}
+
+function statusError(response: FetchedResponse, attempts: number, attempt: number, statusClass: 'final' | 'rate-limited' | 'server-error' | 'blocked'): WallapopError {
+  const { url } = response.request;
+  const details = { response, attempts, url, status: response.status, body: response.body };
+  const body = JSON.stringify(excerpt(response.body, 160));
+  const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
+  switch (statusClass) {
+    case 'blocked':
+      return new WallapopBlockedError(`blocked: HTML 403 (CloudFront) from ${url} after ${tries}: ${body}`, details);
+    case 'rate-limited':
+      return new WallapopRateLimitedError(`rate limited: 429 from ${url} after ${tries}`, details);
+    case 'server-error':
+      return new WallapopHttpError(`HTTP ${response.status} from ${url} after ${tries}: ${body}`, details);
+    case 'final':
+      if (response.status === 400) return new WallapopBadRequestError(`HTTP 400 from ${url}: ${body}`, details);
+      return new WallapopHttpError(`HTTP ${response.status} from ${url}: ${body}`, details);
+  }
+}
+
+function networkMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return `${error.message}: ${typeof code === 'string' ? `${code} ` : ''}${cause.message}`;
+  }
+  return error.message;
+}
+
+function positive(name: string, value: number, integer: boolean): number {
+  // Infinity is refused too: attempts must stay bounded, and setTimeout treats Infinity as 1 ms.
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) throw new RangeError(`WallapopClientOptions.${name} must be a finite positive ${integer ? 'integer' : 'number'}, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(value >= 0)) throw new RangeError(`WallapopClientOptions.${name} must be >= 0, got ${value}`);
+  return value;
+}

@@ -1,0 +1,51 @@
+export {
+  WallapopClient,
+  buildSearchParams,
+  searchHeaders,
+  estimatedTotalOf,
+  DEFAULT_USER_AGENT,
+  type OrderBy,
+  type TimeFilter,
+  type SearchQuery,
+  type SearchEndpoint,
+  type RequestEndpoint,
+  type WallapopClientOptions,
+  type ClientEvent,
+  type FetchedResponse,
+  type SearchPage,
+  type SearchPagesOptions,
+  type SearchStop,
+} from './client.ts';
+export {
+  WallapopError,
+  WallapopHttpError,
+  WallapopBlockedError,
+  WallapopRateLimitedError,
+  WallapopBadRequestError,
+  WallapopTimeoutError,
+  WallapopNetworkError,
+  WallapopSchemaError,
+  type WallapopErrorDetails,
+} from './errors.ts';
+export { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
+export {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  classifyStatus,
+  parseRetryAfter,
+  retryDelay,
+  type RetryPolicy,
+  type RetryReason,
+  type StatusClass,
+} from './retry.ts';
+export {
+  CategoriesSchema,
+  CategoryNodeSchema,
+  ItemDetailSchema,
+  SearchEnvelopeSchema,
+  SectionEnvelopeSchema,
+  parseBody,
+  type CategoryNode,
+  type ItemDetail,
+  type ValidationResult,
+} from './schemas.ts';

@@ -1,0 +1,393 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector, cloudFrontErrorPage, type DrawnFault, type FaultKind, type FaultOptions } from './faults.ts';
+import type { Market } from './market.ts';
+import { QueryError, parseSearchQuery, queryKey, queryParams, type SearchQuery } from './query.ts';
+import { hash3, hashString } from './random.ts';
+import { isDay } from './time.ts';
+import { PageTokens } from './tokens.ts';
+
+/**
+ * The simulator's HTTP server (node:http, no framework): Wallapop's search, section, categories
+ * and item endpoints over a Market, plus admin routes under `/__sim/` that report ground truth and
+ * steer the simulation. It always serves "the current day", set through the handle or the admin
+ * route; pagination tokens pin the day their search started on.
+ */
+
+/** How `/api/v3/search/section` behaves: normally, as a bare 400 on every call, or as absent (404). */
+export type SectionEndpointMode = 'ok' | 'bad-request' | 'missing';
+
+export interface SimulatorOptions {
+  market: Market;
+  /** The day served at start. Default: the market's start day. */
+  day?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  faults?: FaultOptions;
+  sectionEndpoint?: SectionEndpointMode;
+  /** HMAC secret of next_page tokens. Default: derived from the market seed. */
+  tokenSecret?: string;
+  /** Called after every request (admin ones too), e.g. for a CLI access log. */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  endpoint: Endpoint;
+  fault: FaultKind | 'blocked' | 'empty' | undefined;
+  ms: number;
+}
+
+export type Endpoint = 'search' | 'section' | 'categories' | 'item' | 'admin' | 'unknown';
+
+export interface SimulatorStats {
+  day: string;
+  /** Requests to the Wallapop endpoints (admin routes are not counted). */
+  requests: number;
+  byStatus: Record<string, number>;
+  byEndpoint: Partial<Record<Endpoint, number>>;
+  /** Injected faults, plus `blocked` (blockSearches) and `empty` (emptySearches) answers. */
+  byFault: Partial<Record<FaultKind | 'blocked' | 'empty', number>>;
+}
+
+export interface SimulatorHandle {
+  /** Base URL, e.g. http://127.0.0.1:40123 (no trailing slash). */
+  url: string;
+  port: number;
+  market: Market;
+  /** The day currently served. */
+  day(): string;
+  /** Serves `day` from now on (evolving the market to it first). Throws for an invalid day. */
+  setDay(day: string): void;
+  /** Replaces the fault options and restarts the fault stream from its seed. */
+  setFaults(faults: FaultOptions | undefined): void;
+  setSectionEndpoint(mode: SectionEndpointMode): void;
+  stats(): SimulatorStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const APP_VERSION = /^\d{6}$/;
+const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers: { ...JSON_HEADERS, ...headers },
+  body: JSON.stringify(value),
+});
+const apiError = (status: number, code: string, message: string): Reply => json(status, { code, message });
+
+class AdminError extends Error {}
+
+export async function startSimulator(options: SimulatorOptions): Promise<SimulatorHandle> {
+  const { market } = options;
+  let currentDay = options.day ?? market.startDay;
+  market.dayIndexOf(currentDay);
+  let faults = new FaultInjector(options.faults);
+  let sectionMode: SectionEndpointMode = options.sectionEndpoint ?? 'ok';
+  const tokens = new PageTokens(options.tokenSecret ?? `wallapop-sim-${market.options.seed}`);
+  let stats = emptyStats();
+  let requestNumber = 0;
+
+  const setDay = (day: string): void => {
+    if (!isDay(day)) throw new RangeError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
+    market.dayIndexOf(day);
+    currentDay = day;
+  };
+  const setFaults = (next: FaultOptions | undefined): void => {
+    faults = new FaultInjector(next);
+  };
+
+  const searchReply = (url: URL, request: IncomingMessage, endpoint: 'search' | 'section'): { reply: Reply; empty: boolean } => {
+    const params = url.searchParams;
+    if (!params.get('source')) return { reply: apiError(400, 'BAD_REQUEST', 'source is required'), empty: false };
+    if (endpoint === 'section') {
+      if (params.get('section_type') !== 'organic_search_results') {
+        return { reply: apiError(400, 'BAD_REQUEST', 'section_type must be organic_search_results'), empty: false };
+      }
+      const appVersion = request.headers['x-appversion'];
+      if (typeof appVersion !== 'string' || !APP_VERSION.test(appVersion)) {
+        return { reply: apiError(400, 'BAD_REQUEST', 'x-appversion header is missing or invalid'), empty: false };
+      }
+    }
+    let query: SearchQuery;
+    try {
+      query = parseSearchQuery(params);
+    } catch (error) {
+      if (error instanceof QueryError) return { reply: apiError(400, 'BAD_REQUEST', error.message), empty: false };
+      throw error;
+    }
+    const key = queryKey(query);
+    let day = currentDay;
+    let offset = 0;
+    const token = params.get('next_page');
+    if (token) {
+      const claims = tokens.verify(token);
+      if (!claims) return { reply: apiError(400, 'BAD_REQUEST', 'next_page is not a valid token'), empty: false };
+      if (claims.query_key !== key) {
+        return { reply: apiError(400, 'BAD_REQUEST', 'next_page belongs to another query: resend the same filters'), empty: false };
+      }
+      day = claims.day;
+      offset = claims.offset;
+    }
+
+    const empty = faults.isEmpty(params.get('keywords'));
+    const dayIndex = market.dayIndexOf(day);
+    const page = empty ? { items: [], matching: 0, nextOffset: undefined } : market.page(dayIndex, query, offset);
+    const meta: { next_page?: string } = {};
+    if (page.nextOffset !== undefined) {
+      meta.next_page = tokens.sign({
+        query: queryParams(query),
+        query_key: key,
+        search_id: searchId(key, day),
+        day,
+        offset: page.nextOffset,
+        pointers: { ORGANIC: { remaining_documents: Math.max(0, page.matching - page.nextOffset) } },
+        iat: Math.floor(market.snapshotOf(dayIndex) / 1000),
+      });
+    }
+    const section =
+      endpoint === 'search'
+        ? { type: 'organic_search_results', payload: { items: page.items } }
+        : { type: 'organic_search_results', items: page.items };
+    return { reply: json(200, { data: { section }, meta }), empty };
+  };
+
+  const apiReply = (url: URL, request: IncomingMessage, endpoint: Endpoint): { reply: Reply; empty: boolean } => {
+    switch (endpoint) {
+      case 'search':
+      case 'section':
+        return searchReply(url, request, endpoint);
+      case 'categories':
+        return { reply: json(200, market.categories()), empty: false };
+      case 'item': {
+        const id = decodeURIComponent(url.pathname.slice('/api/v3/items/'.length));
+        const detail = market.day(currentDay).detail(id);
+        return { reply: detail ? json(200, detail) : apiError(404, 'NOT_FOUND', `item ${id} not found`), empty: false };
+      }
+      default:
+        return { reply: apiError(404, 'NOT_FOUND', `no route for ${url.pathname}`), empty: false };
+    }
+  };
+
+  const adminReply = async (url: URL, request: IncomingMessage): Promise<Reply> => {
+    const route = `${request.method} ${url.pathname}`;
+    const dayParam = (): string => {
+      const day = url.searchParams.get('day') ?? currentDay;
+      if (!isDay(day)) throw new AdminError(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
+      return day;
+    };
+    switch (route) {
+      case 'GET /__sim/ground-truth': {
+        const day = dayParam();
+        const ids = market.day(day).match(url.searchParams);
+        return json(200, { day, total: ids.length, ids });
+      }
+      case 'GET /__sim/changes':
+        return json(200, market.day(dayParam()).changes());
+      case 'GET /__sim/day':
+        return json(200, { day: currentDay, startDay: market.startDay });
+      case 'POST /__sim/day': {
+        const body = (await readJsonBody(request)) as { day?: unknown };
+        if (typeof body?.day !== 'string') throw new AdminError('body must be {"day": "YYYY-MM-DD"}');
+        setDay(body.day);
+        return json(200, { day: currentDay });
+      }
+      case 'POST /__sim/faults': {
+        const body = await readJsonBody(request);
+        setFaults(body === null ? undefined : (body as FaultOptions));
+        return json(200, { ok: true });
+      }
+      case 'GET /__sim/stats':
+        return json(200, { ...stats, day: currentDay });
+      default: {
+        const itemMatch = /^GET \/__sim\/items\/([^/]+)$/.exec(route);
+        if (itemMatch) {
+          const day = dayParam();
+          const item = market.day(day).item(decodeURIComponent(itemMatch[1]!));
+          return item ? json(200, { day, item }) : apiError(404, 'NOT_FOUND', 'not an active listing on that day');
+        }
+        return apiError(404, 'NOT_FOUND', `no admin route ${route}`);
+      }
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    const endpoint = endpointOf(url.pathname);
+    let fault: RequestLogEntry['fault'];
+    let reply: Reply;
+    let cutAt: number | undefined;
+
+    try {
+      if (endpoint === 'admin') {
+        reply = await adminReply(url, request);
+      } else if (request.method !== 'GET' && endpoint !== 'unknown') {
+        reply = apiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here`);
+      } else if (endpoint === 'section' && sectionMode !== 'ok') {
+        reply = sectionMode === 'missing' ? apiError(404, 'NOT_FOUND', 'not found') : { status: 400, headers: JSON_HEADERS, body: '{}' };
+      } else if (endpoint === 'unknown') {
+        reply = apiError(404, 'NOT_FOUND', `no route for ${url.pathname}`);
+      } else {
+        requestNumber += 1;
+        const drawn: DrawnFault | undefined = faults.draw();
+        const isSearch = endpoint === 'search' || endpoint === 'section';
+        if (isSearch && faults.isBlocked(url.searchParams.get('keywords'))) {
+          fault = 'blocked';
+          reply = cloudFront(403, requestNumber);
+        } else if (drawn && drawn.kind !== 'slow' && drawn.kind !== 'truncated') {
+          fault = drawn.kind;
+          reply =
+            drawn.kind === 'rate-limit'
+              ? json(429, { code: 'TOO_MANY_REQUESTS', message: 'Too Many Requests' }, { 'retry-after': String(faults.retryAfterSeconds) })
+              : drawn.kind === 'cloudfront-403'
+                ? cloudFront(403, requestNumber)
+                : drawn.status === 500
+                  ? apiError(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error')
+                  : cloudFront(drawn.status, requestNumber);
+        } else {
+          if (drawn?.kind === 'slow') {
+            fault = 'slow';
+            await new Promise((resolve) => setTimeout(resolve, faults.slowMs));
+          }
+          const answered = apiReply(url, request, endpoint);
+          reply = answered.reply;
+          if (answered.empty) fault = 'empty';
+          if (drawn?.kind === 'truncated' && reply.status === 200) {
+            fault = 'truncated';
+            cutAt = drawn.cutAt;
+          }
+        }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      reply = error instanceof AdminError || error instanceof RangeError || error instanceof QueryError || error instanceof SyntaxError
+        ? apiError(400, 'BAD_REQUEST', message)
+        : apiError(500, 'SIMULATOR_ERROR', message);
+    }
+
+    let body = Buffer.from(reply.body, 'utf8');
+    // A cut body still gets a matching Content-Length: the headers are valid, only the JSON is not.
+    if (cutAt !== undefined) body = body.subarray(0, Math.max(1, Math.min(body.length - 1, Math.floor(body.length * cutAt))));
+    response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+    response.end(body);
+
+    if (endpoint !== 'admin') {
+      stats.requests += 1;
+      stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
+      stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
+      if (fault) stats.byFault[fault] = (stats.byFault[fault] ?? 0) + 1;
+    }
+    options.onRequest?.({
+      method: request.method ?? 'GET',
+      path: url.pathname + url.search,
+      status: reply.status,
+      endpoint,
+      fault,
+      ms: Math.round(performance.now() - started),
+    });
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, JSON_HEADERS);
+      response.end(JSON.stringify({ code: 'SIMULATOR_ERROR', message: String(error) }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    market,
+    day: () => currentDay,
+    setDay,
+    setFaults,
+    setSectionEndpoint: (mode) => {
+      sectionMode = mode;
+    },
+    stats: () => structuredClone({ ...stats, day: currentDay }),
+    resetStats: () => {
+      stats = emptyStats();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function emptyStats(): SimulatorStats {
+  return { day: '', requests: 0, byStatus: {}, byEndpoint: {}, byFault: {} };
+}
+
+function endpointOf(pathname: string): Endpoint {
+  if (pathname.startsWith('/__sim/')) return 'admin';
+  if (pathname === '/api/v3/search') return 'search';
+  if (pathname === '/api/v3/search/section') return 'section';
+  if (pathname === '/api/v3/categories') return 'categories';
+  if (/^\/api\/v3\/items\/[^/]+$/.test(pathname)) return 'item';
+  return 'unknown';
+}
+
+function cloudFront(status: number, requestNumber: number): Reply {
+  const requestId = Buffer.from(Array.from({ length: 5 }, (_, word) => hash3(requestNumber, word, status).toString(16)).join(''))
+    .toString('base64url')
+    .slice(0, 56);
+  return {
+    status,
+    headers: {
+      'content-type': 'text/html',
+      server: 'CloudFront',
+      'x-cache': 'Error from cloudfront',
+      via: '1.1 0123456789abcdef.cloudfront.net (CloudFront)',
+      'x-amz-cf-pop': 'MAD53-P1',
+      'x-amz-cf-id': requestId,
+    },
+    body: cloudFrontErrorPage(status, requestId),
+  };
+}
+
+function searchId(key: string, day: string): string {
+  const words = [hashString(key), hashString(day), hashString(key + day), hashString(day + key)];
+  const hex = words.map((word) => word.toString(16).padStart(8, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ADMIN_BODY_BYTES) throw new AdminError('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AdminError('request body is not JSON');
+  }
+}
