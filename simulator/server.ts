@@ -237,7 +237,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } else if (request.method !== 'GET' && endpoint !== 'unknown') {
         reply = apiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here`);
       } else if (endpoint === 'section' && sectionMode !== 'ok') {
-        reply = sectionMode === 'missing' ? apiError(404, 'NOT_FOUND', 'not found') : { status: 400, headers: JSON_HEADERS, body: '{}' };
+        reply = sectionMode === 'missing' ? apiError(404, 'NOT_FOUND', 'not found') : apiError(400, 'BAD_REQUEST', 'Bad Request');
       } else if (endpoint === 'unknown') {
         reply = apiError(404, 'NOT_FOUND', `no route for ${url.pathname}`);
       } else {
@@ -273,9 +273,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      reply = error instanceof AdminError || error instanceof RangeError || error instanceof QueryError || error instanceof SyntaxError
-        ? apiError(400, 'BAD_REQUEST', message)
-        : apiError(500, 'SIMULATOR_ERROR', message);
+      const badAdminRequest = endpoint === 'admin' && (error instanceof AdminError || error instanceof RangeError || error instanceof TypeError || error instanceof QueryError);
+      reply = badAdminRequest ? apiError(400, 'BAD_REQUEST', message) : apiError(500, 'SIMULATOR_ERROR', message);
     }
 
     let body = Buffer.from(reply.body, 'utf8');

@@ -136,7 +136,7 @@ test.serial('under 10% injected faults every ground-truth listing of the day rea
   const searches: SearchDefinition[] = [
     madridPhones,
     { ...madridPhones, slug: 'consoles-bcn', keywords: 'playstation', latitude: 41.3874, longitude: 2.1686 },
-    { ...madridPhones, slug: 'tech-valencia', keywords: undefined, categoryId: 24200, latitude: 39.4699, longitude: -0.3763, distanceKm: 100, maxPrice: 300 },
+    { ...madridPhones, slug: 'tech-spain', keywords: undefined, categoryId: 24200, latitude: 39.4699, longitude: -0.3763, distanceKm: 2000, maxPrice: 300 },
   ];
   for (const search of searches) {
     const truth = await groundTruth(sim.url, search);
@@ -148,6 +148,9 @@ test.serial('under 10% injected faults every ground-truth listing of the day rea
   const retried = (await Promise.all((await lake.list(`bronze/search/dt=${DAY}/`)).filter((key) => key.endsWith('.json.gz')).map((key) => readEnvelope(lake, key)))).filter(
     (envelope) => envelope.response.attempts > 1,
   );
+  const injected = sim.stats().byFault;
+  t.log(`faults injected: ${JSON.stringify(injected)}; pages that needed retries: ${retried.length}`);
+  t.true(Object.values(injected).reduce((sum, count) => sum + (count ?? 0), 0) >= 5, 'faults were really injected');
   t.true(retried.length > 0, 'some pages needed retries, and their envelopes say so');
 });
 

@@ -1,1 +1,21 @@
-export const handler = async () => ({ ok: true });
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Lake } from '#shared/lake/s3-lake.ts';
+import { runGoldFanin } from '#shared/gold/fanin.ts';
+import { createObservability } from '#shared/runtime/observability.ts';
+import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
+
+const observability = createObservability('gold-fanin');
+const { logger, metrics } = observability;
+const lake = S3Lake.fromEnvironment();
+
+export const handler = s3ObjectHandler(observability, async ({ key }) => {
+  const result = await runGoldFanin(lake, key);
+  logger.appendKeys({ day: result.day });
+  if (result.status === 'waiting') {
+    logger.info('waiting for partials', { missing: result.missing.length });
+  } else {
+    metrics.addMetric('daysPublished', MetricUnit.Count, 1);
+    logger.info('day published', { manifestKey: result.manifestKey });
+  }
+  return result;
+});

@@ -1,1 +1,16 @@
-export const handler = async () => ({ ok: true });
+import { S3Lake } from '#shared/lake/s3-lake.ts';
+import { runGoldFanout } from '#shared/gold/fanout.ts';
+import { createObservability } from '#shared/runtime/observability.ts';
+import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
+
+const observability = createObservability('gold-fanout');
+const { logger } = observability;
+const lake = S3Lake.fromEnvironment();
+
+export const handler = s3ObjectHandler(observability, async ({ key }) => {
+  const result = await runGoldFanout(lake, key);
+  logger.appendKeys({ day: result.day });
+  if (result.status === 'waiting') logger.info('waiting for silver', { missing: result.missing });
+  else logger.info('gold shards dispatched', { shards: result.tasks.length });
+  return result;
+});

@@ -21,12 +21,7 @@ export interface GoldManifest {
   state: Array<{ shard: number; key: string }>;
   partials: string[];
   tables: Record<GoldTable, string>;
-  dashboard: {
-    day: string;
-    seriesThrough: string;
-    /** Whether this run also updated `latest.json` / `series.json` (false when re-running a past day). */
-    latestUpdated: boolean;
-  };
+  dashboard: { day: string; seriesThrough: string };
   quality: string;
   totals: {
     stateRows: number;

@@ -291,7 +291,8 @@ export class WallapopClient {
     };
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? 20_000, false);
     this.headerOptions = { userAgent: options.userAgent ?? DEFAULT_USER_AGENT, appVersion: options.appVersion ?? DEFAULT_APP_VERSION };
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    // Looked up per call and never invoked as a method: some fetch implementations reject a foreign `this`.
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;

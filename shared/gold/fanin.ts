@@ -1,0 +1,164 @@
+import type { BronzeManifest } from '../lake/bronze.ts';
+import { keys, prefixes, type Day } from '../lake/keys.ts';
+import { getJson, type Lake } from '../lake/lake.ts';
+import type { RunPlan } from '../lake/run-plan.ts';
+import type { SilverManifest } from '../silver/stage.ts';
+import type { DashboardSeries } from './dashboard.ts';
+import { dayNumber } from './days.ts';
+import { buildDashboardDay } from './day-file.ts';
+import { GoldInputError } from './errors.ts';
+import { canonicalJson } from './json.ts';
+import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
+import { GOLD_MANIFEST_VERSION, goldDays, readGoldManifest, type GoldManifest } from './manifest.ts';
+import { resolveGoldOptions, type GoldOptions } from './options.ts';
+import { decodePartial, mergePartials, PartialMergeError, type GoldPartial } from './partial.ts';
+import { buildQuality, type SearchSources } from './quality.ts';
+import { buildDayReport } from './report.ts';
+import { extendSeries } from './series.ts';
+import { goldTableFiles } from './tables.ts';
+
+export type GoldFaninResult =
+  | { status: 'waiting'; day: Day; /** Partial keys not written yet. */ missing: string[] }
+  | {
+      status: 'published';
+      day: Day;
+      manifestKey: string;
+      manifest: GoldManifest;
+      /** Whether `latest.json` / `series.json` now show this day (false when re-running a past day). */
+      latestUpdated: boolean;
+    };
+
+const decoder = new TextDecoder();
+
+/**
+ * Runs on every partial. Until all N partials of the day exist it only reports which are missing;
+ * then it merges them and publishes the day: gold tables, quality record, dashboard day, series,
+ * the `latest` copies (unless a later day is already published), and the gold manifest last.
+ * Every output is a function of the partials, the day's manifests and the previous gold day's
+ * series, so the runs that race after the last shards (one per partial event) write the same bytes.
+ */
+export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Partial<GoldOptions> = {}): Promise<GoldFaninResult> {
+  const options = resolveGoldOptions(overrides);
+  const day = dayOfKey(partialKey);
+  const planKey = keys.runPlan(day);
+  const plan = await getJson<RunPlan>(lake, planKey);
+  if (plan === undefined) throw new GoldInputError(`no run plan ${planKey} for ${partialKey}`, planKey);
+  const { shardCount } = plan;
+
+  const expected = Array.from({ length: shardCount }, (_, shard) => keys.goldPartial(day, shard));
+  const present = new Set(await lake.list(goldKeys.partialsOfDay(day)));
+  const missing = expected.filter((key) => !present.has(key));
+  if (missing.length > 0) return { status: 'waiting', day, missing };
+
+  const merged = await mergeDay(lake, expected, day, shardCount);
+  const { previousDay } = merged;
+  const previousManifest = previousDay === null ? null : await readGoldManifest(lake, previousDay);
+  const previousSeries = previousManifest === null ? null : await readSeries(lake, previousManifest.dashboard.seriesThrough);
+
+  const slugs = plan.searches.map((search) => search.slug).sort();
+  const sources = await Promise.all(slugs.map((slug) => searchSources(lake, day, slug)));
+  const report = buildDayReport(
+    merged,
+    sources.map((source) => ({ slug: source.slug, outcome: source.silver.outcome, snapshotComplete: source.silver.snapshotComplete })),
+    options,
+  );
+  const quality = buildQuality({
+    day,
+    previousDay,
+    gapDays: previousDay === null ? 0 : dayNumber(day) - dayNumber(previousDay) - 1,
+    unfinishedDays: await unfinishedDays(lake, previousDay, day),
+    shardCount,
+    sources,
+    merged,
+    report,
+    previousSeries,
+    options,
+  });
+  const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, topN: merged.settings.topN, dealMinPrice: merged.settings.dealMinPrice } }, quality);
+  const series = extendSeries(previousSeries, dayFile);
+
+  const tables = goldTableFiles(day, report);
+  const tableKeys = {} as Record<GoldTable, string>;
+  for (const table of GOLD_TABLES) {
+    tableKeys[table] = goldKeys.table(table, day);
+    await lake.put(tableKeys[table], tables[table], 'application/vnd.apache.parquet');
+  }
+  const dayText = canonicalJson(dayFile);
+  const seriesText = canonicalJson(series);
+  await lake.put(goldKeys.quality(day), canonicalJson(quality, { pretty: true }), 'application/json');
+  await lake.put(goldKeys.dashboardDay(day), dayText, 'application/json');
+  await lake.put(goldKeys.dashboardSeriesThrough(day), seriesText, 'application/json');
+
+  // Re-running a past day must not roll the dashboard back.
+  const latestUpdated = (await goldDays(lake)).every((published) => published <= day);
+  if (latestUpdated) {
+    await lake.put(goldKeys.dashboardLatest, dayText, 'application/json');
+    await lake.put(goldKeys.dashboardSeries, seriesText, 'application/json');
+  }
+
+  const manifest: GoldManifest = {
+    manifestVersion: GOLD_MANIFEST_VERSION,
+    day,
+    previousDay,
+    shardCount,
+    state: Array.from({ length: shardCount }, (_, shard) => ({ shard, key: keys.goldState(day, shard) })),
+    partials: expected,
+    tables: tableKeys,
+    dashboard: { day: goldKeys.dashboardDay(day), seriesThrough: goldKeys.dashboardSeriesThrough(day) },
+    quality: goldKeys.quality(day),
+    totals: {
+      stateRows: merged.inputs.stateRows,
+      activeListings: report.overall.activeListings,
+      seenListings: report.overall.seenListings,
+      newListings: report.overall.newListings,
+      vanishedListings: report.overall.vanishedListings,
+      priceDrops: report.overall.priceDropCount,
+    },
+  };
+  const manifestKey = keys.goldManifest(day);
+  await lake.put(manifestKey, canonicalJson(manifest, { pretty: true }), 'application/json');
+  return { status: 'published', day, manifestKey, manifest, latestUpdated };
+}
+
+async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, shardCount: number): Promise<GoldPartial> {
+  let merged: GoldPartial | undefined;
+  for (const [shard, key] of partialKeys.entries()) {
+    const bytes = await lake.get(key);
+    if (bytes === undefined) throw new GoldInputError(`partial ${key} was listed but cannot be read`, key);
+    const partial = decodePartial(decoder.decode(bytes), key);
+    if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {
+      throw new GoldInputError(`${key} is not shard ${shard} of ${shardCount} of ${day} (it says shards ${partial.shards.join(',')} of ${partial.shardCount}, day ${partial.day})`, key);
+    }
+    try {
+      merged = merged === undefined ? partial : mergePartials(merged, partial);
+    } catch (error) {
+      if (!(error instanceof PartialMergeError)) throw error;
+      // Shards that saw different previous days ran while an earlier day was being published.
+      throw new GoldInputError(`${key} cannot be merged with shards 0…${shard - 1}: ${error.message}. Re-run the shards of ${day}.`, key, { cause: error });
+    }
+  }
+  if (merged === undefined) throw new GoldInputError(`day ${day} has no partials`, goldKeys.partialsOfDay(day));
+  return merged;
+}
+
+async function readSeries(lake: Lake, key: string): Promise<DashboardSeries> {
+  const series = await getJson<DashboardSeries>(lake, key);
+  if (series === undefined) throw new GoldInputError(`series ${key} is listed by a gold manifest but missing`, key);
+  return series;
+}
+
+async function searchSources(lake: Lake, day: Day, slug: string): Promise<SearchSources> {
+  const silverKey = keys.silverManifest(day, slug);
+  const silver = await getJson<SilverManifest>(lake, silverKey);
+  if (silver === undefined) throw new GoldInputError(`silver manifest ${silverKey} is missing, yet the day's partials exist`, silverKey);
+  return { slug, silver, bronze: await getJson<BronzeManifest>(lake, silver.bronzeManifestKey ?? keys.bronzeManifest(day, slug)) };
+}
+
+/** Days between the previous gold day and `day` that were planned but never reached gold. */
+async function unfinishedDays(lake: Lake, previousDay: Day | null, day: Day): Promise<Day[]> {
+  if (previousDay === null) return [];
+  const planned = (await lake.list(prefixes.runPlans))
+    .map((key) => /dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1])
+    .filter((planDay): planDay is Day => planDay !== undefined && planDay > previousDay && planDay < day);
+  return [...new Set(planned)].sort();
+}

@@ -1,0 +1,17 @@
+/**
+ * The gold stage's public surface: the three Lambda entry points, the partial-aggregate algebra,
+ * and the dashboard's JSON types.
+ */
+export { runGoldFanout, type GoldFanoutResult } from './fanout.ts';
+export { runGoldShard, type GoldShardResult } from './shard.ts';
+export { runGoldFanin, type GoldFaninResult } from './fanin.ts';
+export { DEFAULT_GOLD_OPTIONS, resolveGoldOptions, type GoldOptions } from './options.ts';
+export { GoldError, GoldInputError } from './errors.ts';
+export { GOLD_TABLES, goldKeys, type GoldTable } from './keys.ts';
+export { GOLD_TABLE_COLUMNS } from './tables.ts';
+export { STATE_COLUMNS, type ListingState } from './state.ts';
+export { decodePartial, encodePartial, mergePartials, type GoldPartial } from './partial.ts';
+export { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
+export { previousGoldDay, readGoldManifest, type GoldManifest } from './manifest.ts';
+export type { GoldTask } from './task.ts';
+export * from './dashboard.ts';
