@@ -292,7 +292,10 @@ const fashion: RootSpec = {
     branch('Ropa de mujer', [
       leaf('Vestidos', [['Vestido {largo|corto|midi|de fiesta|de flores|de punto|camisero} {@fashionBrand} talla {XS|S|M|L}{@condition}', 15]], { weight: 2 }),
       leaf('Abrigos y chaquetas', [['{Abrigo|Chaqueta|Plumífero|Cazadora vaquera|Blazer|Gabardina} {@fashionBrand} {@colour} talla {@size}', 28]]),
-      leaf('Pantalones y vaqueros', [['{Vaqueros|Pantalón|Jeans} {Levi\'s 501|mom fit|wide leg|palazzo|de pinzas} {@fashionBrand} talla {34|36|38|40|42}', 14]]),
+      leaf('Pantalones y vaqueros', [
+        ['{Vaqueros|Pantalón|Jeans} {mom fit|wide leg|palazzo|de pinzas|rectos|culotte} {@fashionBrand} talla {34|36|38|40|42}', 14, 3],
+        ['Vaqueros Levi\'s {501|Ribcage|501 Crop|Wedgie} talla {24|26|28|30}', 25],
+      ]),
       leaf('Camisetas y tops', [['{Camiseta|Top|Blusa|Body} {@fashionBrand} {@colourF} talla {@size}', 8]]),
       leaf('Jerséis y sudaderas', [['{Jersey|Sudadera|Cárdigan|Chaleco de punto} {@fashionBrand} talla {@size}', 14]]),
       leaf('Faldas', [['Falda {midi|plisada|vaquera|de cuero|larga} {@fashionBrand} talla {XS|S|M|L}', 12]]),

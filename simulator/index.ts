@@ -1,8 +1,8 @@
 /**
  * A local, deterministic stand-in for Wallapop's web API: a seeded market model that evolves day
- * by day (market.ts) behind a real HTTP server with the same endpoints and JSON shapes
- * (server.ts), fault injection (faults.ts) and ground-truth admin routes. See README-level notes
- * at the top of each module.
+ * by day (market.ts), served by a real HTTP server with the same endpoints and JSON shapes
+ * (server.ts), with fault injection (faults.ts) and ground-truth admin routes. simulator/README.md
+ * describes the model, its defaults and the routes.
  */
 export { createMarket, Market, MarketDay, MARKET_DEFAULTS, MAX_LISTINGS, PAGE_SIZE } from './market.ts';
 export type { DayChanges, MarketOptions, PriceDrop, ResolvedMarketOptions, SearchPage } from './market.ts';

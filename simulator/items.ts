@@ -193,7 +193,7 @@ export class ItemRenderer {
   }
 
   private facts(serial: number, day: number): ListingFacts {
-    const { seed, store, tree, listingIds, userIds, imageIds, sellers } = this.context;
+    const { seed, store, tree, listingIds, userIds, sellers } = this.context;
     const origin = store.origin[serial]!;
     const node = tree.node(store.category[serial]!);
     const cityIndex = store.city[serial]!;

@@ -12,7 +12,7 @@ import {
 } from './query.ts';
 import { Random, hash3, hashString, unitHash } from './random.ts';
 import { ListingStore, NEVER } from './store.ts';
-import { STREAM, foldForSearch, productIndexOf } from './text.ts';
+import { foldForSearch, productIndexOf } from './text.ts';
 import { DAY_MS, addDays, daysBetween, requireDay, snapshotAt } from './time.ts';
 
 /**

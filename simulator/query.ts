@@ -1,3 +1,5 @@
+import { foldForSearch } from './text.ts';
+
 /**
  * Search parameters as the API reads them, shared by the HTTP server and the ground truth so both
  * answer the same question. Parsing is where every 400 of the search endpoints comes from.
@@ -60,10 +62,7 @@ function numberParam(get: (name: string) => string | undefined, name: string): n
 }
 
 export function foldKeywords(keywords: string): string[] {
-  return keywords
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
+  return foldForSearch(keywords)
     .split(/\s+/)
     .filter((token) => token.length > 0);
 }

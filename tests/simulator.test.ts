@@ -102,6 +102,15 @@ test('the same seed builds the same market; another seed another one', (t) => {
   t.is(ids.filter((id) => otherIds.has(id)).length, 0);
 });
 
+test('a day is the market as of 06:00 Europe/Madrid, on both sides of the DST switches', (t) => {
+  const madridClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', dateStyle: 'short', timeStyle: 'short' });
+  for (const day of ['2026-03-28', '2026-03-29', '2026-07-01', '2026-10-24', '2026-10-25', DAY]) {
+    const [year, month, date] = day.split('-');
+    t.is(madridClock.format(snapshotAt(day)), `${date}/${month}/${year}, 06:00`);
+  }
+  t.is(market.day(DAY).snapshotAt, snapshotAt(DAY));
+});
+
 test('ids are 12 lowercase base36 characters, unique and stable across days', (t) => {
   const ids = market.day(DAY).activeIds();
   t.is(ids.length, 5_000);

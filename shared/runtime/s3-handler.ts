@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Observability } from './observability.ts';
 
 /** The subset of an S3 event notification the stages read. */
@@ -59,6 +60,7 @@ export function s3ObjectHandler<Result>(
       for (const object of objectsOf(event)) {
         logger.appendKeys({ objectKey: object.key });
         results.push(await handle({ ...object, remainingTimeMs: () => context.getRemainingTimeInMillis() }));
+        metrics.addMetric('objectsHandled', MetricUnit.Count, 1);
       }
       return results;
     });

@@ -1,0 +1,88 @@
+import test from 'ava';
+import { keys } from '#shared/lake/keys.ts';
+import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, type DashboardDay, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
+import { StateTable } from '#shared/gold/state.ts';
+import { MemoryLake, listings, readJson, runGoldDay, writeSilverDay, type FixtureSearch } from './helpers/gold-fixtures.ts';
+
+const D1 = '2026-12-01';
+const D2 = '2026-12-02';
+
+test('fan-out waits for every planned search, then writes the same task bytes on every trigger', async (t) => {
+  const lake = new MemoryLake();
+  await writeSilverDay(lake, { day: D1, shardCount: 2, searches: [{ slug: 'a', listings: listings('A', 5) }, { slug: 'b', listings: listings('B', 5) }] });
+  const manifestOfB = keys.silverManifest(D1, 'b');
+  const saved = lake.objects.get(manifestOfB)!;
+  lake.objects.delete(manifestOfB);
+  t.deepEqual(await runGoldFanout(lake, keys.silverManifest(D1, 'a')), { status: 'waiting', day: D1, missing: ['b'] });
+  t.false(await lake.exists(keys.goldTask(D1, 0)));
+
+  lake.objects.set(manifestOfB, saved);
+  const first = await runGoldFanout(lake, manifestOfB);
+  t.deepEqual(first, { status: 'dispatched', day: D1, tasks: [keys.goldTask(D1, 0), keys.goldTask(D1, 1)] });
+  const bytes = [...(await lake.get(keys.goldTask(D1, 1)))!];
+  await runGoldFanout(lake, keys.silverManifest(D1, 'a'));
+  t.deepEqual([...(await lake.get(keys.goldTask(D1, 1)))!], bytes);
+
+  await runGoldShard(lake, keys.goldTask(D1, 1));
+  t.deepEqual(await runGoldFanin(lake, keys.goldPartial(D1, 1)), { status: 'waiting', day: D1, missing: [keys.goldPartial(D1, 0)] });
+  t.false(await lake.exists(keys.goldManifest(D1)));
+});
+
+test('page-cap, empty, failed and partly unreadable snapshots mark nothing vanished', async (t) => {
+  const cases: Array<Omit<FixtureSearch, 'slug'>> = [
+    { outcome: 'page-cap', listings: listings('X', 3) },
+    { outcome: 'empty', listings: [] },
+    { outcome: 'failed', listings: [] },
+    { outcome: 'complete', pagesQuarantined: 1, listings: listings('X', 3) },
+  ];
+  for (const day2 of cases) {
+    const lake = new MemoryLake();
+    await writeSilverDay(lake, { day: D1, shardCount: 2, searches: [{ slug: 's', listings: listings('X', 10) }] });
+    await runGoldDay(lake, D1);
+    await writeSilverDay(lake, { day: D2, shardCount: 2, searches: [{ slug: 's', ...day2 }] });
+    const { manifest } = await runGoldDay(lake, D2);
+    t.is(manifest.totals.vanishedListings, 0, `${day2.outcome} with ${day2.pagesQuarantined ?? 0} bad pages`);
+    t.is(manifest.totals.activeListings, 10);
+    const quality = await readJson<DataQuality>(lake, goldKeys.quality(D2));
+    t.false(quality.searches[0]!.marksVanished);
+    t.true(quality.alerts.length > 0, 'the data-quality record says why');
+  }
+});
+
+test('a sudden drop in a search is flagged against the previous gold day', async (t) => {
+  const lake = new MemoryLake();
+  await writeSilverDay(lake, { day: D1, shardCount: 2, searches: [{ slug: 's', listings: listings('X', 40) }, { slug: 't', listings: listings('Y', 40) }] });
+  await runGoldDay(lake, D1);
+  await writeSilverDay(lake, { day: D2, shardCount: 2, searches: [{ slug: 's', listings: listings('X', 12) }, { slug: 't', listings: listings('Y', 38) }] });
+  await runGoldDay(lake, D2);
+  const quality = await readJson<DataQuality>(lake, goldKeys.quality(D2));
+  const [s, t2] = quality.searches;
+  t.like(s, { searchSlug: 's', listingsSeen: 12, listingsSeenPreviousDay: 40, changePct: -70, flags: ['sudden-drop'] });
+  t.like(t2, { searchSlug: 't', listingsSeen: 38, listingsSeenPreviousDay: 40, flags: [] });
+  t.like(quality.stages, { silverRows: 50, listingsSeen: 50, activeListings: 50, stateRows: 80 });
+});
+
+test('changing the shard count between days keeps every listing history', async (t) => {
+  const day1 = [{ slug: 's', listings: listings('X', 200, (index) => ({ price: 10 + index })) }];
+  const day2 = [{ slug: 's', listings: listings('X', 150, (index) => ({ price: index % 2 ? 10 + index : 5 + index })) }];
+  const run = async (secondShardCount: number) => {
+    const lake = new MemoryLake();
+    await writeSilverDay(lake, { day: D1, shardCount: 3, searches: day1 });
+    await runGoldDay(lake, D1);
+    await writeSilverDay(lake, { day: D2, shardCount: secondShardCount, searches: day2 });
+    const { manifest } = await runGoldDay(lake, D2);
+    const rows = [];
+    for (const { key } of (manifest as GoldManifest).state) {
+      const table = await StateTable.fromParquet((await lake.get(key))!);
+      for (let i = 0; i < table.rowCount; i += 1) rows.push(table.row(i));
+    }
+    const day = await readJson<DashboardDay>(lake, goldKeys.dashboardDay(D2));
+    return { totals: manifest.totals, rows: rows.sort((a, b) => (a.listing_id < b.listing_id ? -1 : 1)), overall: day.overall };
+  };
+  const same = await run(3);
+  const changed = await run(5);
+  t.deepEqual(changed.totals, same.totals);
+  t.deepEqual(changed.rows, same.rows);
+  t.deepEqual(changed.overall, same.overall);
+  t.like(changed.totals, { vanishedListings: 50, priceDrops: 75, newListings: 0 });
+});
