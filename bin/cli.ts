@@ -91,7 +91,7 @@ program
   .action(async (options) => {
     const day = options.date ?? madridDay(new Date());
     const report = await withPipeline(options, 0, day, (pipeline) => reportDay(pipeline.lake, day));
-    console.log(options.json ? JSON.stringify(report, null, 2) : formatDayRun({ report, deadLetters: [], wallTimeMs: 0 }));
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatDayRun({ report, deadLetters: [], wallTimeMs: 0, functions: {} }));
     process.exitCode = report.problems.length > 0 ? EXIT_FAILURES : 0;
   });
 
@@ -128,8 +128,9 @@ program
   .allowUnknownOption()
   .helpOption(false)
   .action(async (_options, command: Command) => {
-    const { main } = await import('../scripts/sim.ts');
-    await main(command.args);
+    // The simulator's own CLI parses process.argv: hand it exactly the arguments after `sim`.
+    process.argv = [process.argv[0]!, 'sim', ...command.args];
+    await import('../scripts/sim.ts');
   });
 
 interface PipelineCliOptions {

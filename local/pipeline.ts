@@ -34,6 +34,8 @@ export interface DayRun {
   report: DayReport;
   deadLetters: DeadLetter[];
   wallTimeMs: number;
+  /** Per function: invocations and their summed duration (functions run concurrently, so sums exceed wall time). */
+  functions: Record<string, { invocations: number; failures: number; totalMs: number }>;
 }
 
 /**
@@ -47,7 +49,14 @@ export class LocalPipeline {
     readonly wiring: ServiceWiring,
     readonly deadLetters: DeadLetterStore,
     private readonly unsubscribe: () => void,
+    private readonly functionTimes: DayRun['functions'],
   ) {}
+
+  private takeFunctionTimes(): DayRun['functions'] {
+    const taken = structuredClone(this.functionTimes);
+    for (const key of Object.keys(this.functionTimes)) delete this.functionTimes[key];
+    return taken;
+  }
 
   get lake(): Lake {
     return this.s3.lake;
@@ -80,15 +89,24 @@ export class LocalPipeline {
     delete process.env.NODE_OPTIONS;
 
     const deadLetters = new DeadLetterStore(join(dataDir, 'dead-letters'));
+    const functionTimes: DayRun['functions'] = {};
+    const record = (invocation: InvocationRecord) => {
+      const entry = (functionTimes[invocation.functionName] ??= { invocations: 0, failures: 0, totalMs: 0 });
+      if (invocation.status === 'dead-lettered') return;
+      entry.invocations += 1;
+      entry.totalMs += invocation.durationMs;
+      if (invocation.status === 'failed') entry.failures += 1;
+      options.onInvocation?.(invocation);
+    };
     const runtime = new LocalLambdaRuntime({
       wiring,
       deadLetters,
       ...(options.timeoutOverridesSeconds ? { timeoutOverridesSeconds: options.timeoutOverridesSeconds } : {}),
       ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
-      ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+      onInvocation: record,
     });
     const unsubscribe = s3.onEvent((notification) => deliver(runtime, notification));
-    return new LocalPipeline(s3, runtime, wiring, deadLetters, unsubscribe);
+    return new LocalPipeline(s3, runtime, wiring, deadLetters, unsubscribe, functionTimes);
   }
 
   /** A client for other tools (the dashboard build, awscli) to read the same lake. */
@@ -96,16 +114,25 @@ export class LocalPipeline {
     return createS3Client({ endpoint: this.s3.endpoint, credentials: LOCAL_CREDENTIALS });
   }
 
-  /** Runs day D from the schedule's function (plan) until the chain is quiet. */
+  /**
+   * Runs day D as the schedules would: each scheduled function fires in the order of its time of
+   * day (plan at 07:00, the watchdog at its deadline), and the next fires once the chain the
+   * previous one started is quiet.
+   */
   async runDay(day: Day, options: { force?: boolean } = {}): Promise<DayRun> {
     const started = performance.now();
-    const scheduled = this.wiring.functions.filter((fn) => fn.schedules.length > 0);
+    const scheduled = this.wiring.functions
+      .filter((fn) => fn.schedules.length > 0)
+      .sort((a, b) => minuteOfDay(a.schedules[0]!.rate) - minuteOfDay(b.schedules[0]!.rate) || a.name.localeCompare(b.name));
     if (scheduled.length === 0) throw new Error('serverless.yml schedules no function: nothing starts a day');
     const before = new Set((await this.deadLetters.list()).map((letter) => letter.id));
-    for (const fn of scheduled) this.runtime.invokeAsync(fn.name, { day, force: options.force ?? false });
-    await this.quiet();
+    this.takeFunctionTimes();
+    for (const fn of scheduled) {
+      this.runtime.invokeAsync(fn.name, { day, force: options.force ?? false });
+      await this.quiet();
+    }
     const deadLetters = (await this.deadLetters.list()).filter((letter) => !before.has(letter.id));
-    return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started };
+    return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
   }
 
   /** Re-drives a day from what the lake holds: re-sends the events of the given stage's inputs. */
@@ -116,9 +143,10 @@ export class LocalPipeline {
         ? (await this.lake.list(`bronze/search/dt=${day}/`)).filter((key) => key.endsWith('/_manifest.json'))
         : (await this.lake.list(`silver/_manifests/dt=${day}/`)).filter((key) => key.endsWith('.json'));
     if (inputs.length === 0) throw new Error(`nothing to replay: the lake holds no ${fromStage === 'silver' ? 'bronze' : 'silver'} manifests for ${day}`);
+    this.takeFunctionTimes();
     for (const key of inputs) this.notify(key);
     await this.quiet();
-    return { report: await reportDay(this.lake, day), deadLetters: [], wallTimeMs: performance.now() - started };
+    return { report: await reportDay(this.lake, day), deadLetters: [], wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
   }
 
   /** Re-invokes every dead-lettered event; letters whose invocation now succeeds are removed. */
@@ -155,6 +183,12 @@ export class LocalPipeline {
     await this.quiet();
     await this.s3.close();
   }
+}
+
+/** Minute of the day a `cron(M H ...)` schedule fires at; `rate(...)` schedules count as midnight. */
+export function minuteOfDay(expression: string): number {
+  const cron = /^cron\(\s*(\d+)\s+(\d+)\s/.exec(expression);
+  return cron ? Number(cron[2]) * 60 + Number(cron[1]) : 0;
 }
 
 /** AWS sends keys URL-encoded with `+` for spaces; so does the runner, so handlers decode as on AWS. */

@@ -21,6 +21,8 @@ export function formatDayRun(run: DayRun): string {
     );
   }
   lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(9)} ${num(totals.pages)} ${num(totals.items)} ${num(totals.accepted)} ${num(totals.duplicates, 6)} ${num(totals.quarantined, 12)}`);
+  const timings = Object.entries(run.functions).map(([name, f]) => `${name} ${(f.totalMs / 1000).toFixed(1)} s/${f.invocations}${f.failures ? ` (${f.failures} failed)` : ''}`);
+  if (timings.length > 0) lines.push(`  time per function (summed/invocations): ${timings.join(', ')}`);
   for (const problem of report.problems) lines.push(`  ! ${problem}`);
   for (const letter of run.deadLetters) lines.push(`  ✗ dead letter ${letter.id}: ${letter.functionName} on ${letter.objectKey ?? 'a scheduled event'}: ${letter.error.message}`);
   return lines.join('\n');

@@ -1,7 +1,10 @@
 /**
  * Runs the Wallapop simulator standalone, e.g. for a local pipeline run:
  *   npm run sim -- --port 8787 --listings 20000 --seed 1 --day 2026-11-24 --fault-rate 0.1
+ * `main` is also what `bin/cli.ts sim` runs.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   FAULT_DEFAULTS,
@@ -11,6 +14,7 @@ import {
   type FaultKind,
   type RequestLogEntry,
   type SectionEndpointMode,
+  type SimulatorHandle,
 } from '../simulator/index.ts';
 
 const USAGE = `Usage: npm run sim -- [options]
@@ -51,9 +55,10 @@ function integer(name: string, raw: string | undefined, fallback: number): numbe
   return value;
 }
 
-function readArgs() {
+function readArgs(argv: string[]) {
   try {
     return parseArgs({
+      args: argv,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
@@ -80,65 +85,73 @@ function readArgs() {
   }
 }
 
-const args = readArgs();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+/** Starts the simulator from command-line arguments and keeps it running until SIGINT/SIGTERM. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<SimulatorHandle> {
+  const args = readArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
 
-const day = args.day ?? new Date().toISOString().slice(0, 10);
-const faultRate = args['fault-rate'] === undefined ? 0 : Number(args['fault-rate']);
-if (!(faultRate >= 0 && faultRate <= 1)) fail(`--fault-rate must be in [0, 1], got ${args['fault-rate']}`);
-const kinds = args['fault-kinds']?.split(',').map((kind) => kind.trim());
-for (const kind of kinds ?? []) if (!(FAULT_KINDS as readonly string[]).includes(kind)) fail(`unknown fault kind ${kind}`);
-const section = (args.section ?? 'ok') as SectionEndpointMode;
-if (!['ok', 'bad-request', 'missing'].includes(section)) fail(`--section must be ok, bad-request or missing, got ${section}`);
+  const day = args.day ?? new Date().toISOString().slice(0, 10);
+  const faultRate = args['fault-rate'] === undefined ? 0 : Number(args['fault-rate']);
+  if (!(faultRate >= 0 && faultRate <= 1)) fail(`--fault-rate must be in [0, 1], got ${args['fault-rate']}`);
+  const kinds = args['fault-kinds']?.split(',').map((kind) => kind.trim());
+  for (const kind of kinds ?? []) if (!(FAULT_KINDS as readonly string[]).includes(kind)) fail(`unknown fault kind ${kind}`);
+  const section = (args.section ?? 'ok') as SectionEndpointMode;
+  if (!['ok', 'bad-request', 'missing'].includes(section)) fail(`--section must be ok, bad-request or missing, got ${section}`);
 
-const started = performance.now();
-const simulator = await startFromArgs().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+  const started = performance.now();
+  let simulator: SimulatorHandle;
+  try {
+    const market = createMarket({
+      seed: integer('seed', args.seed, 1),
+      listings: integer('listings', args.listings, 20_000),
+      startDay: args['start-day'] ?? day,
+    });
+    simulator = await startSimulator({
+      market,
+      day,
+      port: integer('port', args.port, 8787),
+      host: args.host ?? '127.0.0.1',
+      sectionEndpoint: section,
+      faults: {
+        rate: faultRate,
+        seed: integer('fault-seed', args['fault-seed'], 0),
+        ...(kinds ? { kinds: Object.fromEntries(kinds.map((kind) => [kind as FaultKind, 1])) } : {}),
+        retryAfterSeconds: integer('retry-after', args['retry-after'], FAULT_DEFAULTS.retryAfterSeconds),
+        slowMs: integer('slow-ms', args['slow-ms'], FAULT_DEFAULTS.slowMs),
+        blockSearches: args.block ?? [],
+        emptySearches: args.empty ?? [],
+      },
+      ...(args.quiet
+        ? {}
+        : {
+            onRequest: (entry: RequestLogEntry) =>
+              console.log(`${entry.method} ${entry.path} → ${entry.status}${entry.fault ? ` [${entry.fault}]` : ''} ${entry.ms} ms`),
+          }),
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
 
-async function startFromArgs() {
-  const market = createMarket({
-    seed: integer('seed', args.seed, 1),
-    listings: integer('listings', args.listings, 20_000),
-    startDay: args['start-day'] ?? day,
-  });
-  return startSimulator({
-    market,
-    day,
-    port: integer('port', args.port, 8787),
-    host: args.host ?? '127.0.0.1',
-    sectionEndpoint: section,
-    faults: {
-      rate: faultRate,
-      seed: integer('fault-seed', args['fault-seed'], 0),
-      ...(kinds ? { kinds: Object.fromEntries(kinds.map((kind) => [kind as FaultKind, 1])) } : {}),
-      retryAfterSeconds: integer('retry-after', args['retry-after'], FAULT_DEFAULTS.retryAfterSeconds),
-      slowMs: integer('slow-ms', args['slow-ms'], FAULT_DEFAULTS.slowMs),
-      blockSearches: args.block ?? [],
-      emptySearches: args.empty ?? [],
-    },
-    ...(args.quiet
-      ? {}
-      : {
-          onRequest: (entry: RequestLogEntry) =>
-            console.log(`${entry.method} ${entry.path} → ${entry.status}${entry.fault ? ` [${entry.fault}]` : ''} ${entry.ms} ms`),
-        }),
-  });
-}
-
-const active = simulator.market.day(day).activeCount();
-console.log(
-  `Wallapop simulator on ${simulator.url} — day ${day}, ${active} active listings, seed ${simulator.market.options.seed}, ` +
-    `fault rate ${faultRate} (ready in ${Math.round(performance.now() - started)} ms)`,
-);
-console.log(`try: curl '${simulator.url}/api/v3/search?source=search_box&keywords=iphone%2013&latitude=40.4168&longitude=-3.7038&order_by=newest'`);
-
-const shutDown = (): void => {
-  simulator.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
+  const active = simulator.market.day(day).activeCount();
+  console.log(
+    `Wallapop simulator on ${simulator.url} — day ${day}, ${active} active listings, seed ${simulator.market.options.seed}, ` +
+      `fault rate ${faultRate} (ready in ${Math.round(performance.now() - started)} ms)`,
   );
-};
-process.once('SIGINT', shutDown);
-process.once('SIGTERM', shutDown);
+  console.log(`try: curl '${simulator.url}/api/v3/search?source=search_box&keywords=iphone%2013&latitude=40.4168&longitude=-3.7038&order_by=newest'`);
+
+  const shutDown = (): void => {
+    simulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutDown);
+  process.once('SIGTERM', shutDown);
+  return simulator;
+}
+
+const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (runDirectly) await main();
