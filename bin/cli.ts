@@ -126,11 +126,11 @@ program
   .command('sim')
   .description('Run the Wallapop market simulator standalone (same as npm run sim).')
   .allowUnknownOption()
+  .allowExcessArguments()
   .helpOption(false)
   .action(async (_options, command: Command) => {
-    // The simulator's own CLI parses process.argv: hand it exactly the arguments after `sim`.
-    process.argv = [process.argv[0]!, 'sim', ...command.args];
-    await import('../scripts/sim.ts');
+    const { main } = await import('../scripts/sim.ts');
+    await main(command.args);
   });
 
 interface PipelineCliOptions {

@@ -25,8 +25,8 @@ const GRANTS = {
     write: ['control/gold/'],
   },
   goldShard: {
-    read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/'],
-    list: ['silver/', 'bronze/search/', 'gold/state/'],
+    read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'],
+    list: ['silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'],
     write: ['gold/state/', 'gold/partials/'],
   },
   goldFanin: {

@@ -40,23 +40,57 @@ function s3Triggers(template: Template) {
     });
 }
 
-test('every stage is a Lambda on nodejs22.x with its own bundle', async (t) => {
+const STAGE_FUNCTIONS = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'watchdog'];
+const logicalId = (fn: string) => `${fn.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LambdaFunction`;
+
+/** What triggers each function, and nothing else: the event graph of the README. */
+const INTENDED_TRIGGERS: Record<string, { s3?: { prefix: string; suffix: string }; schedule?: true }> = {
+  plan: { schedule: true },
+  extract: { s3: { prefix: 'control/extract/', suffix: '.json' } },
+  silver: { s3: { prefix: 'bronze/search/', suffix: '_manifest.json' } },
+  'gold-fanout': { s3: { prefix: 'silver/_manifests/', suffix: '.json' } },
+  'gold-shard': { s3: { prefix: 'control/gold/', suffix: '.json' } },
+  'gold-fanin': { s3: { prefix: 'gold/partials/', suffix: '.json' } },
+  watchdog: { schedule: true },
+};
+
+test('every stage is a Lambda on nodejs22.x with its own small bundle, log retention and a chosen memory size', async (t) => {
   const { template, directory } = await packaged;
-  const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  const names = functions.map(([name]) => name).filter((name) => !name.startsWith('CustomDash'));
-  for (const expected of ['PlanLambdaFunction', 'ExtractLambdaFunction', 'SilverLambdaFunction']) t.true(names.includes(expected), expected);
-  for (const name of names) t.is(template.Resources[name]!.Properties!.Runtime, 'nodejs22.x', name);
+  for (const fn of STAGE_FUNCTIONS) {
+    const resource = template.Resources[logicalId(fn)];
+    t.truthy(resource, fn);
+    t.is(resource!.Properties!.Runtime, 'nodejs22.x', fn);
+    t.true(resource!.Properties!.MemorySize >= 128, fn);
+    t.true(resource!.Properties!.Timeout <= 900, fn);
+  }
+  const logGroups = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+  t.true(logGroups.length >= STAGE_FUNCTIONS.length);
+  for (const group of logGroups) t.true(group.Properties!.RetentionInDays > 0);
   const zips = (await readdir(directory)).filter((file) => file.endsWith('.zip') && file !== 'custom-resources.zip');
-  t.true(zips.length >= 3);
-  for (const zip of zips) t.true((await stat(join(directory, zip))).size < 2 * 1024 * 1024, `${zip} is under 2 MB`);
+  t.is(zips.length, STAGE_FUNCTIONS.length);
+  for (const zip of zips) {
+    const size = (await stat(join(directory, zip))).size;
+    t.log(`${zip}: ${(size / 1024).toFixed(0)} KiB zipped`);
+    t.true(size < 2 * 1024 * 1024, `${zip} is under 2 MB`);
+  }
 });
 
-test('S3 triggers: extract on tasks, silver on bronze manifests, prefixes disjoint, waiting for the bucket', async (t) => {
+test('every function has exactly its intended trigger; S3 prefixes are disjoint and wait for the bucket', async (t) => {
   const { template } = await packaged;
   const triggers = s3Triggers(template);
-  const byFunction = Object.fromEntries(triggers.map((trigger) => [trigger.functionName.replace(/^wallapop-market-prod-/, ''), trigger]));
-  t.like(byFunction.extract, { prefix: 'control/extract/', suffix: '.json', bucket: 'wallapop-market-prod-lake' });
-  t.like(byFunction.silver, { prefix: 'bronze/search/', suffix: '_manifest.json' });
+  const schedules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+  for (const [fn, intended] of Object.entries(INTENDED_TRIGGERS)) {
+    const ownS3 = triggers.filter((trigger) => trigger.functionName === `wallapop-market-prod-${fn}`);
+    if (intended.s3) {
+      t.is(ownS3.length, 1, `${fn} has one S3 trigger`);
+      t.like(ownS3[0], { ...intended.s3, bucket: 'wallapop-market-prod-lake' }, fn);
+    } else {
+      t.is(ownS3.length, 0, `${fn} has no S3 trigger`);
+    }
+    const ownSchedules = schedules.filter((schedule) => JSON.stringify(schedule.Properties!.Target).includes(logicalId(fn)));
+    t.is(ownSchedules.length, intended.schedule ? 1 : 0, `${fn} schedules`);
+  }
+  t.is(triggers.length, Object.values(INTENDED_TRIGGERS).filter((trigger) => trigger.s3).length);
   for (const trigger of triggers) t.true(trigger.dependsOn.includes('DataBucket'), `${trigger.functionName} waits for the bucket`);
   for (const a of triggers) {
     for (const b of triggers) {
@@ -65,17 +99,153 @@ test('S3 triggers: extract on tasks, silver on bronze manifests, prefixes disjoi
   }
 });
 
-test('plan runs on a daily schedule in Madrid time', async (t) => {
+test('the schedules run in Madrid time: plan in the morning, the watchdog after it', async (t) => {
   const { template } = await packaged;
   const schedules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-  t.is(schedules.length, 1);
-  t.regex(schedules[0]!.Properties!.ScheduleExpression, /^cron\(/);
-  t.is(schedules[0]!.Properties!.ScheduleExpressionTimezone, 'Europe/Madrid');
+  t.is(schedules.length, 2);
+  for (const schedule of schedules) {
+    t.regex(schedule.Properties!.ScheduleExpression, /^cron\(/);
+    t.is(schedule.Properties!.ScheduleExpressionTimezone, 'Europe/Madrid');
+  }
 });
 
 test('extract has reserved concurrency (it bounds the request rate to Wallapop)', async (t) => {
   const { template } = await packaged;
   t.true(template.Resources.ExtractLambdaFunction!.Properties!.ReservedConcurrentExecutions >= 1);
+});
+
+test('asynchronous invocations retry twice, then go to an encrypted dead-letter queue', async (t) => {
+  const { template } = await packaged;
+  const queue = template.Resources.DeadLetterQueue!;
+  t.is(queue.Type, 'AWS::SQS::Queue');
+  t.true(queue.Properties!.SqsManagedSseEnabled === true || queue.Properties!.KmsMasterKeyId !== undefined);
+  for (const fn of STAGE_FUNCTIONS.filter((name) => name !== 'watchdog')) {
+    const config = Object.entries(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties!.FunctionName.Ref === logicalId(fn),
+    )?.[1];
+    t.truthy(config, `${fn} has an event invoke config`);
+    t.is(config!.Properties!.MaximumRetryAttempts, 2, fn);
+    t.true(config!.Properties!.MaximumEventAgeInSeconds > 0, fn);
+    t.deepEqual(config!.Properties!.DestinationConfig.OnFailure.Destination, { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, fn);
+  }
+});
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+  Sid?: string;
+}
+
+/** The prefixes each function may touch; anything broader fails the test. */
+const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
+  plan: { read: [], write: ['bronze/categories/', 'control/runs/', 'control/extract/'] },
+  extract: { read: ['control/extract/', 'bronze/search/'], write: ['bronze/search/', 'control/extract/'] },
+  silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
+  'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'], write: ['control/gold/'] },
+  'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'], write: ['gold/state/', 'gold/partials/'] },
+  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/alerts/', 'gold/_manifests/'] },
+  watchdog: { read: ['gold/_manifests/'], write: [] },
+};
+
+test('least privilege: one role per function, each limited to the prefixes its stage owns', async (t) => {
+  const { template } = await packaged;
+  const roles = new Set<string>();
+  for (const fn of STAGE_FUNCTIONS) {
+    const role = template.Resources[logicalId(fn)]!.Properties!.Role;
+    const roleId = role['Fn::GetAtt']?.[0] as string;
+    t.truthy(roleId, `${fn} has its own role`);
+    t.false(roles.has(roleId), `${fn} does not share a role`);
+    roles.add(roleId);
+    const statements = (template.Resources[roleId]!.Properties!.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    );
+    t.deepEqual(template.Resources[roleId]!.Properties!.ManagedPolicyArns ?? [], [], `${fn} has no managed policies`);
+    for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+      const actions = ([] as string[]).concat(statement.Action);
+      const resources = ([] as unknown[]).concat(statement.Resource);
+      for (const action of actions) {
+        t.false(action === '*' || action.endsWith(':*'), `${fn}: wildcard action ${action}`);
+        if (action.startsWith('s3:')) t.true(['s3:GetObject', 's3:PutObject', 's3:ListBucket'].includes(action), `${fn}: unexpected ${action}`);
+      }
+      for (const resource of resources) t.not(resource, '*', `${fn}: Resource '*' for ${actions.join(',')}`);
+      const s3Actions = actions.filter((action) => action.startsWith('s3:'));
+      if (s3Actions.length === 0) continue;
+      if (s3Actions.includes('s3:ListBucket')) {
+        t.deepEqual(resources, ['arn:aws:s3:::wallapop-market-prod-lake'], `${fn}: ListBucket on the bucket only`);
+        const prefixes = ([] as string[]).concat(statement.Condition?.StringLike?.['s3:prefix'] ?? []);
+        t.true(prefixes.length > 0, `${fn}: ListBucket is limited by s3:prefix`);
+        for (const prefix of prefixes) t.true(ALLOWED[fn]!.read.some((allowed) => prefix.startsWith(allowed)), `${fn}: lists ${prefix}`);
+        continue;
+      }
+      const allowed = s3Actions.includes('s3:PutObject') ? ALLOWED[fn]!.write : ALLOWED[fn]!.read;
+      for (const resource of resources as string[]) {
+        const match = /^arn:aws:s3:::wallapop-market-prod-lake\/(.+)\*$/.exec(resource);
+        t.truthy(match, `${fn}: ${resource} is an object prefix of the data bucket`);
+        t.true(match![1]!.length > 0 && allowed.some((prefix) => match![1]!.startsWith(prefix)), `${fn}: ${s3Actions.join(',')} on ${resource}`);
+      }
+    }
+  }
+});
+
+test('the data bucket: private, encrypted, TLS only, owner-enforced, with lifecycle rules', async (t) => {
+  const { template } = await packaged;
+  const bucket = template.Resources.DataBucket!.Properties!;
+  t.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  t.truthy(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm);
+  t.is(bucket.OwnershipControls.Rules[0].ObjectOwnership, 'BucketOwnerEnforced');
+  const rules = bucket.LifecycleConfiguration.Rules as Array<{ Prefix?: string; Transitions?: unknown[]; ExpirationInDays?: number }>;
+  t.truthy(rules.find((rule) => rule.Prefix === 'bronze/search/' && rule.Transitions && rule.ExpirationInDays));
+  t.truthy(rules.find((rule) => rule.Prefix === 'quarantine/' && rule.ExpirationInDays));
+  t.false(rules.some((rule) => rule.Prefix?.startsWith('gold') || rule.Prefix?.startsWith('silver')), 'silver and gold are kept');
+  const policy = Object.values(template.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties!.Bucket.Ref === 'DataBucket');
+  const denyInsecure = (policy!.Properties!.PolicyDocument.Statement as Statement[]).find((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+  t.truthy(denyInsecure, 'TLS-only bucket policy');
+});
+
+test('the dashboard site: private bucket behind CloudFront with OAC, HTTPS only, strict CSP', async (t) => {
+  const { template } = await packaged;
+  const site = template.Resources.SiteBucket!.Properties!;
+  t.true(site.PublicAccessBlockConfiguration.RestrictPublicBuckets);
+  const distribution = template.Resources.SiteDistribution!.Properties!.DistributionConfig;
+  t.truthy(distribution.Origins[0].OriginAccessControlId);
+  t.is(distribution.DefaultCacheBehavior.ViewerProtocolPolicy, 'redirect-to-https');
+  const headers = template.Resources.SiteSecurityHeadersPolicy!.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+  const csp: string = headers.ContentSecurityPolicy.ContentSecurityPolicy;
+  t.regex(csp, /default-src 'self'/);
+  t.regex(csp, /script-src 'self'/);
+  t.notRegex(csp, /unsafe-inline|unsafe-eval|\*/);
+  t.truthy(headers.StrictTransportSecurity);
+  const policy = template.Resources.SiteBucketPolicy!.Properties!.PolicyDocument.Statement as Statement[];
+  const read = policy.find((s) => s.Effect === 'Allow')!;
+  t.deepEqual((read as unknown as { Principal: unknown }).Principal, { Service: 'cloudfront.amazonaws.com' });
+  t.truthy(read.Condition?.StringEquals?.['AWS:SourceArn'], 'only this distribution may read');
+});
+
+test('every alarm notifies the alarm topic; errors, dead letters and a late day are watched', async (t) => {
+  const { template } = await packaged;
+  const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+  t.true(alarms.length >= STAGE_FUNCTIONS.length + 2);
+  for (const [name, alarm] of alarms) t.deepEqual(alarm.Properties!.AlarmActions, [{ Ref: 'AlarmTopic' }], name);
+  const metrics = alarms.map(([, alarm]) => alarm.Properties!.MetricName);
+  t.true(metrics.includes('ApproximateNumberOfMessagesVisible'));
+  t.true(metrics.includes('dayNotFinished'));
+  t.is(metrics.filter((metric) => metric === 'Errors').length, STAGE_FUNCTIONS.length);
+  t.is(template.Resources.AlarmTopic!.Type, 'AWS::SNS::Topic');
+});
+
+test('Athena: Glue tables over silver and gold with partition projection on dt, generated from the writers', async (t) => {
+  const { template } = await packaged;
+  const tables = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Glue::Table');
+  t.true(tables.length >= 3);
+  for (const table of tables) {
+    const parameters = table.Properties!.TableInput.Parameters;
+    t.is(parameters['projection.enabled'], 'true');
+    t.is(parameters['projection.dt.type'], 'date');
+    t.regex(parameters['storage.location.template'], /^s3:\/\/wallapop-market-prod-lake\/.+dt=\$\{dt\}\//);
+  }
+  await t.notThrowsAsync(run('npx', ['tsx', 'scripts/athena-resources.ts', '--check']), 'resources/athena.yml is up to date');
 });
 
 test('no circular dependency: functions name the bucket literally, never by reference', async (t) => {
