@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readSearchConfigFile } from '#shared/config/load.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';
 import { madridDay } from '#shared/plan/plan.ts';
@@ -29,6 +30,7 @@ const positiveInteger = (name: string) => (value: string) => {
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
   return parsed;
 };
+const DEMO_SEARCHES = fileURLToPath(new URL('../local/demo-searches.yml', import.meta.url));
 const dataDirOption = () => new Option('--data-dir <dir>', 'where the local lake and dead letters live').default('.data');
 
 program
@@ -66,6 +68,22 @@ program
     if (options.json) console.log(JSON.stringify(runs.map(({ report, deadLetters, wallTimeMs }) => ({ ...report, deadLetters, wallTimeMs })), null, 2));
     else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}`);
     process.exitCode = runs.some((run) => run.deadLetters.length > 0 || run.report.problems.length > 0) ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('demo')
+  .description('The offline demo: a fresh simulated market, 7 consecutive days through the whole pipeline, then the dashboard.')
+  .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 7)
+  .option('--listings <n>', 'active listings in the simulated market', positiveInteger('--listings'), 60_000)
+  .addOption(new Option('--data-dir <dir>', 'where the demo lake lives (emptied first)').default('.data/demo'))
+  .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
+  .action(async (options) => {
+    const { rm } = await import('node:fs/promises');
+    await rm(options.dataDir, { recursive: true, force: true });
+    await program.parseAsync(
+      ['run', '--source', 'sim', '--days', String(options.days), '--listings', String(options.listings), '--searches', DEMO_SEARCHES, '--data-dir', options.dataDir, ...(options.verbose ? ['--verbose'] : [])],
+      { from: 'user' },
+    );
   });
 
 program

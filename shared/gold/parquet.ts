@@ -1,5 +1,5 @@
-import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type SchemaElement } from 'hyparquet';
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
+import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { asyncBufferOf } from '../silver/parquet.ts';
 
 /**
@@ -79,11 +79,51 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
     statistics: GOLD_PARQUET.statistics,
     statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
     createdBy: GOLD_PARQUET.createdBy,
-    kvMetadata: Object.keys(kvMetadata)
-      .sort()
-      .map((key) => ({ key, value: kvMetadata[key] })),
+    kvMetadata: keyValues(kvMetadata),
   });
   return new Uint8Array(buffer);
+}
+
+const keyValues = (metadata: Record<string, string>) =>
+  Object.keys(metadata)
+    .sort()
+    .map((key) => ({ key, value: metadata[key] }));
+
+/**
+ * Writes a Parquet file one row group at a time, so a writer holds one group of rows, not the
+ * file's: each `writeGroup` call becomes exactly one row group (at most GOLD_PARQUET.rowGroupSize rows).
+ */
+export class ParquetGroupWriter {
+  private readonly writer = new ByteWriter();
+  private readonly parquet: ParquetWriter;
+
+  constructor(
+    private readonly columns: readonly GoldColumnSpec[],
+    kvMetadata: Record<string, string> = {},
+  ) {
+    this.parquet = new ParquetWriter({
+      writer: this.writer,
+      schema: parquetSchemaOf(columns),
+      codec: GOLD_PARQUET.codec,
+      statistics: GOLD_PARQUET.statistics,
+      statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
+      createdBy: GOLD_PARQUET.createdBy,
+      kvMetadata: keyValues(kvMetadata),
+    });
+  }
+
+  writeGroup(data: Readonly<Record<string, DecodedArray>>): void {
+    const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
+    if (rowCount === 0) return;
+    if (rowCount > GOLD_PARQUET.rowGroupSize) throw new RangeError(`a row group of ${rowCount} rows exceeds ${GOLD_PARQUET.rowGroupSize}`);
+    const columnData = this.columns.map((column) => ({ name: column.name, data: data[column.name]! }));
+    void this.parquet.write({ columnData, rowGroupSize: GOLD_PARQUET.rowGroupSize, pageSize: GOLD_PARQUET.pageSize });
+  }
+
+  finish(): Uint8Array {
+    void this.parquet.finish();
+    return new Uint8Array(this.writer.getBuffer());
+  }
 }
 
 /** Decoders that keep values primitive: DATE → day number, TIMESTAMP → epoch ms. */
@@ -98,13 +138,19 @@ export interface ColumnTable {
 }
 
 /**
- * Reads the named columns of a Parquet file into one array each. Row groups are decoded one after
- * another and copied into place, so the peak is the columns asked for, not the file's rows.
+ * Reads the named columns of a Parquet file (or of rows [rowStart, rowEnd): only the row groups
+ * they touch are decoded) into one array each.
  */
-export async function readColumns(bytes: Uint8Array, names: readonly string[]): Promise<ColumnTable> {
+export async function readColumns(
+  bytes: Uint8Array,
+  names: readonly string[],
+  range: { metadata?: FileMetaData; rowStart?: number; rowEnd?: number } = {},
+): Promise<ColumnTable> {
   const file = asyncBufferOf(bytes);
-  const metadata = await parquetMetadataAsync(file);
-  const rowCount = Number(metadata.num_rows);
+  const metadata = range.metadata ?? (await parquetMetadataAsync(file));
+  const rowStart = range.rowStart ?? 0;
+  const rowEnd = range.rowEnd ?? Number(metadata.num_rows);
+  const rowCount = rowEnd - rowStart;
   const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
   const missing = names.filter((name) => !available.has(name));
   if (missing.length > 0) throw new TypeError(`parquet file has no column(s) ${missing.join(', ')}`);
@@ -116,11 +162,16 @@ export async function readColumns(bytes: Uint8Array, names: readonly string[]): 
     file,
     metadata,
     columns: [...names],
+    rowStart,
+    rowEnd,
     parsers: PRIMITIVE_PARSERS,
-    onChunk: ({ columnName, columnData, rowStart }) => {
-      const target = columns[columnName];
+    onChunk: (chunk) => {
+      const target = columns[chunk.columnName];
       if (target === undefined) return;
-      for (let i = 0; i < columnData.length; i += 1) target[rowStart + i] = columnData[i];
+      // Chunks may extend beyond the range asked for: copy only the overlap.
+      const from = Math.max(chunk.rowStart, rowStart);
+      const to = Math.min(chunk.rowEnd, rowEnd);
+      for (let row = from; row < to; row += 1) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
     },
   });
   return { rowCount, columns: columns as Record<string, DecodedArray> };

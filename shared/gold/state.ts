@@ -1,5 +1,6 @@
 import type { DecodedArray } from 'hyparquet';
-import { readColumns, writeColumns, type GoldColumnSpec } from './parquet.ts';
+import { ParquetListingCursor, type ListingCursor, type RowReader } from './cursor.ts';
+import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
 
 /**
  * The per-listing state: one row per tracked listing, as of one day. Gold shard K of day D reads
@@ -73,80 +74,65 @@ export const STATE_COLUMNS = [
 
 export type StateColumnName = (typeof STATE_COLUMNS)[number]['name'];
 
-/**
- * Rows accumulated column by column: the shard appends each advanced listing here instead of
- * keeping an array of row objects.
- */
-export class StateColumnsBuilder {
-  readonly columns: { [Name in StateColumnName]: Array<ListingState[Name]> };
+const COLUMN_NAMES = STATE_COLUMNS.map((column) => column.name);
 
-  constructor() {
-    this.columns = Object.fromEntries(STATE_COLUMNS.map((column) => [column.name, []])) as unknown as StateColumnsBuilder['columns'];
+/** A state row from the columns of a row group (missing values of nullable columns read as null). */
+export const readStateRow: RowReader<ListingState> = (columns, index) => {
+  const row: Record<string, unknown> = {};
+  for (const name of COLUMN_NAMES) row[name] = columns[name]![index] ?? null;
+  return row as unknown as ListingState;
+};
+
+export function openStateCursor(key: string, bytes: Uint8Array): Promise<ListingCursor<ListingState>> {
+  return ParquetListingCursor.open(key, bytes, COLUMN_NAMES, readStateRow);
+}
+
+/** Every row of a state file, in order (tests and tools; the shard streams with a cursor). */
+export async function readStateFile(bytes: Uint8Array, key = 'state file'): Promise<ListingState[]> {
+  const rows: ListingState[] = [];
+  const cursor = await openStateCursor(key, bytes);
+  while (cursor.currentId !== undefined) {
+    rows.push(cursor.current());
+    await cursor.advance();
+  }
+  return rows;
+}
+
+/**
+ * Writes a state file from rows given in listing_id order, one row group at a time: the shard
+ * never holds more than a row group of its output.
+ */
+export class StateWriter {
+  private readonly writer = new ParquetGroupWriter(STATE_COLUMNS, { 'gold.state.schema_version': String(STATE_SCHEMA_VERSION) });
+  private buffer = StateWriter.emptyColumns();
+  private buffered = 0;
+  private written = 0;
+
+  private static emptyColumns(): Record<StateColumnName, unknown[]> {
+    return Object.fromEntries(COLUMN_NAMES.map((name) => [name, []])) as unknown as Record<StateColumnName, unknown[]>;
   }
 
+  /** Rows pushed so far. */
   get length(): number {
-    return this.columns.listing_id.length;
+    return this.written + this.buffered;
   }
 
   push(row: ListingState): void {
-    for (const column of STATE_COLUMNS) (this.columns[column.name] as unknown[]).push(row[column.name]);
+    for (const name of COLUMN_NAMES) this.buffer[name].push(row[name]);
+    this.buffered += 1;
+    if (this.buffered === GOLD_PARQUET.rowGroupSize) this.flush();
   }
 
-  row(index: number): ListingState {
-    const row: Record<string, unknown> = {};
-    for (const column of STATE_COLUMNS) row[column.name] = this.columns[column.name][index];
-    return row as unknown as ListingState;
+  finish(): Uint8Array {
+    this.flush();
+    return this.writer.finish();
   }
 
-  /** The Parquet file of these rows, which must already be in listing_id order. */
-  toParquet(): Uint8Array {
-    return writeColumns(STATE_COLUMNS, this.columns as unknown as Record<string, DecodedArray>, { 'gold.state.schema_version': String(STATE_SCHEMA_VERSION) });
-  }
-}
-
-/** A state file, column by column; `row(i)` materialises one row when the shard needs it. */
-export class StateTable {
-  private constructor(
-    readonly rowCount: number,
-    private readonly columns: Record<string, DecodedArray>,
-  ) {}
-
-  static empty(): StateTable {
-    return new StateTable(0, Object.fromEntries(STATE_COLUMNS.map((column) => [column.name, []])));
-  }
-
-  static async fromParquet(bytes: Uint8Array): Promise<StateTable> {
-    const { rowCount, columns } = await readColumns(bytes, STATE_COLUMNS.map((column) => column.name));
-    return new StateTable(rowCount, columns);
-  }
-
-  id(index: number): string {
-    return this.columns.listing_id![index] as string;
-  }
-
-  row(index: number): ListingState {
-    const row: Record<string, unknown> = {};
-    for (const column of STATE_COLUMNS) row[column.name] = this.columns[column.name]![index] ?? null;
-    return row as unknown as ListingState;
-  }
-
-  /** The rows at `indices`, as a new table (used when the shard count changed between days). */
-  select(indices: readonly number[]): StateTable {
-    const columns: Record<string, unknown[]> = {};
-    for (const column of STATE_COLUMNS) {
-      const source = this.columns[column.name]!;
-      columns[column.name] = indices.map((index) => source[index]);
-    }
-    return new StateTable(indices.length, columns as Record<string, DecodedArray>);
-  }
-
-  static concat(tables: readonly StateTable[]): StateTable {
-    if (tables.length === 1) return tables[0]!;
-    const columns: Record<string, unknown[]> = {};
-    for (const column of STATE_COLUMNS) columns[column.name] = tables.flatMap((table) => Array.from(table.columns[column.name]! as ArrayLike<unknown>));
-    return new StateTable(
-      tables.reduce((sum, table) => sum + table.rowCount, 0),
-      columns as Record<string, DecodedArray>,
-    );
+  private flush(): void {
+    if (this.buffered === 0) return;
+    this.writer.writeGroup(this.buffer as unknown as Record<string, DecodedArray>);
+    this.written += this.buffered;
+    this.buffer = StateWriter.emptyColumns();
+    this.buffered = 0;
   }
 }

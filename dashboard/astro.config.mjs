@@ -1,0 +1,32 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+
+/**
+ * A static site with zero client JavaScript, built to run under a strict CSP (see
+ * src/data/csp.ts): every stylesheet is an external file, nothing is inlined.
+ * The data directory comes from DASHBOARD_DATA_DIR (scripts/dashboard-build.ts sets it).
+ */
+export default defineConfig({
+  output: 'static',
+  trailingSlash: 'always',
+  compressHTML: true,
+  devToolbar: { enabled: false },
+  prefetch: false,
+  scopedStyleStrategy: 'class',
+  build: {
+    format: 'directory',
+    inlineStylesheets: 'never',
+    assets: '_astro',
+  },
+  vite: {
+    build: {
+      // Never inline assets as data: URLs into CSS or HTML.
+      assetsInlineLimit: 0,
+    },
+    ssr: {
+      // Bundle the chart libraries into the build's server chunks so they resolve wherever the
+      // build writes its temporary files.
+      noExternal: ['@observablehq/plot', 'linkedom', 'topojson-client', 'world-atlas'],
+    },
+  },
+});

@@ -1,0 +1,297 @@
+/**
+ * What the pages show, computed once per build from the validated gold JSON: groups with their
+ * URL slugs, today's KPIs beside their series, changes versus the previous day and a week ago, and
+ * the pre-rendered table orderings. Pages pick from this; none of them walks the raw data.
+ */
+import type {
+  CityKpis,
+  DashboardDay,
+  DashboardSeries,
+  Kpis,
+  ListingCard,
+  ListingLists,
+  SearchKpis,
+  SearchQuality,
+  SeriesColumns,
+  SeriesMetric,
+} from '../../../shared/gold/dashboard.ts';
+import { dashboardData, thumbnailsEnabled, type DashboardData } from './load.ts';
+import { placeKey } from './places.ts';
+
+export type Day = string;
+
+export function addDays(day: Day, offset: number): Day {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10);
+}
+
+/** URL-safe, readable slug: "Comunidad de Madrid" → "comunidad-de-madrid". */
+export function slugify(text: string): string {
+  return (
+    placeKey(text)
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'x'
+  );
+}
+
+/** Gives each key a distinct slug (a second "Valencia" becomes "valencia-2"), in a stable order. */
+function uniqueSlugs<T>(items: readonly T[], key: (item: T) => string, wanted: (item: T) => string): Map<string, string> {
+  const taken = new Set<string>();
+  const result = new Map<string, string>();
+  for (const item of [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
+    const base = wanted(item);
+    let slug = base;
+    for (let n = 2; taken.has(slug); n += 1) slug = `${base}-${n}`;
+    taken.add(slug);
+    result.set(key(item), slug);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A figure compared with an earlier day. */
+export interface Change {
+  /** The earlier day, or null when there is none to compare with. */
+  day: Day | null;
+  /** The earlier value, or null (no run that day, or no data for the group). */
+  base: number | null;
+  abs: number | null;
+  /** abs / base, or null when base is null or zero. */
+  rel: number | null;
+}
+
+export type KpiKey = 'activeListings' | 'newListings' | 'vanishedListings' | 'priceP50' | 'priceDropCount';
+
+export interface KpiFigure {
+  key: KpiKey;
+  label: string;
+  help: string;
+  kind: 'count' | 'euro';
+  value: number | null;
+  vsPrevious: Change;
+  vsWeek: Change;
+  /** For a rising figure, is that good news for a buyer? Only colours the arrow. */
+}
+
+export const KPI_DEFINITIONS: ReadonlyArray<{ key: KpiKey; label: string; help: string; kind: 'count' | 'euro' }> = [
+  { key: 'activeListings', label: 'Anuncios activos', help: 'Anuncios a la venta al final del día (vistos hoy o no confirmados como retirados).', kind: 'count' },
+  { key: 'newListings', label: 'Nuevos hoy', help: 'Anuncios vistos hoy por primera vez.', kind: 'count' },
+  { key: 'vanishedListings', label: 'Desaparecidos (probablemente vendidos)', help: 'Anuncios que una búsqueda completa ya no encontró hoy.', kind: 'count' },
+  { key: 'priceP50', label: 'Precio mediano', help: 'Mediana de los precios pedidos hoy (±1 %).', kind: 'euro' },
+  { key: 'priceDropCount', label: 'Bajadas de precio', help: 'Anuncios cuyo precio de hoy es menor que en la observación anterior.', kind: 'count' },
+];
+
+export interface GroupView {
+  /** Gold's key of the group ("" for "unknown"). */
+  key: string;
+  slug: string;
+  name: string;
+  /** Today's row, or null when the group had no listings today. */
+  today: Kpis | null;
+  /** The group's daily series, or null when the series does not know it. */
+  metrics: SeriesColumns | null;
+}
+
+export interface CategoryView extends GroupView {
+  categoryId: number | null;
+  lists: ListingLists | null;
+}
+
+export interface RegionView extends GroupView {
+  region: string | null;
+  cities: CityKpis[];
+}
+
+export interface SearchView extends GroupView {
+  today: SearchKpis | null;
+  quality: SearchQuality | null;
+  lists: ListingLists | null;
+  /** Planned today (every planned search has a row, even when it returned nothing). */
+  planned: boolean;
+}
+
+export const CATEGORY_SORTS = {
+  active: { label: 'Activos', value: (g: GroupView) => g.today?.activeListings ?? null, defaultDir: 'desc' },
+  name: { label: 'Categoría', value: (g: GroupView) => g.name, defaultDir: 'asc' },
+  new: { label: 'Nuevos', value: (g: GroupView) => g.today?.newListings ?? null, defaultDir: 'desc' },
+  vanished: { label: 'Desaparecidos', value: (g: GroupView) => g.today?.vanishedListings ?? null, defaultDir: 'desc' },
+  median: { label: 'Mediana', value: (g: GroupView) => g.today?.priceP50 ?? null, defaultDir: 'desc' },
+  drops: { label: 'Bajadas', value: (g: GroupView) => g.today?.priceDropCount ?? null, defaultDir: 'desc' },
+  dom: { label: 'Días en venta', value: (g: GroupView) => g.today?.daysOnMarketMedian ?? null, defaultDir: 'asc' },
+} as const satisfies Record<string, { label: string; value: (g: GroupView) => number | string | null; defaultDir: 'asc' | 'desc' }>;
+export type CategorySortKey = keyof typeof CATEGORY_SORTS;
+export type SortDir = 'asc' | 'desc';
+export const CATEGORY_SORT_KEYS = Object.keys(CATEGORY_SORTS) as CategorySortKey[];
+
+export interface Model {
+  latest: DashboardDay;
+  series: DashboardSeries;
+  day: Day;
+  previousDay: Day | null;
+  weekAgoDay: Day;
+  lastIndex: number;
+  previousIndex: number | null;
+  weekAgoIndex: number | null;
+  thumbnails: boolean;
+  overallKpis: KpiFigure[];
+  categories: CategoryView[];
+  regions: RegionView[];
+  searches: SearchView[];
+  categoryBySlug: Map<string, CategoryView>;
+  categoryByKey: Map<string, CategoryView>;
+  regionBySlug: Map<string, RegionView>;
+  regionByName: Map<string, RegionView>;
+  searchBySlug: Map<string, SearchView>;
+  listing(id: string): ListingCard | undefined;
+  kpiFigures(today: Kpis | null, metrics: SeriesColumns | null): KpiFigure[];
+  sortedCategories(key: CategorySortKey, dir: SortDir): CategoryView[];
+}
+
+const collator = new Intl.Collator('es-ES', { sensitivity: 'base', numeric: true });
+
+function change(value: number | null, base: number | null, day: Day | null): Change {
+  if (day === null) return { day: null, base: null, abs: null, rel: null };
+  if (value === null || base === null) return { day, base, abs: null, rel: null };
+  const abs = Math.round((value - base) * 100) / 100;
+  return { day, base, abs, rel: base === 0 ? null : abs / base };
+}
+
+export function buildModel(data: DashboardData, options: { thumbnails?: boolean } = {}): Model {
+  const { latest, series } = data;
+  const indexOfDay = new Map(series.days.map((day, index) => [day, index]));
+  const lastIndex = series.days.length - 1;
+  const previousIndex = latest.previousDay === null ? null : (indexOfDay.get(latest.previousDay) ?? null);
+  const weekAgoDay = addDays(latest.day, -7);
+  const weekAgoIndex = indexOfDay.get(weekAgoDay) ?? null;
+
+  const at = (metrics: SeriesColumns | null, metric: SeriesMetric, index: number | null): number | null =>
+    metrics === null || index === null ? null : (metrics[metric][index] ?? null);
+
+  const kpiFigures = (today: Kpis | null, metrics: SeriesColumns | null): KpiFigure[] =>
+    KPI_DEFINITIONS.map((definition) => {
+      const value = today === null ? null : today[definition.key];
+      return {
+        ...definition,
+        value,
+        vsPrevious: change(value, at(metrics, definition.key, previousIndex), previousIndex === null ? null : latest.previousDay),
+        vsWeek: change(value, at(metrics, definition.key, weekAgoIndex), weekAgoIndex === null ? null : weekAgoDay),
+      };
+    });
+
+  // Categories: every category the series or today knows, today's order first (by listings).
+  const categoryRows = new Map(latest.categories.map((row) => [row.categoryId === null ? '' : String(row.categoryId), row]));
+  const categoryKeys = [...new Set([...categoryRows.keys(), ...Object.keys(series.categories)])];
+  const categorySlugs = uniqueSlugs(categoryKeys, (key) => key, (key) => (key === '' ? 'sin-categoria' : slugify(key)));
+  const categories: CategoryView[] = categoryKeys.map((key) => {
+    const row = categoryRows.get(key) ?? null;
+    const history = series.categories[key];
+    const name = row?.categoryName ?? history?.categoryName ?? null;
+    return {
+      key,
+      slug: categorySlugs.get(key)!,
+      name: name ?? (key === '' ? 'Sin categoría' : `Categoría ${key}`),
+      categoryId: row?.categoryId ?? history?.categoryId ?? (key === '' ? null : Number(key)),
+      today: row,
+      metrics: history?.metrics ?? null,
+      lists: latest.lists.categories[key] ?? null,
+    };
+  });
+
+  const citiesByRegion = new Map<string, CityKpis[]>();
+  for (const city of latest.cities) {
+    const key = city.region ?? '';
+    const list = citiesByRegion.get(key) ?? [];
+    list.push(city);
+    citiesByRegion.set(key, list);
+  }
+  const regionRows = new Map(latest.regions.map((row) => [row.region ?? '', row]));
+  const regionKeys = [...new Set([...regionRows.keys(), ...Object.keys(series.regions)])];
+  const regionSlugs = uniqueSlugs(regionKeys, (key) => key, (key) => (key === '' ? 'sin-region' : slugify(key)));
+  const regions: RegionView[] = regionKeys.map((key) => ({
+    key,
+    slug: regionSlugs.get(key)!,
+    name: key === '' ? 'Sin región' : key,
+    region: key === '' ? null : key,
+    today: regionRows.get(key) ?? null,
+    metrics: series.regions[key]?.metrics ?? null,
+    cities: citiesByRegion.get(key) ?? [],
+  }));
+
+  const searchRows = new Map(latest.searches.map((row) => [row.searchSlug, row]));
+  const qualityBySlug = new Map(latest.quality.searches.map((row) => [row.searchSlug, row]));
+  const searchKeys = [...new Set([...searchRows.keys(), ...Object.keys(series.searches)])].sort();
+  const searchSlugs = uniqueSlugs(searchKeys, (key) => key, (key) => (/^[a-z0-9][a-z0-9-]*$/.test(key) ? key : slugify(key)));
+  const searches: SearchView[] = searchKeys.map((key) => ({
+    key,
+    slug: searchSlugs.get(key)!,
+    name: key,
+    today: searchRows.get(key) ?? null,
+    quality: qualityBySlug.get(key) ?? null,
+    lists: latest.lists.searches[key] ?? null,
+    metrics: series.searches[key]?.metrics ?? null,
+    planned: searchRows.has(key),
+  }));
+
+  const byListings = (a: GroupView, b: GroupView) =>
+    (b.today?.activeListings ?? -1) - (a.today?.activeListings ?? -1) || collator.compare(a.name, b.name);
+  categories.sort(byListings);
+  regions.sort(byListings);
+
+  const sortCache = new Map<string, CategoryView[]>();
+  const sortedCategories = (key: CategorySortKey, dir: SortDir): CategoryView[] => {
+    const cacheKey = `${key}:${dir}`;
+    const cached = sortCache.get(cacheKey);
+    if (cached) return cached;
+    const value = CATEGORY_SORTS[key].value;
+    const sign = dir === 'asc' ? 1 : -1;
+    const sorted = [...categories].sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (x === null || y === null) return x === y ? collator.compare(a.name, b.name) : x === null ? 1 : -1; // no data last, either way
+      const order = typeof x === 'string' || typeof y === 'string' ? collator.compare(String(x), String(y)) : x - y;
+      return sign * order || collator.compare(a.name, b.name);
+    });
+    sortCache.set(cacheKey, sorted);
+    return sorted;
+  };
+
+  return {
+    latest,
+    series,
+    day: latest.day,
+    previousDay: latest.previousDay,
+    weekAgoDay,
+    lastIndex,
+    previousIndex,
+    weekAgoIndex,
+    thumbnails: options.thumbnails ?? false,
+    overallKpis: kpiFigures(latest.overall, series.overall),
+    categories,
+    regions,
+    searches,
+    categoryBySlug: new Map(categories.map((view) => [view.slug, view])),
+    categoryByKey: new Map(categories.map((view) => [view.key, view])),
+    regionBySlug: new Map(regions.map((view) => [view.slug, view])),
+    regionByName: new Map(regions.map((view) => [view.key, view])),
+    searchBySlug: new Map(searches.map((view) => [view.slug, view])),
+    listing: (id) => latest.listings[id],
+    kpiFigures,
+    sortedCategories,
+  };
+}
+
+const MODEL = Symbol.for('wallapop.dashboard.model');
+const holder = globalThis as typeof globalThis & { [MODEL]?: { data: DashboardData; model: Model } };
+
+/** The model of this build's data, computed once and shared by every page. */
+export async function model(): Promise<Model> {
+  const data = await dashboardData();
+  const cached = holder[MODEL];
+  if (cached !== undefined && cached.data === data) return cached.model;
+  const built = buildModel(data, { thumbnails: thumbnailsEnabled() });
+  holder[MODEL] = { data, model: built };
+  return built;
+}

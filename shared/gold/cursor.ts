@@ -1,0 +1,156 @@
+import { parquetMetadataAsync, type DecodedArray, type FileMetaData } from 'hyparquet';
+import { asyncBufferOf, compareUtf8 } from '../silver/parquet.ts';
+import { GoldInputError } from './errors.ts';
+import { readColumns } from './parquet.ts';
+
+/**
+ * Row-group-at-a-time iteration over Parquet files sorted by listing_id. Silver shards and state
+ * shards are both sorted that way, so the shard merges them like sorted lists and holds one row
+ * group per file in memory, whatever the size of the shard.
+ */
+export interface ListingCursor<Row> {
+  /** The current row's listing id; undefined once the cursor is exhausted. */
+  readonly currentId: string | undefined;
+  current(): Row;
+  advance(): Promise<void>;
+}
+
+/** The columns of the current row group and a row index into them. */
+export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>, index: number) => Row;
+
+export class ParquetListingCursor<Row> implements ListingCursor<Row> {
+  private group = -1;
+  private groupStart = 0;
+  private columns: Record<string, DecodedArray> = {};
+  private rows = 0;
+  private index = 0;
+  private previousId: string | undefined;
+
+  private constructor(
+    private readonly key: string,
+    private readonly bytes: Uint8Array,
+    private readonly metadata: FileMetaData,
+    private readonly names: readonly string[],
+    private readonly read: RowReader<Row>,
+  ) {}
+
+  /** Opens `bytes` (the object at `key`, named in errors) positioned on its first row. */
+  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>): Promise<ParquetListingCursor<Row>> {
+    let metadata: FileMetaData;
+    try {
+      metadata = await parquetMetadataAsync(asyncBufferOf(bytes));
+    } catch (cause) {
+      throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
+    }
+    const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read);
+    await cursor.loadNextGroup();
+    return cursor;
+  }
+
+  get currentId(): string | undefined {
+    return this.index < this.rows ? (this.columns.listing_id![this.index] as string) : undefined;
+  }
+
+  current(): Row {
+    return this.read(this.columns, this.index);
+  }
+
+  async advance(): Promise<void> {
+    this.previousId = this.currentId;
+    this.index += 1;
+    if (this.index >= this.rows) await this.loadNextGroup();
+    this.checkOrder();
+  }
+
+  private async loadNextGroup(): Promise<void> {
+    this.columns = {};
+    this.rows = 0;
+    this.index = 0;
+    // Skip empty groups; stop after the last one.
+    while (this.rows === 0 && this.group + 1 < this.metadata.row_groups.length) {
+      if (this.group >= 0) this.groupStart += Number(this.metadata.row_groups[this.group]!.num_rows);
+      this.group += 1;
+      const rowEnd = this.groupStart + Number(this.metadata.row_groups[this.group]!.num_rows);
+      try {
+        const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart: this.groupStart, rowEnd });
+        this.columns = table.columns;
+        this.rows = table.rowCount;
+      } catch (cause) {
+        throw new GoldInputError(`cannot read ${this.key}: ${(cause as Error).message}`, this.key, { cause });
+      }
+    }
+  }
+
+  private checkOrder(): void {
+    const id = this.currentId;
+    if (id !== undefined && this.previousId !== undefined && compareUtf8(this.previousId, id) >= 0) {
+      throw new GoldInputError(`${this.key} is not sorted by listing_id (${this.previousId} before ${id}): gold merges sorted files`, this.key);
+    }
+  }
+}
+
+/** The rows of `source` whose id passes `keep`. */
+export class FilteredCursor<Row> implements ListingCursor<Row> {
+  private constructor(
+    private readonly source: ListingCursor<Row>,
+    private readonly keep: (id: string) => boolean,
+  ) {}
+
+  static async of<Row>(source: ListingCursor<Row>, keep: (id: string) => boolean): Promise<FilteredCursor<Row>> {
+    const cursor = new FilteredCursor(source, keep);
+    await cursor.skip();
+    return cursor;
+  }
+
+  get currentId(): string | undefined {
+    return this.source.currentId;
+  }
+
+  current(): Row {
+    return this.source.current();
+  }
+
+  async advance(): Promise<void> {
+    await this.source.advance();
+    await this.skip();
+  }
+
+  private async skip(): Promise<void> {
+    while (this.source.currentId !== undefined && !this.keep(this.source.currentId)) await this.source.advance();
+  }
+}
+
+/** Several cursors over disjoint id sets, merged into one sorted stream. */
+export class MergedCursor<Row> implements ListingCursor<Row> {
+  constructor(private readonly sources: ReadonlyArray<ListingCursor<Row>>) {}
+
+  private get smallest(): ListingCursor<Row> | undefined {
+    let best: ListingCursor<Row> | undefined;
+    for (const source of this.sources) {
+      if (source.currentId === undefined) continue;
+      if (best === undefined || compareUtf8(source.currentId, best.currentId!) < 0) best = source;
+    }
+    return best;
+  }
+
+  get currentId(): string | undefined {
+    return this.smallest?.currentId;
+  }
+
+  current(): Row {
+    return this.smallest!.current();
+  }
+
+  async advance(): Promise<void> {
+    await this.smallest?.advance();
+  }
+}
+
+/** A cursor with no rows (the first day has no previous state). */
+export const emptyCursor = <Row>(): ListingCursor<Row> => ({
+  currentId: undefined,
+  current: () => {
+    throw new RangeError('empty cursor');
+  },
+  advance: async () => {},
+});
