@@ -1,7 +1,7 @@
 import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { goldKeys, type DashboardDay, type DashboardSeries, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
-import { StateTable } from '#shared/gold/state.ts';
+import { readStateFile, type ListingState } from '#shared/gold/state.ts';
 import { dayOfNumber } from '#shared/gold/days.ts';
 import { MemoryLake, readJson, runGoldDay, writeSilverDay, type FixtureDay, type FixtureListing } from './helpers/gold-fixtures.ts';
 
@@ -46,13 +46,10 @@ const days: FixtureDay[] = [
   },
 ];
 
-async function stateOf(lake: MemoryLake, day: string): Promise<Map<string, ReturnType<StateTable['row']>>> {
+async function stateOf(lake: MemoryLake, day: string): Promise<Map<string, ListingState>> {
   const manifest = await readJson<GoldManifest>(lake, keys.goldManifest(day));
-  const rows = new Map<string, ReturnType<StateTable['row']>>();
-  for (const { key } of manifest.state) {
-    const table = await StateTable.fromParquet((await lake.get(key))!);
-    for (let i = 0; i < table.rowCount; i += 1) rows.set(table.id(i), table.row(i));
-  }
+  const rows = new Map<string, ListingState>();
+  for (const { key } of manifest.state) for (const row of await readStateFile((await lake.get(key))!)) rows.set(row.listing_id, row);
   return rows;
 }
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, type DashboardDay, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
-import { StateTable } from '#shared/gold/state.ts';
+import { readStateFile } from '#shared/gold/state.ts';
 import { MemoryLake, listings, readJson, runGoldDay, writeSilverDay, type FixtureSearch } from './helpers/gold-fixtures.ts';
 
 const D1 = '2026-12-01';
@@ -72,10 +72,7 @@ test('changing the shard count between days keeps every listing history', async 
     await writeSilverDay(lake, { day: D2, shardCount: secondShardCount, searches: day2 });
     const { manifest } = await runGoldDay(lake, D2);
     const rows = [];
-    for (const { key } of (manifest as GoldManifest).state) {
-      const table = await StateTable.fromParquet((await lake.get(key))!);
-      for (let i = 0; i < table.rowCount; i += 1) rows.push(table.row(i));
-    }
+    for (const { key } of (manifest as GoldManifest).state) rows.push(...(await readStateFile((await lake.get(key))!)));
     const day = await readJson<DashboardDay>(lake, goldKeys.dashboardDay(D2));
     return { totals: manifest.totals, rows: rows.sort((a, b) => (a.listing_id < b.listing_id ? -1 : 1)), overall: day.overall };
   };

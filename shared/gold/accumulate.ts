@@ -6,7 +6,7 @@ import { categoryKey, cityKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
 import { emptyGroup, emptyGroups, emptyLists, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
 import { TopN, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
-import type { ListingState, StateColumnsBuilder } from './state.ts';
+import type { ListingState } from './state.ts';
 
 /**
  * Folds one shard's listing transitions into its partial aggregate, listing by listing, in
@@ -20,8 +20,9 @@ import type { ListingState, StateColumnsBuilder } from './state.ts';
  */
 
 interface Candidate extends RankedEntry {
-  /** Row of the listing in the shard's new state. */
-  row: number;
+  /** The listing's new state, kept while it is a candidate (at most 2N per list and group). */
+  state: ListingState;
+  priceDropPct: number | null;
 }
 
 export interface PartialMeta {
@@ -37,12 +38,11 @@ const STATIC_DIMENSIONS = ['overall', 'category', 'region', 'city'] as const;
 export class PartialBuilder {
   private readonly groups = emptyGroups();
   private readonly tops = new Map<string, TopN<Candidate>>();
-  private readonly dropPctByRow = new Map<number, number>();
 
   constructor(private readonly meta: PartialMeta) {}
 
-  /** Counts one listing. `row` is its index in the new state (ignored when the transition drops it). */
-  ingest(transition: Transition, observation: Observation | null, row: number): void {
+  /** Counts one listing. */
+  ingest(transition: Transition, observation: Observation | null): void {
     const state = transition.next;
     if (state === null) return;
     const { event, priceDropPct } = transition;
@@ -60,7 +60,6 @@ export class PartialBuilder {
       this.count(this.group('search', search, null), state, transition, returnedBy.includes(search));
     }
 
-    if (priceDropPct !== null) this.dropPctByRow.set(row, priceDropPct);
     const facts: RankFacts = {
       listingId: state.listing_id,
       price: state.last_price,
@@ -69,7 +68,7 @@ export class PartialBuilder {
       daysOnMarket: state.days_on_market,
     };
     const offer = (list: ListName, dimension: Dimension, key: string) =>
-      this.top(list, dimension, key).offer({ key: rankKey(list, facts), listingId: state.listing_id, row });
+      this.top(list, dimension, key).offer({ key: rankKey(list, facts), listingId: state.listing_id, state, priceDropPct });
     const listKeys = (searches: readonly string[]) => [
       ['overall', ''],
       ['category', staticKeys.category],
@@ -85,8 +84,8 @@ export class PartialBuilder {
     if (event === 'vanished') for (const [dimension, key] of listKeys(state.searches)) offer('vanished', dimension, key);
   }
 
-  /** The partial, with cards for the listings its lists kept (read back from the new state). */
-  finish(state: StateColumnsBuilder, inputs: PartialInputs): GoldPartial {
+  /** The partial, with cards for the listings its lists kept. */
+  finish(inputs: PartialInputs): GoldPartial {
     const lists = emptyLists();
     const listings = new Map<string, ListingCard>();
     for (const [topKey, top] of this.tops) {
@@ -94,7 +93,7 @@ export class PartialBuilder {
       const kept = top.result();
       lists[list][dimension]!.set(key, kept.map((candidate) => candidate.listingId));
       for (const candidate of kept) {
-        if (!listings.has(candidate.listingId)) listings.set(candidate.listingId, listingCard(state.row(candidate.row), this.dropPctByRow.get(candidate.row) ?? null));
+        if (!listings.has(candidate.listingId)) listings.set(candidate.listingId, listingCard(candidate.state, candidate.priceDropPct));
       }
     }
     return {

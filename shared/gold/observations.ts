@@ -3,16 +3,15 @@ import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
 import type { SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
+import { ParquetListingCursor } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
-import { readColumns } from './parquet.ts';
 
 /**
- * Day D's silver shard K, all searches, as one observation per listing. A listing returned by
- * several searches is one listing: its attributes come from the occurrence fetched last (ties: the
- * first search in slug order), and it remembers every search that returned it.
- *
- * Silver files are read column by column, and the merged view stores, per listing, only where its
- * chosen row is; `observation(i)` builds the object when the shard gets to that listing.
+ * Day D's silver shard K, all searches, as one observation per listing, in listing_id order.
+ * Each search's file is sorted by listing_id, so the files are merged like sorted lists, one row
+ * group per file in memory. A listing returned by several searches is one listing: its attributes
+ * come from the occurrence fetched last (ties: the search first in slug order), and it remembers
+ * every search that returned it.
  */
 
 const COLUMNS = [
@@ -32,110 +31,95 @@ const COLUMNS = [
   'fetched_at',
 ] as const satisfies readonly SilverColumnName[];
 
-type Column = (typeof COLUMNS)[number];
-
 export interface SilverShardInput {
   slug: string;
   key: string;
 }
 
-export class DayObservations {
-  private constructor(
-    private readonly slugs: readonly string[],
-    private readonly files: ReadonlyArray<Record<Column, DecodedArray>>,
-    /** Listing ids in UTF-8 byte order, and for each: its chosen (file, row) and the files that returned it. */
-    readonly ids: readonly string[],
-    private readonly chosenFile: Int32Array,
-    private readonly chosenRow: Int32Array,
-    private readonly returnedBy: ReadonlyArray<number[]>,
-    /** Rows read per search. */
-    readonly rowsBySearch: Readonly<Record<string, number>>,
-  ) {}
+interface SilverRowView {
+  columns: Readonly<Record<string, DecodedArray>>;
+  index: number;
+}
 
-  get size(): number {
-    return this.ids.length;
+const view = (columns: Readonly<Record<string, DecodedArray>>, index: number): SilverRowView => ({ columns, index });
+
+export class DayObservations {
+  /** Silver rows read per search (every input present, zero included). */
+  readonly rowsBySearch: Record<string, number> = {};
+  /** Distinct listings returned so far. */
+  listings = 0;
+
+  private constructor(private readonly sources: ReadonlyArray<{ slug: string; cursor: ParquetListingCursor<SilverRowView> }>) {
+    for (const source of sources) this.rowsBySearch[source.slug] = 0;
   }
 
-  static async read(lake: Lake, inputs: readonly SilverShardInput[]): Promise<DayObservations> {
+  static async open(lake: Lake, inputs: readonly SilverShardInput[]): Promise<DayObservations> {
     const ordered = [...inputs].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-    const files: Array<Record<Column, DecodedArray>> = [];
-    const rowsBySearch: Record<string, number> = {};
-    const slotOf = new Map<string, number>();
-    const slotIds: string[] = [];
-    const chosenFile: number[] = [];
-    const chosenRow: number[] = [];
-    const chosenFetchedAt: number[] = [];
-    const returnedBy: number[][] = [];
-
-    for (const [fileIndex, input] of ordered.entries()) {
+    const sources = [];
+    for (const input of ordered) {
       const bytes = await lake.get(input.key);
       if (bytes === undefined) throw new GoldInputError(`silver shard ${input.key} (search ${input.slug}) is listed by its manifest but missing`, input.key);
-      let table;
-      try {
-        table = await readColumns(bytes, COLUMNS);
-      } catch (cause) {
-        throw new GoldInputError(`cannot read silver shard ${input.key}: ${(cause as Error).message}`, input.key, { cause });
-      }
-      const columns = table.columns as Record<Column, DecodedArray>;
-      files.push(columns);
-      rowsBySearch[input.slug] = table.rowCount;
-      const ids = columns.listing_id;
-      const fetchedAt = columns.fetched_at;
-      for (let row = 0; row < table.rowCount; row += 1) {
-        const id = ids[row] as string;
-        const at = Number(fetchedAt[row]);
-        const slot = slotOf.get(id);
-        if (slot === undefined) {
-          slotOf.set(id, slotIds.length);
-          slotIds.push(id);
-          chosenFile.push(fileIndex);
-          chosenRow.push(row);
-          chosenFetchedAt.push(at);
-          returnedBy.push([fileIndex]);
-          continue;
-        }
-        // Files come in slug order, so a later file wins only when strictly fresher.
-        if (at > chosenFetchedAt[slot]!) {
-          chosenFile[slot] = fileIndex;
-          chosenRow[slot] = row;
-          chosenFetchedAt[slot] = at;
-        }
-        const searches = returnedBy[slot]!;
-        if (searches[searches.length - 1] !== fileIndex) searches.push(fileIndex);
-      }
+      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, view) });
     }
-
-    const order = slotIds.map((_, slot) => slot).sort((a, b) => compareUtf8(slotIds[a]!, slotIds[b]!));
-    return new DayObservations(
-      ordered.map((input) => input.slug),
-      files,
-      order.map((slot) => slotIds[slot]!),
-      Int32Array.from(order, (slot) => chosenFile[slot]!),
-      Int32Array.from(order, (slot) => chosenRow[slot]!),
-      order.map((slot) => returnedBy[slot]!),
-      rowsBySearch,
-    );
+    return new DayObservations(sources);
   }
 
-  observation(index: number): Observation {
-    const file = this.files[this.chosenFile[index]!]!;
-    const row = this.chosenRow[index]!;
-    const value = <T>(column: Column) => (file[column][row] ?? null) as T;
-    return {
-      listing_id: this.ids[index]!,
-      price: value<number>('price'),
-      currency: value('currency'),
-      is_reserved: value('is_reserved'),
-      is_shippable: value('is_shippable'),
-      title: value('title'),
-      category_id: value('category_id'),
-      category_name: value('category_name'),
-      region: value('region'),
-      city: value('city'),
-      created_at: value('created_at'),
-      listing_url: value('listing_url'),
-      image_url: value('image_url'),
-      searches: this.returnedBy[index]!.map((file) => this.slugs[file]!),
-    };
+  /** The smallest listing id not yet taken, or undefined when every file is exhausted. */
+  get currentId(): string | undefined {
+    let smallest: string | undefined;
+    for (const { cursor } of this.sources) {
+      const id = cursor.currentId;
+      if (id !== undefined && (smallest === undefined || compareUtf8(id, smallest) < 0)) smallest = id;
+    }
+    return smallest;
   }
+
+  /** The observation of the listing `currentId`, advancing every file that returned it. */
+  async take(): Promise<Observation> {
+    const id = this.currentId;
+    if (id === undefined) throw new RangeError('no observation left');
+    const searches: string[] = [];
+    let chosen: SilverRowView | undefined;
+    let chosenAt = Number.NEGATIVE_INFINITY;
+    for (const { slug, cursor } of this.sources) {
+      if (cursor.currentId !== id) continue;
+      const row = cursor.current();
+      const at = Number(row.columns.fetched_at![row.index]);
+      // Sources are in slug order: a later search wins only when strictly fresher.
+      if (chosen === undefined || at > chosenAt) {
+        chosen = row;
+        chosenAt = at;
+      }
+      searches.push(slug);
+    }
+    const observation = observationOf(id, chosen!, searches);
+    for (const { slug, cursor } of this.sources) {
+      if (cursor.currentId !== id) continue;
+      this.rowsBySearch[slug]! += 1;
+      await cursor.advance();
+    }
+    this.listings += 1;
+    return observation;
+  }
+}
+
+function observationOf(id: string, row: SilverRowView, searches: string[]): Observation {
+  const { columns, index } = row;
+  const value = <T>(column: (typeof COLUMNS)[number]) => (columns[column]![index] ?? null) as T;
+  return {
+    listing_id: id,
+    price: value<number>('price'),
+    currency: value('currency'),
+    is_reserved: value('is_reserved'),
+    is_shippable: value('is_shippable'),
+    title: value('title'),
+    category_id: value('category_id'),
+    category_name: value('category_name'),
+    region: value('region'),
+    city: value('city'),
+    created_at: value('created_at'),
+    listing_url: value('listing_url'),
+    image_url: value('image_url'),
+    searches,
+  };
 }

@@ -8,8 +8,8 @@ import { GoldInputError } from './errors.ts';
 import { encodePartial } from './partial.ts';
 import { previousGoldDay } from './manifest.ts';
 import { DayObservations } from './observations.ts';
-import { loadPreviousState } from './previous-state.ts';
-import { StateColumnsBuilder } from './state.ts';
+import { openPreviousState } from './previous-state.ts';
+import { StateWriter } from './state.ts';
 import { parseGoldTask } from './task.ts';
 
 export interface GoldShardResult {
@@ -50,8 +50,8 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   const { day, shard, shardCount, settings } = task;
 
   const previous = await previousGoldDay(lake, day);
-  const previousState = await loadPreviousState(lake, previous?.manifest ?? null, shard, shardCount);
-  const today = await DayObservations.read(
+  const before = await openPreviousState(lake, previous?.manifest ?? null, shard, shardCount);
+  const today = await DayObservations.open(
     lake,
     task.searches.map((search) => ({ slug: search.slug, key: search.silverKey })),
   );
@@ -61,37 +61,38 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
     completeSearches: new Set(task.searches.filter((search) => search.marksVanished).map((search) => search.slug)),
     vanishedRetentionDays: settings.vanishedRetentionDays,
   };
-  const state = new StateColumnsBuilder();
+  const state = new StateWriter();
   const partial = new PartialBuilder({ day, shard, shardCount, previousDay: previous?.day ?? null, settings });
   const counts = { new: 0, vanished: 0, reappeared: 0, carried: 0, expired: 0, priceDrops: 0 };
+  let previousStateRows = 0;
 
   // Both sides are sorted by listing id: one merge pass visits every listing once, in output order.
-  let before = 0;
-  let now = 0;
-  while (before < previousState.rowCount || now < today.size) {
-    const order =
-      before >= previousState.rowCount ? 1 : now >= today.size ? -1 : compareUtf8(previousState.id(before), today.ids[now]!);
-    const previousRow = order <= 0 ? previousState.row(before++) : null;
-    const observation = order >= 0 ? today.observation(now++) : null;
+  for (;;) {
+    const beforeId = before.currentId;
+    const todayId = today.currentId;
+    if (beforeId === undefined && todayId === undefined) break;
+    const order = beforeId === undefined ? 1 : todayId === undefined ? -1 : compareUtf8(beforeId, todayId);
+    let previousRow = null;
+    if (order <= 0) {
+      previousRow = before.current();
+      previousStateRows += 1;
+      await before.advance();
+    }
+    const observation = order >= 0 ? await today.take() : null;
     const transition = advanceListing(previousRow, observation, context);
-    const row = state.length;
     if (transition.next !== null) state.push(transition.next);
-    partial.ingest(transition, observation, row);
+    partial.ingest(transition, observation);
     if (transition.event !== 'seen') counts[transition.event] += 1;
     if (transition.priceDropPct !== null) counts.priceDrops += 1;
   }
 
-  const silverRows = Object.values(today.rowsBySearch).reduce((sum, rows) => sum + rows, 0);
+  const stateRows = state.length;
   const stateKey = keys.goldState(day, shard);
-  await lake.put(stateKey, state.toParquet(), 'application/vnd.apache.parquet');
-  const inputs = {
-    silverRows: { ...today.rowsBySearch },
-    previousStateRows: previousState.rowCount,
-    stateRows: state.length,
-    expiredRows: counts.expired,
-  };
+  await lake.put(stateKey, state.finish(), 'application/vnd.apache.parquet');
+  const inputs = { silverRows: { ...today.rowsBySearch }, previousStateRows, stateRows, expiredRows: counts.expired };
   const partialKey = keys.goldPartial(day, shard);
-  await lake.put(partialKey, encodePartial(partial.finish(state, inputs)), 'application/json');
+  await lake.put(partialKey, encodePartial(partial.finish(inputs)), 'application/json');
+  const silverRows = Object.values(today.rowsBySearch).reduce((sum, rows) => sum + rows, 0);
 
   return {
     status: 'written',
@@ -100,6 +101,6 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
     previousDay: previous?.day ?? null,
     stateKey,
     partialKey,
-    counts: { silverRows, listingsSeen: today.size, previousStateRows: previousState.rowCount, stateRows: state.length, ...counts },
+    counts: { silverRows, listingsSeen: today.listings, previousStateRows, stateRows, ...counts },
   };
 }
