@@ -5,7 +5,7 @@ import type { ListingCard } from './dashboard.ts';
 import { categoryKey, cityKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
 import { emptyGroup, emptyGroups, emptyLists, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
-import { TopN, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
+import { TopN, candidateCount, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
 import type { ListingState } from './state.ts';
 
 /**
@@ -124,7 +124,7 @@ export class PartialBuilder {
     const topKey = JSON.stringify([list, dimension, key]);
     let top = this.tops.get(topKey);
     if (top === undefined) {
-      top = new TopN<Candidate>(this.meta.settings.topN);
+      top = new TopN<Candidate>(candidateCount(list, dimension, this.meta.settings));
       this.tops.set(topKey, top);
     }
     return top;

@@ -213,6 +213,7 @@ export interface DashboardDay {
   /** The first gold day: every listing is "new" (a baseline), nothing can have vanished. */
   isFirstDay: boolean;
   sketch: { algorithm: 'DDSketch'; relativeAccuracy: number };
+  /** Length of the market-wide and per-search lists (per-category lists are shorter: docs/gold.md) and the deal rule. */
   settings: { topN: number; dealMaxPriceToMedian: number; dealMinPrice: number };
   overall: Kpis;
   /** Sorted by activeListings descending, then key. */

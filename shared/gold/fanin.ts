@@ -74,7 +74,7 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
     previousSeries,
     options,
   });
-  const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, topN: merged.settings.topN, dealMinPrice: merged.settings.dealMinPrice } }, quality);
+  const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, ...merged.settings } }, quality);
   const series = extendSeries(previousSeries, dayFile);
 
   const tables = goldTableFiles(day, report);

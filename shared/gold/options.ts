@@ -6,8 +6,13 @@ import * as v from 'valibot';
  * environment were changed half-way through a day.
  */
 export interface GoldOptions {
-  /** Length of every top-N list (best deals, biggest price drops, newest, vanished). Default 50. */
+  /** Length of the market-wide and per-search lists (best deals, biggest price drops, newest, vanished). Default 50. */
   topN: number;
+  /**
+   * Length of the per-category lists (categories are many: this bounds partials and the dashboard
+   * file). At most topN. Default 20.
+   */
+  topNPerCategory: number;
   /** A best deal costs at most this fraction of its peer median. Default 0.6 (40 % below the median). */
   dealMaxPriceToMedian: number;
   /**
@@ -25,6 +30,7 @@ export interface GoldOptions {
 
 export const DEFAULT_GOLD_OPTIONS: Readonly<GoldOptions> = Object.freeze({
   topN: 50,
+  topNPerCategory: 20,
   dealMaxPriceToMedian: 0.6,
   dealMinPrice: 1,
   vanishedRetentionDays: 30,
@@ -35,6 +41,7 @@ export const DEFAULT_GOLD_OPTIONS: Readonly<GoldOptions> = Object.freeze({
 const positiveInteger = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'must be at least 1'));
 const OptionsSchema = v.strictObject({
   topN: v.optional(v.pipe(positiveInteger, v.maxValue(1000, 'must be at most 1000'))),
+  topNPerCategory: v.optional(v.pipe(positiveInteger, v.maxValue(1000, 'must be at most 1000'))),
   dealMaxPriceToMedian: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1, 'must be at most 1 (a deal is below the median)'))),
   dealMinPrice: v.optional(v.pipe(v.number(), v.minValue(0))),
   vanishedRetentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
@@ -50,12 +57,14 @@ export function resolveGoldOptions(overrides: Partial<GoldOptions> = {}): GoldOp
     throw new TypeError(`invalid gold options: ${problems.join('; ')}`);
   }
   const defined = Object.fromEntries(Object.entries(result.output).filter(([, value]) => value !== undefined));
-  return { ...DEFAULT_GOLD_OPTIONS, ...defined };
+  const options = { ...DEFAULT_GOLD_OPTIONS, ...defined };
+  if (options.topNPerCategory > options.topN) throw new TypeError(`invalid gold options: topNPerCategory (${options.topNPerCategory}) must not exceed topN (${options.topN})`);
+  return options;
 }
 
 /** The options a shard needs, as carried by its task. */
-export type ShardSettings = Pick<GoldOptions, 'topN' | 'dealMinPrice' | 'vanishedRetentionDays'>;
+export type ShardSettings = Pick<GoldOptions, 'topN' | 'topNPerCategory' | 'dealMinPrice' | 'vanishedRetentionDays'>;
 
 export function shardSettingsOf(options: GoldOptions): ShardSettings {
-  return { topN: options.topN, dealMinPrice: options.dealMinPrice, vanishedRetentionDays: options.vanishedRetentionDays };
+  return { topN: options.topN, topNPerCategory: options.topNPerCategory, dealMinPrice: options.dealMinPrice, vanishedRetentionDays: options.vanishedRetentionDays };
 }

@@ -2,7 +2,7 @@ import type { Day } from '../lake/keys.ts';
 import type { ListingCard } from './dashboard.ts';
 import { canonicalJson } from './json.ts';
 import type { ShardSettings } from './options.ts';
-import { LIST_DIMENSIONS, LIST_NAMES, compareRanked, rankKey, type ListName } from './rankings.ts';
+import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey, type ListName } from './rankings.ts';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
 
 /**
@@ -162,7 +162,7 @@ export function mergePartials(a: GoldPartial, b: GoldPartial): GoldPartial {
       const right = b.lists[list][dimension] ?? new Map<string, string[]>();
       const merged = new Map<string, string[]>();
       for (const key of new Set([...left.keys(), ...right.keys()])) {
-        const ids = topIds(list, [...new Set([...(left.get(key) ?? []), ...(right.get(key) ?? [])])], candidates, a.settings.topN, day);
+        const ids = topIds(list, [...new Set([...(left.get(key) ?? []), ...(right.get(key) ?? [])])], candidates, candidateCount(list, dimension, a.settings), day);
         merged.set(key, ids);
         for (const id of ids) referenced.add(id);
       }
@@ -234,8 +234,38 @@ interface PartialJson {
   inputs: PartialInputs;
   groups: Record<Dimension, Record<string, GroupJson>>;
   lists: Record<ListName, Partial<Record<Dimension, Record<string, string[]>>>>;
-  listings: Record<string, ListingCard>;
+  /** Cards as arrays of their fields in CARD_FIELDS order: most of a partial is cards, and most of a card would be key names. */
+  cardFields: readonly string[];
+  listings: Record<string, unknown[]>;
 }
+
+/** The card fields, in the order partials store them (listingId is the key). */
+const CARD_FIELDS = [
+  'title',
+  'price',
+  'priceBeforeChange',
+  'priceChangedOn',
+  'priceDropPct',
+  'firstPrice',
+  'minPrice',
+  'currency',
+  'status',
+  'firstSeenDay',
+  'lastSeenDay',
+  'vanishedOn',
+  'daysOnMarket',
+  'daysListed',
+  'createdAt',
+  'isReserved',
+  'isShippable',
+  'categoryId',
+  'categoryName',
+  'region',
+  'city',
+  'listingUrl',
+  'imageUrl',
+  'searches',
+] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
 
 const encodeSketch = (sketch: QuantileSketch) => (sketch.count === 0 ? null : sketch.encode());
 const decodeSketch = (text: string | null) => (text === null ? new QuantileSketch() : QuantileSketch.decode(text));
@@ -271,7 +301,8 @@ export function encodePartial(partial: GoldPartial): string {
     inputs: partial.inputs,
     groups,
     lists,
-    listings: Object.fromEntries(partial.listings),
+    cardFields: CARD_FIELDS,
+    listings: Object.fromEntries([...partial.listings].map(([id, card]) => [id, CARD_FIELDS.map((field) => card[field])])),
   };
   return canonicalJson(json);
 }
@@ -284,6 +315,7 @@ export function decodePartial(text: string, source = 'partial'): GoldPartial {
     throw new PartialMergeError(`${source} is not JSON: ${(error as Error).message}`);
   }
   if (json.partialVersion !== PARTIAL_VERSION) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
+  if (canonicalJson(json.cardFields) !== canonicalJson(CARD_FIELDS)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(CARD_FIELDS)}`);
   if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
   const groups = emptyGroups();
   for (const dimension of DIMENSIONS) {
@@ -309,6 +341,11 @@ export function decodePartial(text: string, source = 'partial'): GoldPartial {
     inputs: json.inputs,
     groups,
     lists,
-    listings: new Map(Object.entries(json.listings)),
+    listings: new Map(
+      Object.entries(json.listings).map(([listingId, values]) => [
+        listingId,
+        { listingId, ...Object.fromEntries(CARD_FIELDS.map((field, index) => [field, values[index]])) } as ListingCard,
+      ]),
+    ),
   };
 }

@@ -29,6 +29,16 @@ export const LIST_DIMENSIONS = {
   vanished: ['overall', 'category', 'search'],
 } as const satisfies Record<ListName, readonly string[]>;
 
+/**
+ * How many candidates a list keeps per group. Category lists are shorter (topNPerCategory),
+ * except deals: the market-wide deals are chosen from the category deal lists, which therefore
+ * must hold topN candidates each (the argument above needs N per group); the dashboard shows the
+ * first topNPerCategory of them.
+ */
+export function candidateCount(list: ListName, dimension: string, settings: { topN: number; topNPerCategory: number }): number {
+  return dimension === 'category' && list !== 'deals' ? settings.topNPerCategory : settings.topN;
+}
+
 /** What an order looks at. */
 export interface RankFacts {
   listingId: string;

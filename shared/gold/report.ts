@@ -34,7 +34,7 @@ function sortedGroups<T extends Kpis>(rows: Array<{ key: string; row: T }>): T[]
 
 export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSearch[], options: Pick<GoldOptions, 'dealMaxPriceToMedian'>): DayReport {
   const { groups } = merged;
-  const topN = merged.settings.topN;
+  const { topN, topNPerCategory } = merged.settings;
   const entries = (dimension: Dimension) => [...groups[dimension]].sort(([a], [b]) => byKey(a, b));
 
   const categories = sortedGroups(
@@ -65,13 +65,15 @@ export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSe
   };
   const categoryLists = listsOf('category');
   const searchLists = listsOf('search');
+  const overallDealList = overallDeals(
+    [...categoryLists.values()].map((lists): DealEntry[] => lists.deals),
+    topN,
+  );
+  for (const lists of categoryLists.values()) lists.deals = lists.deals.slice(0, topNPerCategory);
   const overallIds = (list: 'priceDrops' | 'newest' | 'vanished') => merged.lists[list].overall?.get('') ?? [];
   const overall: ListingLists = {
     ...emptyListingLists(),
-    deals: overallDeals(
-      [...categoryLists.values()].map((lists): DealEntry[] => lists.deals),
-      topN,
-    ),
+    deals: overallDealList,
     priceDrops: priceDropEntries(overallIds('priceDrops'), cards),
     newest: newestEntries(overallIds('newest'), cards),
     vanished: vanishedEntries(overallIds('vanished'), cards),

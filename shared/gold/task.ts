@@ -42,6 +42,7 @@ const TaskSchema = v.strictObject({
   shardCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
   settings: v.strictObject({
     topN: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    topNPerCategory: v.pipe(v.number(), v.integer(), v.minValue(1)),
     dealMinPrice: v.pipe(v.number(), v.minValue(0)),
     vanishedRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),

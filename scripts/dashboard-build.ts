@@ -1,0 +1,296 @@
+/**
+ * Builds the static dashboard from the gold layer's dashboard JSON.
+ *
+ *   npm run dashboard:build -- --from <dir>                         a copy of gold/dashboard/, a lake
+ *                                                                   mirror, or the local runner's data dir (.data)
+ *   npm run dashboard:build -- --from s3://bucket[/prefix] [--s3-endpoint URL]
+ *   options: --out <dir> (default dashboard/dist)  --thumbnails  --verbose
+ *
+ * Steps: fetch latest.json and series.json into a temporary directory, validate them (a missing or
+ * malformed file fails naming the file and the problem), run Astro's build with the directory in
+ * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
+ * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  DATA_DIR_ENV,
+  DATA_FILES,
+  DashboardDataError,
+  THUMBNAILS_ENV,
+  primeDashboardData,
+  readDashboardData,
+} from '../dashboard/src/data/load.ts';
+
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DASHBOARD_ROOT = join(repoRoot, 'dashboard');
+export const DEFAULT_OUT_DIR = join(DASHBOARD_ROOT, 'dist');
+/** Where gold writes the dashboard JSON in the lake. */
+const LAKE_PREFIX = 'gold/dashboard/';
+const S3RVER_OBJECT = '._S3rver_object';
+
+export interface DashboardBuildOptions {
+  /** A directory or an s3://bucket[/prefix] URL. */
+  from: string;
+  s3Endpoint?: string;
+  outDir?: string;
+  thumbnails?: boolean;
+  verbose?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DashboardBuildResult {
+  outDir: string;
+  pages: number;
+  day: string;
+  seconds: number;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+// ---- input -------------------------------------------------------------------------------------
+
+interface Input {
+  /** A directory holding latest.json and series.json. */
+  dir: string;
+  /** How to name a file of the input in messages (the user's path or URL, not the temp copy). */
+  shownAs: (file: string) => string;
+  cleanup: () => Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function stagingDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dashboard-data-'));
+}
+
+/**
+ * A local directory: gold/dashboard/ itself, a mirror of the lake (dir/gold/dashboard/), or an
+ * s3rver directory as the local runner keeps it (dir/s3/<bucket>/gold/dashboard/…._S3rver_object).
+ */
+async function localInput(from: string): Promise<Input> {
+  const dir = resolve(from);
+  if (!(await exists(dir))) throw new DashboardDataError(dir, 'directory does not exist');
+  const noCleanup = async () => {};
+  for (const candidate of [dir, join(dir, LAKE_PREFIX)]) {
+    if (await exists(join(candidate, DATA_FILES.latest))) return { dir: candidate, shownAs: (file) => join(candidate, file), cleanup: noCleanup };
+  }
+  // s3rver keeps each object as <bucket>/<key>._S3rver_object.
+  const buckets: string[] = [];
+  for (const root of [dir, join(dir, 's3')]) {
+    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.isDirectory() && (await exists(join(root, entry.name, LAKE_PREFIX, `${DATA_FILES.latest}${S3RVER_OBJECT}`)))) buckets.push(join(root, entry.name));
+    }
+  }
+  if (buckets.length > 1) throw new UsageError(`${dir} holds several lakes (${buckets.join(', ')}): pass one of them with --from`);
+  const bucket = buckets[0];
+  if (bucket === undefined) {
+    // Nothing found: name the file the user most likely meant.
+    throw new DashboardDataError(join(dir, DATA_FILES.latest), `file is missing (also looked for ${LAKE_PREFIX}${DATA_FILES.latest} and a local lake under ${dir})`);
+  }
+  const source = join(bucket, LAKE_PREFIX);
+  const staging = await stagingDir();
+  for (const file of Object.values(DATA_FILES)) {
+    await copyFile(join(source, `${file}${S3RVER_OBJECT}`), join(staging, file)).catch((cause: NodeJS.ErrnoException) => {
+      throw new DashboardDataError(join(source, file), cause.code === 'ENOENT' ? 'file is missing' : `cannot be read (${cause.message})`, { cause });
+    });
+  }
+  return { dir: staging, shownAs: (file) => join(source, file), cleanup: () => rm(staging, { recursive: true, force: true }) };
+}
+
+/** s3://bucket[/prefix]: downloads the two files (prefix defaults to gold/dashboard/). */
+async function s3Input(from: string, endpoint: string | undefined): Promise<Input> {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(from);
+  if (!match) throw new UsageError(`--from ${from}: expected s3://bucket or s3://bucket/prefix`);
+  const bucket = match[1]!;
+  const rawPrefix = match[2] ?? '';
+  const prefix = rawPrefix === '' ? LAKE_PREFIX : rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`;
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const local = endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID;
+  const client = new S3Client({
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    // The embedded local S3 (s3rver) accepts only these; real endpoints use the usual credential chain.
+    ...(local ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const staging = await stagingDir();
+  const shownAs = (file: string) => `s3://${bucket}/${prefix}${file}`;
+  try {
+    for (const file of Object.values(DATA_FILES)) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${file}` }));
+        await writeFile(join(staging, file), await response.Body!.transformToByteArray());
+      } catch (cause) {
+        const name = (cause as { name?: string }).name;
+        const problem = name === 'NoSuchKey' || name === 'NotFound' ? 'file is missing' : `cannot be downloaded (${(cause as Error).message})`;
+        throw new DashboardDataError(shownAs(file), problem, { cause });
+      }
+    }
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { dir: staging, shownAs, cleanup: () => rm(staging, { recursive: true, force: true }) };
+}
+
+// ---- output checks -------------------------------------------------------------------------------
+
+async function htmlFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.html')) found.push(join(entry.parentPath, entry.name));
+  }
+  return found.sort();
+}
+
+const TAG = /<([a-zA-Z][a-zA-Z0-9:-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/g;
+const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?/g;
+
+/**
+ * What the strict CSP would block (or what would run script) in one page: <script> or <style>
+ * elements, style="" or on…="" attributes, javascript: URLs. Reads tags only: text and attribute
+ * values are escaped, so a listing titled "<script>" cannot look like a tag here.
+ */
+export function cspViolations(html: string): string[] {
+  const problems: string[] = [];
+  for (const tag of html.matchAll(TAG)) {
+    const element = tag[1]!.toLowerCase();
+    if (element === 'script' || element === 'style') problems.push(`a <${element}> element`);
+    for (const attribute of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
+      const name = attribute[1]!.toLowerCase();
+      const value = (attribute[2] ?? '').replace(/^["']|["']$/g, '').trim().toLowerCase();
+      if (name === 'style') problems.push(`a style attribute on <${element}>`);
+      else if (name.startsWith('on')) problems.push(`an event handler attribute ${name} on <${element}>`);
+      else if ((name === 'href' || name === 'src' || name.endsWith(':href')) && value.startsWith('javascript:')) problems.push(`a javascript: URL in ${name}`);
+    }
+  }
+  return problems;
+}
+
+/** Throws naming the page and the problem when a built page would break under the CSP. */
+export async function checkBuiltSite(outDir: string): Promise<string[]> {
+  const pages = await htmlFiles(outDir);
+  for (const page of pages) {
+    const problems = cspViolations(await readFile(page, 'utf8'));
+    if (problems.length > 0) throw new Error(`${relative(outDir, page)} contains ${problems.slice(0, 3).join(', ')}: the site's CSP forbids it`);
+  }
+  return pages;
+}
+
+// ---- build ---------------------------------------------------------------------------------------
+
+export async function buildDashboard(options: DashboardBuildOptions): Promise<DashboardBuildResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = performance.now();
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const input = options.from.startsWith('s3://') ? await s3Input(options.from, options.s3Endpoint) : await localInput(options.from);
+  try {
+    const data = await readDashboardData(input.dir, input.shownAs);
+    log(`dashboard: ${input.shownAs(DATA_FILES.latest)} is valid (day ${data.latest.day}, ${data.series.days.length} days of series)`);
+    primeDashboardData(input.dir, data);
+    process.env[DATA_DIR_ENV] = input.dir;
+    process.env[THUMBNAILS_ENV] = options.thumbnails ? '1' : '0';
+
+    // Astro's own caches go to a per-build directory, so concurrent builds (tests) never share one.
+    const cacheDir = join(tmpdir(), `dashboard-astro-cache-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}`);
+    await mkdir(cacheDir, { recursive: true });
+    const { build } = await import('astro');
+    await build({
+      root: DASHBOARD_ROOT,
+      outDir,
+      cacheDir,
+      logLevel: options.verbose ? 'info' : 'warn',
+      telemetry: false,
+    } as Parameters<typeof build>[0]);
+    const pages = await checkBuiltSite(outDir);
+    const seconds = (performance.now() - started) / 1000;
+    log(`dashboard: built ${pages.length} pages into ${outDir} in ${seconds.toFixed(1)} s${options.thumbnails ? ' (with Wallapop thumbnails: the CSP must allow https://cdn.wallapop.com)' : ''}`);
+    return { outDir, pages: pages.length, day: data.latest.day, seconds };
+  } finally {
+    await input.cleanup();
+  }
+}
+
+const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--thumbnails] [--verbose]
+
+  --from         a copy of the lake's gold/dashboard/ (latest.json, series.json), a mirror of the
+                 lake, the local runner's data dir (.data), or s3://bucket[/prefix]
+                 (prefix defaults to gold/dashboard/)
+  --s3-endpoint  an S3-compatible endpoint (the local runner's embedded S3)
+  --out          where to write the site (default dashboard/dist)
+  --thumbnails   show listing photos from Wallapop's CDN. Off by default: the site then makes no
+                 external requests. When on, the CSP must allow img-src https://cdn.wallapop.com
+  --verbose      Astro's full build log`;
+
+async function main(argv: string[]): Promise<number> {
+  let values: { from?: string; 's3-endpoint'?: string; out?: string; thumbnails?: boolean; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        from: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        out: { type: 'string' },
+        thumbnails: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.from) {
+    console.error(`--from is required\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await buildDashboard({
+      from: values.from,
+      ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
+      ...(values.out ? { outDir: values.out } : {}),
+      thumbnails: values.thumbnails ?? false,
+      verbose: values.verbose ?? false,
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof DashboardDataError) {
+      console.error(`dashboard build failed: ${error.message}`);
+      return 1;
+    }
+    console.error(`dashboard build failed: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
