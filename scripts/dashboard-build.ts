@@ -217,6 +217,7 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
       root: DASHBOARD_ROOT,
       outDir,
       cacheDir,
+      vite: { cacheDir: join(cacheDir, 'vite') },
       logLevel: options.verbose ? 'info' : 'warn',
       telemetry: false,
     } as Parameters<typeof build>[0]);

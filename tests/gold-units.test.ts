@@ -145,7 +145,8 @@ test('lower median of a histogram; canonical JSON ignores insertion order', (t) 
 
 test('options: defaults, overrides, and errors that name the field', (t) => {
   t.is(resolveGoldOptions().topN, 50);
-  t.is(resolveGoldOptions({ topN: 10 }).topN, 10);
+  t.like(resolveGoldOptions({ topN: 10 }), { topN: 10, topNPerCategory: 10 });
+  t.throws(() => resolveGoldOptions({ topN: 10, topNPerCategory: 11 }), { message: /topNPerCategory/ });
   t.throws(() => resolveGoldOptions({ topN: 0 }), { message: /topN/ });
   t.throws(() => resolveGoldOptions({ dealMaxPriceToMedian: 1.5 }), { message: /dealMaxPriceToMedian/ });
   t.throws(() => resolveGoldOptions({ topn: 3 } as never), { message: /topn/ });

@@ -10,7 +10,7 @@ export interface GoldOptions {
   topN: number;
   /**
    * Length of the per-category lists (categories are many: this bounds partials and the dashboard
-   * file). At most topN. Default 20.
+   * file). At most topN. Default 20 (or topN when that is smaller).
    */
   topNPerCategory: number;
   /** A best deal costs at most this fraction of its peer median. Default 0.6 (40 % below the median). */
@@ -58,6 +58,7 @@ export function resolveGoldOptions(overrides: Partial<GoldOptions> = {}): GoldOp
   }
   const defined = Object.fromEntries(Object.entries(result.output).filter(([, value]) => value !== undefined));
   const options = { ...DEFAULT_GOLD_OPTIONS, ...defined };
+  if (defined.topNPerCategory === undefined) options.topNPerCategory = Math.min(options.topNPerCategory, options.topN);
   if (options.topNPerCategory > options.topN) throw new TypeError(`invalid gold options: topNPerCategory (${options.topNPerCategory}) must not exceed topN (${options.topN})`);
   return options;
 }

@@ -21,7 +21,8 @@ export interface GoldColumnSpec {
 /** Fixed writer settings: equal columns give equal bytes, whatever a library default becomes. */
 export const GOLD_PARQUET = {
   codec: 'SNAPPY',
-  rowGroupSize: 50_000,
+  /** As silver: a shard streams state one row group at a time, so this bounds its memory (~15 MB decoded). */
+  rowGroupSize: 20_000,
   pageSize: 1 << 20,
   statistics: true,
   statisticsTruncateLength: 32,

@@ -10,7 +10,7 @@ import { toSafeSvg, type SafeSvg, type SvgNode } from './svg.ts';
 
 const { document } = parseHTML('<!doctype html><html lang="es"><head></head><body></body></html>');
 
-export const WIDTH = 720;
+export const WIDTH = 640;
 
 /** Colours chosen for at least 4.5:1 contrast on white (they also label lines as text). */
 export const COLORS = {
@@ -28,7 +28,8 @@ export const COLORS = {
 type PlotOptions = Parameters<typeof Plot.plot>[0];
 
 function render(options: PlotOptions, label: string): SafeSvg {
-  const figure = Plot.plot({ document, width: WIDTH, style: null, ...options } as PlotOptions) as unknown as SvgNode;
+  const figure = Plot.plot({ document, width: WIDTH, style: null, ...options } as PlotOptions) as unknown as SvgNode & { setAttribute(name: string, value: string): void };
+  figure.setAttribute('font-size', '12');
   return toSafeSvg(figure, label);
 }
 
@@ -83,19 +84,17 @@ export function describeSeries(days: readonly string[], values: ReadonlyArray<nu
   let last = -1;
   let low = -1;
   let high = -1;
-  let missing = 0;
   for (let i = 0; i < values.length; i += 1) {
     const value = values[i];
-    if (value === null || value === undefined) {
-      missing += 1;
-      continue;
-    }
+    if (value === null || value === undefined) continue;
     if (first < 0) first = i;
     last = i;
     if (low < 0 || value < values[low]!) low = i;
     if (high < 0 || value > values[high]!) high = i;
   }
   if (first < 0) return 'sin datos en el periodo';
+  let missing = 0; // days without data between the first and the last that have some
+  for (let i = first; i <= last; i += 1) if (values[i] === null || values[i] === undefined) missing += 1;
   const show = (i: number) => `${valueFormat[format](values[i]!)} (${fmtDay.short(days[i]!)})`;
   const parts = [`de ${show(first)} a ${show(last)}`, `mínimo ${show(low)}`, `máximo ${show(high)}`];
   if (missing > 0) parts.push(`${missing} ${missing === 1 ? 'día' : 'días'} sin datos`);
@@ -126,26 +125,16 @@ export function lineChart(input: { days: readonly string[]; lines: readonly Line
     const end = lastDefined(line.values);
     if (end >= 0) ends.push({ date: dates[end]!, value: line.values[end]!, label: line.label, color: line.color });
   }
-  if (input.lines.length > 1 || input.lines[0]?.label) {
-    marks.push(Plot.dot(ends, { x: 'date', y: 'value', fill: (d: (typeof ends)[number]) => d.color, r: 3 }));
-    marks.push(
-      Plot.text(ends, {
-        x: 'date',
-        y: 'value',
-        text: 'label',
-        fill: (d: (typeof ends)[number]) => d.color,
-        textAnchor: 'start',
-        dx: 6,
-        fontSize: 11,
-        fontWeight: 600,
-      }),
-    );
+  // A single line is labelled at its end; several get an HTML legend (see Chart.astro's legend).
+  if (input.lines.length === 1 && ends.length === 1) {
+    marks.push(Plot.dot(ends, { x: 'date', y: 'value', fill: ends[0]!.color, r: 3 }));
+    marks.push(Plot.text(ends, { x: 'date', y: 'value', text: 'label', fill: ends[0]!.color, textAnchor: 'start', dx: 6, fontWeight: 600 }));
   }
   return render(
     {
       height: input.height ?? 240,
-      marginLeft: 56,
-      marginRight: 110,
+      marginLeft: 60,
+      marginRight: input.lines.length === 1 ? 80 : 16,
       x: timeAxis(dates),
       y: { grid: true, label: null, zero: input.zero ?? input.format === 'count', tickFormat: axisFormat[input.format], ticks: 5 },
       color: { type: 'identity' },
@@ -190,7 +179,7 @@ export function priceBandChart(input: {
         Plot.areaY(index, { x: (i: number) => dates[i], y1: value(input.p10), y2: value(input.p90), fill: COLORS.bandOuter }),
         Plot.areaY(index, { x: (i: number) => dates[i], y1: value(input.p25), y2: value(input.p75), fill: COLORS.bandInner }),
         Plot.lineY(index, { x: (i: number) => dates[i], y: value(input.p50), stroke: COLORS.blue, strokeWidth: 2 }),
-        Plot.text(ends, { x: 'date', y: 'value', text: 'label', fill: 'color', textAnchor: 'start', dx: 6, fontSize: 11, fontWeight: 600 }),
+        Plot.text(ends, { x: 'date', y: 'value', text: 'label', fill: 'color', textAnchor: 'start', dx: 6, fontWeight: 600 }),
       ],
     },
     input.label,

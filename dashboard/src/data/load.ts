@@ -96,7 +96,11 @@ export function validateSeries(value: unknown, file: string): DashboardSeries {
 }
 
 /** Validates a latest/series pair: each on its own, then that they describe the same newest day. */
-export function validateDashboardData(latestValue: unknown, seriesValue: unknown, names = { latest: DATA_FILES.latest, series: DATA_FILES.series }): DashboardData {
+export function validateDashboardData(
+  latestValue: unknown,
+  seriesValue: unknown,
+  names: { latest: string; series: string } = { latest: DATA_FILES.latest, series: DATA_FILES.series },
+): DashboardData {
   const latest = validateDay(latestValue, names.latest);
   const series = validateSeries(seriesValue, names.series);
   if (latest.day !== series.lastDay) {

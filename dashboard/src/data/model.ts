@@ -145,6 +145,7 @@ export interface Model {
   regionBySlug: Map<string, RegionView>;
   regionByName: Map<string, RegionView>;
   searchBySlug: Map<string, SearchView>;
+  searchByKey: Map<string, SearchView>;
   listing(id: string): ListingCard | undefined;
   kpiFigures(today: Kpis | null, metrics: SeriesColumns | null): KpiFigure[];
   sortedCategories(key: CategorySortKey, dir: SortDir): CategoryView[];
@@ -277,6 +278,7 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     regionBySlug: new Map(regions.map((view) => [view.slug, view])),
     regionByName: new Map(regions.map((view) => [view.key, view])),
     searchBySlug: new Map(searches.map((view) => [view.slug, view])),
+    searchByKey: new Map(searches.map((view) => [view.key, view])),
     listing: (id) => latest.listings[id],
     kpiFigures,
     sortedCategories,

@@ -1,0 +1,196 @@
+/**
+ * The dashboard build from the fixture gold JSON (tests/fixtures/gold-dashboard/): it runs the
+ * real CLI, writes every expected page, nothing in them would break under the CSP, untrusted text
+ * comes out escaped; and a missing or malformed input fails the build naming the file and the
+ * problem, before Astro starts.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { DashboardDay } from '#shared/gold/dashboard.ts';
+import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { buildDashboard, cspViolations } from '../scripts/dashboard-build.ts';
+import { DashboardDataError } from '../dashboard/src/data/load.ts';
+import { slugify } from '../dashboard/src/data/model.ts';
+import { HOSTILE } from './fixtures/gold-dashboard/generate.ts';
+
+const run = promisify(execFile);
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'gold-dashboard');
+
+async function tempDir(t: { teardown(fn: () => unknown): void }, name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `dashboard-${name}-`));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function fixtureCopy(t: { teardown(fn: () => unknown): void }): Promise<string> {
+  const dir = await tempDir(t, 'input');
+  await cp(join(FIXTURE, 'latest.json'), join(dir, 'latest.json'));
+  await cp(join(FIXTURE, 'series.json'), join(dir, 'series.json'));
+  return dir;
+}
+
+async function htmlFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.html')).sort();
+}
+
+async function failure(options: Parameters<typeof buildDashboard>[0]): Promise<DashboardDataError> {
+  try {
+    await buildDashboard({ ...options, outDir: join(tmpdir(), 'dashboard-never-built'), log: () => {} });
+  } catch (error) {
+    if (error instanceof DashboardDataError) return error;
+    throw error;
+  }
+  throw new Error('the build succeeded');
+}
+
+test('the build from fixture gold writes every view, CSP-clean and escaped', async (t) => {
+  const out = join(await tempDir(t, 'site'), 'dist');
+  const { stdout } = await run(process.execPath, ['--import=tsx', 'scripts/dashboard-build.ts', '--from', FIXTURE, '--out', out], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  t.regex(stdout, /built \d+ pages/);
+
+  const latest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
+  const pages = new Set(await htmlFiles(out));
+  const expected = [
+    'index.html',
+    '404.html',
+    'categories/index.html',
+    'locations/index.html',
+    'searches/index.html',
+    'listings/index.html',
+    'quality/index.html',
+    'history/index.html',
+    ...['active', 'name', 'new', 'vanished', 'median', 'drops', 'dom'].flatMap((key) => [`categories/sort/${key}-asc/index.html`, `categories/sort/${key}-desc/index.html`]),
+    ...latest.categories.map((row) => `categories/${row.categoryId === null ? 'sin-categoria' : row.categoryId}/index.html`),
+    ...latest.searches.map((row) => `searches/${row.searchSlug}/index.html`),
+    ...latest.regions.map((row) => `locations/${row.region === null ? 'sin-region' : slugify(row.region)}/index.html`),
+  ];
+  for (const page of ['locations/comunidad-de-madrid/index.html', 'locations/cataluna/index.html', 'locations/pais-vasco/index.html', 'locations/sin-region/index.html']) {
+    t.true(expected.includes(page), `${page}: region slugs are readable and accent-free`);
+  }
+  for (const page of expected) t.true(pages.has(page), `${page} was not built`);
+  t.is(pages.size, expected.length, `unexpected pages: ${[...pages].filter((page) => !expected.includes(page)).join(', ')}`);
+
+  for (const page of pages) {
+    const html = await readFile(join(out, page), 'utf8');
+    t.deepEqual(cspViolations(html), [], page);
+    // The hostile strings are only ever present escaped.
+    t.false(html.includes('<img src=x'), `${page} has an unescaped <img src=x`);
+    t.false(html.includes('<script>alert'), `${page} has an unescaped <script>`);
+    t.false(html.includes('javascript:alert'), `${page} links to a javascript: URL`);
+  }
+  const listings = await readFile(join(out, 'listings/index.html'), 'utf8');
+  t.true(listings.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  t.true(listings.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  t.false(listings.includes('cdn.wallapop.com'), 'thumbnails are off by default: no external image URL in the page');
+  const home = await readFile(join(out, 'index.html'), 'utf8');
+  t.true(home.includes('Arte &amp; &lt;img src=x onerror=alert(1)&gt;'), 'the hostile category name is escaped in the chart and table');
+
+  const css = (await readdir(join(out, '_astro'))).filter((file) => file.endsWith('.css'));
+  t.true(css.length >= 1, 'styles are external files');
+  t.true(home.includes('<link rel="stylesheet" href="/_astro/'));
+});
+
+test('a missing file fails the build naming it', async (t) => {
+  const dir = await fixtureCopy(t);
+  await rm(join(dir, 'series.json'));
+  const error = await failure({ from: dir });
+  t.is(error.file, join(dir, 'series.json'));
+  t.regex(error.message, /series\.json: file is missing/);
+});
+
+test('malformed JSON fails the build naming the file', async (t) => {
+  const dir = await fixtureCopy(t);
+  const text = await readFile(join(dir, 'latest.json'), 'utf8');
+  await writeFile(join(dir, 'latest.json'), text.slice(0, 500));
+  const error = await failure({ from: dir });
+  t.is(error.file, join(dir, 'latest.json'));
+  t.regex(error.message, /latest\.json: not valid JSON/);
+});
+
+test('a schema violation names the file and the field', async (t) => {
+  const dir = await fixtureCopy(t);
+  const latest = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8'));
+  latest.overall.priceP50 = '96,39';
+  latest.categories[2].activeListings = -1;
+  await writeFile(join(dir, 'latest.json'), JSON.stringify(latest));
+  const error = await failure({ from: dir });
+  t.is(error.file, join(dir, 'latest.json'));
+  t.regex(error.message, /overall\.priceP50: Invalid type: Expected number but received "96,39"/);
+  t.regex(error.message, /categories\.2\.activeListings: must not be negative/);
+});
+
+test('inconsistent files fail: a list entry without its listing, a short column, days that disagree', async (t) => {
+  const dir = await fixtureCopy(t);
+  const latest = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8')) as DashboardDay;
+  const id = latest.lists.overall.deals[0]!.listingId;
+  delete latest.listings[id];
+  await writeFile(join(dir, 'latest.json'), JSON.stringify(latest));
+  t.regex((await failure({ from: dir })).message, new RegExp(`latest\\.json: lists overall\\.deals refers to listing "${id}"`));
+
+  await cp(join(FIXTURE, 'latest.json'), join(dir, 'latest.json'));
+  const series = JSON.parse(await readFile(join(FIXTURE, 'series.json'), 'utf8'));
+  series.regions['Cataluña'].metrics.priceP50.pop();
+  await writeFile(join(dir, 'series.json'), JSON.stringify(series));
+  t.regex((await failure({ from: dir })).message, /series\.json: regions\.Cataluña\.metrics\.priceP50 has 34 values for 35 days/);
+
+  const shifted = JSON.parse(await readFile(join(FIXTURE, 'series.json'), 'utf8'));
+  shifted.days.pop();
+  shifted.lastDay = shifted.days.at(-1);
+  for (const metric of Object.keys(shifted.overall)) shifted.overall[metric].pop();
+  for (const group of ['categories', 'regions', 'searches']) for (const entry of Object.values(shifted[group]) as Array<{ metrics: Record<string, unknown[]> }>) for (const values of Object.values(entry.metrics)) values.pop();
+  await writeFile(join(dir, 'series.json'), JSON.stringify(shifted));
+  t.regex((await failure({ from: dir })).message, /series\.json: runs through 2026-11-23, but .*latest\.json is the day 2026-11-24/);
+});
+
+test('the local runner data dir: files are found in its embedded S3 directory', async (t) => {
+  // s3rver keeps objects as <dir>/s3/<bucket>/<key>._S3rver_object; a bad series proves the
+  // files were found there (and names the lake path, not a temp copy).
+  const dataDir = await tempDir(t, 'data');
+  const lake = join(dataDir, 's3', 'wallapop-lake', 'gold', 'dashboard');
+  await mkdir(lake, { recursive: true });
+  await cp(join(FIXTURE, 'latest.json'), join(lake, 'latest.json._S3rver_object'));
+  await writeFile(join(lake, 'series.json._S3rver_object'), '{"schemaVersion": 2}');
+  const error = await failure({ from: dataDir });
+  t.is(relative(dataDir, error.file), join('s3', 'wallapop-lake', 'gold', 'dashboard', 'series.json'));
+  t.regex(error.message, /schemaVersion: Invalid type: Expected 1 but received 2/);
+});
+
+test('s3://bucket: files are downloaded from the lake (embedded S3), errors name the s3:// URL', async (t) => {
+  const s3 = await startEmbeddedS3();
+  t.teardown(() => s3.close());
+  await s3.lake.put('gold/dashboard/latest.json', await readFile(join(FIXTURE, 'latest.json')));
+  const missing = await failure({ from: `s3://${s3.bucket}`, s3Endpoint: s3.endpoint });
+  t.is(missing.file, `s3://${s3.bucket}/gold/dashboard/series.json`);
+  t.regex(missing.message, /file is missing/);
+
+  await s3.lake.put('exports/today/latest.json', '{"not":"a day"}');
+  await s3.lake.put('exports/today/series.json', await readFile(join(FIXTURE, 'series.json')));
+  const malformed = await failure({ from: `s3://${s3.bucket}/exports/today`, s3Endpoint: s3.endpoint });
+  t.is(malformed.file, `s3://${s3.bucket}/exports/today/latest.json`);
+  t.regex(malformed.message, /not a dashboard day file: schemaVersion: Invalid type/);
+});
+
+test('the CLI exits 1 naming the file, and 2 on bad usage', async (t) => {
+  const dir = await fixtureCopy(t);
+  await writeFile(join(dir, 'series.json'), '[');
+  const bad = await run(process.execPath, ['--import=tsx', 'scripts/dashboard-build.ts', '--from', dir], { env: { ...process.env, NODE_OPTIONS: '' } }).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+  t.is(bad?.code, 1);
+  t.regex(bad?.stderr ?? '', new RegExp(`dashboard build failed: ${join(dir, 'series.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));
+
+  const usage = await run(process.execPath, ['--import=tsx', 'scripts/dashboard-build.ts', '--form', dir], { env: { ...process.env, NODE_OPTIONS: '' } }).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+  t.is(usage?.code, 2);
+  t.regex(usage?.stderr ?? '', /usage: npm run dashboard:build/);
+});
