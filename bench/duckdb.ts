@@ -19,7 +19,7 @@
  * and the newest / biggest drops / best deals top 50 per category. Our fan-in also writes dashboard
  * JSON and quality records, which DuckDB does not.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { keys, type Day } from '#shared/lake/keys.ts';
@@ -82,6 +82,7 @@ async function categoryRows(root: string, day: Day): Promise<Array<{ id: number;
 
 export async function duckdbSilver(job: SilverJob): Promise<{ rows: number }> {
   await rm(job.out, { recursive: true, force: true });
+  await mkdir(job.out, { recursive: true });
   const { instance, connection } = await connect(job.threads);
   try {
     const categories = await categoryRows(job.root, job.day);
@@ -171,6 +172,7 @@ function kpis(seen: string): string {
 
 export async function duckdbGold(job: GoldJob): Promise<{ stateRows: number }> {
   await rm(job.out, { recursive: true, force: true });
+  await mkdir(job.out, { recursive: true });
   const { instance, connection } = await connect(job.threads);
   const day = `DATE ${sqlString(job.day)}`;
   const out = (name: string) => sqlString(join(job.out, name));

@@ -4,6 +4,7 @@
  * each fan-in in its own process, and prints the wall time and peak RSS of each.
  *
  *   npx tsx bench/gold-scale.ts                     # 1,000,000 listings, 8 shards, 12 searches
+ *   npx tsx bench/gold-scale.ts --heap 256               # children limited as a 512 MB Lambda would be
  *   npx tsx bench/gold-scale.ts --listings 10000 --shards 4
  *
  * Day 2 is the one that matters: shards read the previous state as well as silver. Between the
@@ -73,6 +74,8 @@ export interface ScaleOptions {
   directory: string;
   /** Run each shard and fan-in in a child process (true: real peak RSS per stage). */
   isolate: boolean;
+  /** `--max-old-space-size` of the child processes (MB), as a Lambda of limited memory would have; unset: Node's default. */
+  heapMb?: number;
   log?: (line: string) => void;
 }
 
@@ -215,9 +218,10 @@ async function runStage(lake: Lake, stage: 'shard' | 'fanin', day: Day, shard: n
   }
 }
 
-async function measureInChild(directory: string, stage: 'shard' | 'fanin', day: Day, shard: number): Promise<StageMeasure> {
+async function measureInChild(directory: string, stage: 'shard' | 'fanin', day: Day, shard: number, heapMb: number | undefined): Promise<StageMeasure> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import=tsx', script, '--child', stage, '--dir', directory, '--day', day, '--shard', String(shard)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const heap = heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`];
+  const child = spawn(process.execPath, [...heap, '--import=tsx', script, '--child', stage, '--dir', directory, '--day', day, '--shard', String(shard)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -235,12 +239,12 @@ export async function runScaleBench(options: ScaleOptions): Promise<StageMeasure
     const fanout = await runGoldFanout(lake, keys.silverManifest(day, 'search-00'));
     if (fanout.status !== 'dispatched') throw new Error('fan-out did not dispatch');
     for (let shard = 0; shard < options.shards; shard += 1) {
-      const measure = options.isolate ? await measureInChild(options.directory, 'shard', day, shard) : await timed(`shard ${shard}`, () => runStage(lake, 'shard', day, shard));
+      const measure = options.isolate ? await measureInChild(options.directory, 'shard', day, shard, options.heapMb) : await timed(`shard ${shard}`, () => runStage(lake, 'shard', day, shard));
       measures.push({ ...measure, stage: `${day} shard ${shard}` });
       options.log?.(`  ${day} shard ${shard}: ${(measure.ms / 1000).toFixed(2)} s, peak RSS ${measure.peakRssMb} MB`);
     }
     const last = options.shards - 1;
-    const measure = options.isolate ? await measureInChild(options.directory, 'fanin', day, last) : await timed('fanin', () => runStage(lake, 'fanin', day, last));
+    const measure = options.isolate ? await measureInChild(options.directory, 'fanin', day, last, options.heapMb) : await timed('fanin', () => runStage(lake, 'fanin', day, last));
     measures.push({ ...measure, stage: `${day} fan-in` });
     options.log?.(`  ${day} fan-in: ${(measure.ms / 1000).toFixed(2)} s, peak RSS ${measure.peakRssMb} MB`);
   }
@@ -259,6 +263,7 @@ async function main(): Promise<void> {
       listings: { type: 'string', default: '1000000' },
       shards: { type: 'string', default: '8' },
       searches: { type: 'string', default: '12' },
+      heap: { type: 'string' },
       dir: { type: 'string' },
       keep: { type: 'boolean', default: false },
       child: { type: 'string' },
@@ -273,8 +278,17 @@ async function main(): Promise<void> {
     return;
   }
   const directory = values.dir ?? (await mkdtemp(join(tmpdir(), 'gold-scale-')));
-  const options: ScaleOptions = { listings: Number(values.listings), shards: Number(values.shards), searches: Number(values.searches), directory, isolate: true, log: (line) => console.log(line) };
-  console.log(`gold at scale: ${options.listings.toLocaleString('en')} listings, ${options.shards} shards, ${options.searches} searches, lake in ${directory}`);
+  const options: ScaleOptions = {
+    listings: Number(values.listings),
+    shards: Number(values.shards),
+    searches: Number(values.searches),
+    directory,
+    isolate: true,
+    ...(values.heap ? { heapMb: Number(values.heap) } : {}),
+    log: (line) => console.log(line),
+  };
+  const heap = options.heapMb === undefined ? "Node's default heap" : `--max-old-space-size=${options.heapMb}`;
+  console.log(`gold at scale: ${options.listings.toLocaleString('en')} listings, ${options.shards} shards, ${options.searches} searches, ${heap}, lake in ${directory}`);
   try {
     const measures = await runScaleBench(options);
     const summary = (day: Day) => {

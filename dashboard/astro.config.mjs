@@ -24,9 +24,11 @@ export default defineConfig({
       assetsInlineLimit: 0,
     },
     ssr: {
-      // Bundle the chart libraries into the build's server chunks so they resolve wherever the
-      // build writes its temporary files.
-      noExternal: ['@observablehq/plot', 'linkedom', 'topojson-client', 'world-atlas'],
+      // Bundled into the build's server chunks: world-atlas's JSON (Node cannot import JSON without
+      // import attributes) and topojson-client (its ESM entry is only in the "module" field).
+      // Plot and linkedom stay external (faster builds; bundled, linkedom's optional `canvas`
+      // import throws).
+      noExternal: ['topojson-client', 'world-atlas'],
     },
   },
 });

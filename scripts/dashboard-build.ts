@@ -11,8 +11,7 @@
  * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
  * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
  */
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -209,18 +208,37 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     process.env[DATA_DIR_ENV] = input.dir;
     process.env[THUMBNAILS_ENV] = options.thumbnails ? '1' : '0';
 
-    // Astro's own caches go to a per-build directory, so concurrent builds (tests) never share one.
-    const cacheDir = join(tmpdir(), `dashboard-astro-cache-${createHash('sha1').update(outDir).digest('hex').slice(0, 12)}`);
-    await mkdir(cacheDir, { recursive: true });
-    const { build } = await import('astro');
-    await build({
-      root: DASHBOARD_ROOT,
-      outDir,
-      cacheDir,
-      vite: { cacheDir: join(cacheDir, 'vite') },
-      logLevel: options.verbose ? 'info' : 'warn',
-      telemetry: false,
-    } as Parameters<typeof build>[0]);
+    // Astro writes its server chunks inside the output directory only when that is below the
+    // working directory (else into ./.astro, shared by concurrent builds, where they also fail to
+    // resolve packages). So every build renders into its own staging directory under
+    // dashboard/.astro/ (git-ignored), with the repository as working directory, then moves the
+    // site to --out. Caches go to a per-build directory too.
+    await mkdir(join(DASHBOARD_ROOT, '.astro'), { recursive: true });
+    const staging = await mkdtemp(join(DASHBOARD_ROOT, '.astro', 'build-'));
+    const cacheDir = join(staging, 'cache');
+    const siteDir = join(staging, 'dist');
+    const cwd = process.cwd();
+    try {
+      process.chdir(repoRoot);
+      const { build } = await import('astro');
+      await build({
+        root: DASHBOARD_ROOT,
+        outDir: siteDir,
+        cacheDir,
+        vite: { cacheDir: join(cacheDir, 'vite') },
+        logLevel: options.verbose ? 'info' : 'warn',
+      });
+      process.chdir(cwd);
+      await rm(outDir, { recursive: true, force: true });
+      await mkdir(dirname(outDir), { recursive: true });
+      await rename(siteDir, outDir).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        await cp(siteDir, outDir, { recursive: true });
+      });
+    } finally {
+      process.chdir(cwd);
+      await rm(staging, { recursive: true, force: true });
+    }
     const pages = await checkBuiltSite(outDir);
     const seconds = (performance.now() - started) / 1000;
     log(`dashboard: built ${pages.length} pages into ${outDir} in ${seconds.toFixed(1)} s${options.thumbnails ? ' (with Wallapop thumbnails: the CSP must allow https://cdn.wallapop.com)' : ''}`);

@@ -83,3 +83,30 @@ test('changing the shard count between days keeps every listing history', async 
   t.deepEqual(changed.overall, same.overall);
   t.like(changed.totals, { vanishedListings: 50, priceDrops: 75, newListings: 0 });
 });
+
+test('a shard that ran before the previous day was published is re-dispatched, and the day then equals a clean run', async (t) => {
+  const day1 = { day: D1, shardCount: 3, searches: [{ slug: 's', listings: listings('X', 60, (index) => ({ price: 10 + index })) }] };
+  const day2 = { day: D2, shardCount: 3, searches: [{ slug: 's', listings: listings('X', 50, (index) => ({ price: 9 + index })) }] };
+  const clean = new MemoryLake();
+  await writeSilverDay(clean, day1);
+  await runGoldDay(clean, D1);
+  await writeSilverDay(clean, day2);
+  const { manifest: cleanManifest } = await runGoldDay(clean, D2);
+
+  const lake = new MemoryLake();
+  await writeSilverDay(lake, day1);
+  await writeSilverDay(lake, day2);
+  await runGoldFanout(lake, keys.silverManifest(D2, 's'));
+  await runGoldShard(lake, keys.goldTask(D2, 0)); // too early: day 1 is not published yet
+  await runGoldDay(lake, D1);
+  for (const shard of [1, 2]) await runGoldShard(lake, keys.goldTask(D2, shard));
+  const taskBefore = lake.objects.get(keys.goldTask(D2, 0));
+  const early = await runGoldFanin(lake, keys.goldPartial(D2, 2));
+  t.deepEqual(early, { status: 'waiting', day: D2, missing: [keys.goldPartial(D2, 0)] });
+  t.deepEqual(lake.objects.get(keys.goldTask(D2, 0)), taskBefore, 'the task is rewritten with the same bytes (which triggers its shard)');
+  await runGoldShard(lake, keys.goldTask(D2, 0));
+  const published = await runGoldFanin(lake, keys.goldPartial(D2, 0));
+  t.is(published.status, 'published');
+  t.deepEqual(published.status === 'published' ? published.manifest : undefined, cleanManifest);
+  t.deepEqual(lake.objects.get(goldKeys.dashboardDay(D2)), clean.objects.get(goldKeys.dashboardDay(D2)));
+});

@@ -18,13 +18,21 @@ export interface ListingCursor<Row> {
 /** The columns of the current row group and a row index into them. */
 export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>, index: number) => Row;
 
+/**
+ * Rows are decoded in batches of at most BATCH_ROWS (never across a row group): a shard merges a
+ * dozen silver files and a state file at once, and a batch per file is what it holds of them.
+ */
+const BATCH_ROWS = 4096;
+
 export class ParquetListingCursor<Row> implements ListingCursor<Row> {
-  private group = -1;
-  private groupStart = 0;
+  /** Absolute row where the loaded batch starts, and the batch. */
+  private batchStart = 0;
   private columns: Record<string, DecodedArray> = {};
   private rows = 0;
   private index = 0;
   private previousId: string | undefined;
+  /** Absolute first row of each row group, plus the total at the end. */
+  private readonly groupStarts: number[];
 
   private constructor(
     private readonly key: string,
@@ -32,7 +40,10 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
     private readonly metadata: FileMetaData,
     private readonly names: readonly string[],
     private readonly read: RowReader<Row>,
-  ) {}
+  ) {
+    this.groupStarts = [0];
+    for (const group of metadata.row_groups) this.groupStarts.push(this.groupStarts[this.groupStarts.length - 1]! + Number(group.num_rows));
+  }
 
   /** Opens `bytes` (the object at `key`, named in errors) positioned on its first row. */
   static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>): Promise<ParquetListingCursor<Row>> {
@@ -43,7 +54,7 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
       throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
     }
     const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read);
-    await cursor.loadNextGroup();
+    await cursor.load(0);
     return cursor;
   }
 
@@ -58,26 +69,25 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   async advance(): Promise<void> {
     this.previousId = this.currentId;
     this.index += 1;
-    if (this.index >= this.rows) await this.loadNextGroup();
+    if (this.index >= this.rows) await this.load(this.batchStart + this.rows);
     this.checkOrder();
   }
 
-  private async loadNextGroup(): Promise<void> {
+  private async load(rowStart: number): Promise<void> {
     this.columns = {};
     this.rows = 0;
     this.index = 0;
-    // Skip empty groups; stop after the last one.
-    while (this.rows === 0 && this.group + 1 < this.metadata.row_groups.length) {
-      if (this.group >= 0) this.groupStart += Number(this.metadata.row_groups[this.group]!.num_rows);
-      this.group += 1;
-      const rowEnd = this.groupStart + Number(this.metadata.row_groups[this.group]!.num_rows);
-      try {
-        const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart: this.groupStart, rowEnd });
-        this.columns = table.columns;
-        this.rows = table.rowCount;
-      } catch (cause) {
-        throw new GoldInputError(`cannot read ${this.key}: ${(cause as Error).message}`, this.key, { cause });
-      }
+    this.batchStart = rowStart;
+    const total = this.groupStarts[this.groupStarts.length - 1]!;
+    if (rowStart >= total) return;
+    const groupEnd = this.groupStarts.find((start) => start > rowStart)!;
+    const rowEnd = Math.min(rowStart + BATCH_ROWS, groupEnd);
+    try {
+      const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart, rowEnd });
+      this.columns = table.columns;
+      this.rows = table.rowCount;
+    } catch (cause) {
+      throw new GoldInputError(`cannot read ${this.key}: ${(cause as Error).message}`, this.key, { cause });
     }
   }
 

@@ -1,5 +1,5 @@
 import type { BronzeManifest } from '../lake/bronze.ts';
-import { keys, prefixes, type Day } from '../lake/keys.ts';
+import { keyFields, keys, prefixes, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/stage.ts';
@@ -9,7 +9,7 @@ import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './errors.ts';
 import { canonicalJson } from './json.ts';
 import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
-import { GOLD_MANIFEST_VERSION, goldDays, readGoldManifest, type GoldManifest } from './manifest.ts';
+import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, readGoldManifest, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
 import { decodePartial, mergePartials, PartialMergeError, type GoldPartial } from './partial.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
@@ -18,7 +18,7 @@ import { extendSeries } from './series.ts';
 import { goldTableFiles } from './tables.ts';
 
 export type GoldFaninResult =
-  | { status: 'waiting'; day: Day; /** Partial keys not written yet. */ missing: string[] }
+  | { status: 'waiting'; day: Day; /** Partials not written yet, or written against an outdated previous day (their shards were re-dispatched). */ missing: string[] }
   | {
       status: 'published';
       day: Day;
@@ -31,8 +31,8 @@ export type GoldFaninResult =
 const decoder = new TextDecoder();
 
 /**
- * Runs on every partial. Until all N partials of the day exist it only reports which are missing;
- * then it merges them and publishes the day: gold tables, quality record, dashboard day, series,
+ * Runs on every partial. Until all N partials of the day exist (and agree on the previous gold
+ * day) it only reports which are missing; then it merges them and publishes the day: gold tables, quality record, dashboard day, series,
  * the `latest` copies (unless a later day is already published), and the gold manifest last.
  * Every output is a function of the partials, the day's manifests and the previous gold day's
  * series, so the runs that race after the last shards (one per partial event) write the same bytes.
@@ -50,7 +50,9 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   const missing = expected.filter((key) => !present.has(key));
   if (missing.length > 0) return { status: 'waiting', day, missing };
 
-  const merged = await mergeDay(lake, expected, day, shardCount);
+  const outcome = await mergeDay(lake, expected, day, shardCount);
+  if ('stale' in outcome) return { status: 'waiting', day, missing: outcome.stale };
+  const { merged } = outcome;
   const { previousDay } = merged;
   const previousManifest = previousDay === null ? null : await readGoldManifest(lake, previousDay);
   const previousSeries = previousManifest === null ? null : await readSeries(lake, previousManifest.dashboard.seriesThrough);
@@ -120,8 +122,16 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   return { status: 'published', day, manifestKey, manifest, latestUpdated };
 }
 
-async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, shardCount: number): Promise<GoldPartial> {
+/**
+ * All partials of the day merged, or the shards whose partial was computed against another
+ * previous day than the one gold has now (they ran while an earlier day was being published).
+ * Those are re-dispatched: rewriting a task object (same bytes) triggers its shard again, and its
+ * new partial triggers this fan-in again.
+ */
+async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, shardCount: number): Promise<{ merged: GoldPartial } | { stale: string[] }> {
+  const expectedPrevious = (await previousGoldDay(lake, day))?.day ?? null;
   let merged: GoldPartial | undefined;
+  const stale: string[] = [];
   for (const [shard, key] of partialKeys.entries()) {
     const bytes = await lake.get(key);
     if (bytes === undefined) throw new GoldInputError(`partial ${key} was listed but cannot be read`, key);
@@ -129,16 +139,28 @@ async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, sh
     if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {
       throw new GoldInputError(`${key} is not shard ${shard} of ${shardCount} of ${day} (it says shards ${partial.shards.join(',')} of ${partial.shardCount}, day ${partial.day})`, key);
     }
+    if (partial.previousDay !== expectedPrevious) {
+      stale.push(key);
+      continue;
+    }
     try {
       merged = merged === undefined ? partial : mergePartials(merged, partial);
     } catch (error) {
       if (!(error instanceof PartialMergeError)) throw error;
-      // Shards that saw different previous days ran while an earlier day was being published.
-      throw new GoldInputError(`${key} cannot be merged with shards 0…${shard - 1}: ${error.message}. Re-run the shards of ${day}.`, key, { cause: error });
+      throw new GoldInputError(`${key} cannot be merged with shards 0…${shard - 1}: ${error.message}`, key, { cause: error });
     }
   }
+  if (stale.length > 0) {
+    for (const key of stale) {
+      const taskKey = keys.goldTask(day, Number(keyFields(key).shard));
+      const task = await lake.get(taskKey);
+      if (task === undefined) throw new GoldInputError(`${key} is stale and its task ${taskKey} is gone: re-run fan-out for ${day}`, taskKey);
+      await lake.put(taskKey, task, 'application/json');
+    }
+    return { stale };
+  }
   if (merged === undefined) throw new GoldInputError(`day ${day} has no partials`, goldKeys.partialsOfDay(day));
-  return merged;
+  return { merged };
 }
 
 async function readSeries(lake: Lake, key: string): Promise<DashboardSeries> {

@@ -23,7 +23,8 @@ export const GOLD_PARQUET = {
   codec: 'SNAPPY',
   /** As silver: a shard streams state one row group at a time, so this bounds its memory (~15 MB decoded). */
   rowGroupSize: 20_000,
-  pageSize: 1 << 20,
+  /** Small pages: a cursor reading a 4,096-row batch decodes only the pages it needs (offset index). */
+  pageSize: 1 << 18,
   statistics: true,
   statisticsTruncateLength: 32,
   createdBy: 'wallapop-market-pipeline gold',
@@ -165,6 +166,8 @@ export async function readColumns(
     columns: [...names],
     rowStart,
     rowEnd,
+    // Decode only the pages a range needs (both writers store offset indexes).
+    useOffsetIndex: true,
     parsers: PRIMITIVE_PARSERS,
     onChunk: (chunk) => {
       const target = columns[chunk.columnName];

@@ -101,6 +101,15 @@ export function describeSeries(days: readonly string[], values: ReadonlyArray<nu
   return parts.join('; ');
 }
 
+const known = (value: number | null | undefined): value is number => value !== null && value !== undefined;
+
+/** Days with a value whose neighbours have none: a line cannot show them, a dot does. */
+function isolated(values: ReadonlyArray<number | null>): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < values.length; i += 1) if (known(values[i]) && !known(values[i - 1]) && !known(values[i + 1])) found.push(i);
+  return found;
+}
+
 function lastDefined(values: ReadonlyArray<number | null>): number {
   for (let i = values.length - 1; i >= 0; i -= 1) if (values[i] !== null && values[i] !== undefined) return i;
   return -1;
@@ -122,6 +131,8 @@ export function lineChart(input: { days: readonly string[]; lines: readonly Line
         curve: 'linear',
       }),
     );
+    const lonely = isolated(line.values);
+    if (lonely.length > 0) marks.push(Plot.dot(lonely, { x: (i: number) => dates[i], y: (i: number) => line.values[i], fill: line.color, r: 2.5 }));
     const end = lastDefined(line.values);
     if (end >= 0) ends.push({ date: dates[end]!, value: line.values[end]!, label: line.label, color: line.color });
   }
@@ -179,6 +190,8 @@ export function priceBandChart(input: {
         Plot.areaY(index, { x: (i: number) => dates[i], y1: value(input.p10), y2: value(input.p90), fill: COLORS.bandOuter }),
         Plot.areaY(index, { x: (i: number) => dates[i], y1: value(input.p25), y2: value(input.p75), fill: COLORS.bandInner }),
         Plot.lineY(index, { x: (i: number) => dates[i], y: value(input.p50), stroke: COLORS.blue, strokeWidth: 2 }),
+        Plot.ruleX(isolated(input.p50), { x: (i: number) => dates[i], y1: value(input.p25), y2: value(input.p75), stroke: COLORS.bandInner, strokeWidth: 5 }),
+        Plot.dot(isolated(input.p50), { x: (i: number) => dates[i], y: value(input.p50), fill: COLORS.blue, r: 2.5 }),
         Plot.text(ends, { x: 'date', y: 'value', text: 'label', fill: 'color', textAnchor: 'start', dx: 6, fontWeight: 600 }),
       ],
     },

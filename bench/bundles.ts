@@ -1,0 +1,259 @@
+/**
+ * The deployed artefacts: package every function with the framework (`serverless package`), read
+ * each zip's size and the size of the handler bundle inside it, and run the bundles the way Lambda
+ * does: a fresh `node` process imports the handler .mjs and handles one S3 event against an
+ * embedded S3 server (s3rver, in this process). Two uses:
+ *   - cold start: time from the child's process start to the handler's result, on a small day;
+ *   - "as deployed": the bundled silver / gold shard / fan-in handlers over the benchmark's own
+ *     lake, copied into an embedded S3, reporting handler time and the process's peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import type { Lake } from '#shared/lake/lake.ts';
+import { createMarket, startSimulator, type SimulatorHandle } from '#simulator/index.ts';
+import { ZipFile } from './zip.ts';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BundleInfo {
+  /** The function's name in serverless.yml. */
+  name: string;
+  zipBytes: number;
+  /** The handler bundle (.mjs) inside the zip, uncompressed. */
+  mjsBytes: number;
+  /** The source map beside it, uncompressed (loaded only with --enable-source-maps). */
+  mapBytes: number;
+  /** Where the zip was extracted. */
+  handlerPath: string;
+}
+
+/** Runs `serverless package` into `outDir` and extracts every function's zip beside it. */
+export async function packageFunctions(outDir: string): Promise<{ ms: number; bundles: BundleInfo[] }> {
+  await rm(outDir, { recursive: true, force: true });
+  const started = performance.now();
+  await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], REPO);
+  const ms = performance.now() - started;
+  const bundles: BundleInfo[] = [];
+  for (const file of (await readdir(outDir)).filter((name) => name.endsWith('.zip') && name !== 'custom-resources.zip').sort()) {
+    const name = file.slice(0, -'.zip'.length);
+    const zip = await ZipFile.open(join(outDir, file));
+    const target = join(outDir, 'extracted', name);
+    let handlerPath = '';
+    let mjsBytes = 0;
+    let mapBytes = 0;
+    for (const entry of zip.entries) {
+      if (entry.name.endsWith('/')) continue;
+      const path = join(target, entry.name);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, zip.read(entry));
+      if (entry.name.endsWith('.mjs')) {
+        mjsBytes += entry.size;
+        if (entry.name.endsWith('handler.mjs')) handlerPath = path;
+      } else if (entry.name.endsWith('.map')) mapBytes += entry.size;
+    }
+    if (handlerPath === '') throw new Error(`${file} has no handler.mjs`);
+    bundles.push({ name, zipBytes: (await stat(join(outDir, file))).size, mjsBytes, mapBytes, handlerPath });
+  }
+  return { ms, bundles };
+}
+
+function runCommand(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`))));
+  });
+}
+
+/** The child: imports the bundle, handles one event, prints its timings (ms since process start). */
+const RUNNER = `
+const importStarted = performance.now();
+const [handlerPath, eventJson, functionName, memory] = process.argv.slice(2);
+const { handler } = await import(new URL('file://' + handlerPath).href);
+const imported = performance.now();
+const deadline = Date.now() + 900000;
+const context = {
+  functionName, functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:' + functionName,
+  memoryLimitInMB: memory, awsRequestId: 'bench-' + process.pid, logGroupName: '/aws/lambda/' + functionName,
+  logStreamName: 'bench', callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => deadline - Date.now(),
+};
+let error = null;
+try { await handler(JSON.parse(eventJson), context); } catch (caught) { error = String(caught && caught.stack || caught); }
+const handled = performance.now();
+process.stderr.write('\\n__BENCH__' + JSON.stringify({ importStarted, imported, handled, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), error }) + '\\n');
+process.exit(error ? 1 : 0);
+`;
+
+export interface HandlerRun {
+  /** From process start to the handler's result (what a cold start costs). */
+  coldMs: number;
+  /** The import of the bundle (Lambda's init phase, node's own boot excluded). */
+  importMs: number;
+  /** The handler call alone. */
+  handlerMs: number;
+  /** As the parent saw it: spawn to the result line. */
+  wallMs: number;
+  maxRssMb: number;
+}
+
+export interface HandlerEnvironment {
+  s3: EmbeddedS3;
+  /** Extra environment (the simulator's URL for plan and extract). */
+  env?: Record<string, string>;
+  /** Node flags; Lambda runs with the service's NODE_OPTIONS (`--enable-source-maps`). */
+  nodeFlags?: string[];
+}
+
+export async function runBundledHandler(bundle: BundleInfo, event: unknown, environment: HandlerEnvironment, runnerDir: string, memoryMb = 1024): Promise<HandlerRun> {
+  const runner = join(runnerDir, 'bench-lambda-runner.mjs');
+  await mkdir(runnerDir, { recursive: true });
+  await writeFile(runner, RUNNER);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_LAMBDA_FUNCTION_NAME: bundle.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+    DATA_BUCKET: environment.s3.bucket,
+    S3_ENDPOINT: environment.s3.endpoint,
+    SHARD_COUNT: '8',
+    POWERTOOLS_SERVICE_NAME: 'wallapop-market',
+    POWERTOOLS_METRICS_NAMESPACE: 'WallapopMarket',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...environment.env,
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(environment.nodeFlags ?? []), runner, bundle.handlerPath, JSON.stringify(event), bundle.name, String(memoryMb)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  let wallMs = 0;
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (wallMs === 0 && stderr.includes('__BENCH__')) wallMs = performance.now() - started;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const line = stderr.split('\n').find((text) => text.startsWith('__BENCH__'));
+  if (!line) throw new Error(`${bundle.name} bundle exited with ${code} without a result:\n${stderr.slice(-2000)}`);
+  const report = JSON.parse(line.slice('__BENCH__'.length)) as { importStarted: number; imported: number; handled: number; maxRssMb: number; error: string | null };
+  if (report.error) throw new Error(`${bundle.name} bundle failed: ${report.error}`);
+  return {
+    coldMs: report.handled,
+    importMs: report.imported - report.importStarted,
+    handlerMs: report.handled - report.imported,
+    wallMs,
+    maxRssMb: report.maxRssMb,
+  };
+}
+
+/** An S3 event notification for one object, keys encoded as S3 encodes them. */
+export function s3Event(bucket: string, key: string): unknown {
+  const encoded = encodeURIComponent(key).replaceAll('%2F', '/').replaceAll('%20', '+');
+  return { Records: [{ eventName: 'ObjectCreated:Put', eventTime: '2026-11-24T07:00:00.000Z', s3: { bucket: { name: bucket }, object: { key: encoded } } }] };
+}
+
+/** Copies the keys of a directory lake that `keep` selects into another lake (the embedded S3). */
+export async function copyLake(root: string, target: Lake, keep: (key: string) => boolean, concurrency = 8): Promise<{ objects: number; bytes: number }> {
+  const keysFound: string[] = [];
+  const walk = async (directory: string): Promise<void> => {
+    for (const entry of await readdir(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else {
+        const key = relative(root, path).split(sep).join('/');
+        if (keep(key)) keysFound.push(key);
+      }
+    }
+  };
+  await walk(root);
+  let bytes = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < keysFound.length) {
+        const key = keysFound[next++]!;
+        const body = await readFile(join(root, key));
+        bytes += body.length;
+        await target.put(key, body);
+      }
+    }),
+  );
+  return { objects: keysFound.length, bytes };
+}
+
+export interface ColdStartSample {
+  name: string;
+  /** The event handled (for the record). */
+  trigger: string;
+  runs: HandlerRun[];
+  runsWithoutSourceMaps: HandlerRun[];
+}
+
+/**
+ * A small day (a 5,000-listing simulated market, the repository's searches.yml compiled into the
+ * plan bundle) run through every bundle once to build its lake, then `runs` more times per
+ * function on the same event, with and without --enable-source-maps.
+ */
+export async function measureColdStarts(bundles: readonly BundleInfo[], day: string, runs: number, workDir: string, log: (line: string) => void): Promise<ColdStartSample[]> {
+  const s3 = await startEmbeddedS3({ directory: join(workDir, 's3-cold') });
+  let simulator: SimulatorHandle | undefined;
+  try {
+    const market = createMarket({ seed: 5, listings: 5_000, startDay: day });
+    simulator = await startSimulator({ market, day });
+    const env = { WALLAPOP_BASE_URL: simulator.url, WALLAPOP_REQUESTS_PER_SECOND: '50', WALLAPOP_BACKOFF_BASE_MS: '10' };
+    const bundle = (name: string) => {
+      const found = bundles.find((candidate) => candidate.name === name);
+      if (!found) throw new Error(`no packaged function ${name}`);
+      return found;
+    };
+    const deployed = { s3, env, nodeFlags: ['--enable-source-maps'] };
+    const invoke = (name: string, event: unknown) => runBundledHandler(bundle(name), event, deployed, workDir);
+    const list = (prefix: string) => s3.lake.list(prefix);
+
+    // Round 0: the pipeline, every event once, so that each stage's input exists.
+    await invoke('plan', { day, force: true });
+    const tasks = (await list(`control/extract/dt=${day}/`)).filter((key) => key.endsWith('.json'));
+    for (const key of tasks) await invoke('extract', s3Event(s3.bucket, key));
+    const bronze = (await list(`bronze/search/dt=${day}/`)).filter((key) => key.endsWith('_manifest.json'));
+    for (const key of bronze) await invoke('silver', s3Event(s3.bucket, key));
+    const silver = await list(`silver/_manifests/dt=${day}/`);
+    for (const key of silver) await invoke('goldFanout', s3Event(s3.bucket, key));
+    const goldTasks = await list(`control/gold/dt=${day}/`);
+    for (const key of goldTasks) await invoke('goldShard', s3Event(s3.bucket, key));
+    const partials = await list(`gold/partials/dt=${day}/`);
+    await invoke('goldFanin', s3Event(s3.bucket, partials.at(-1)!));
+    log(`  cold-start lake: ${tasks.length} searches, ${goldTasks.length} shards, day ${day} published`);
+
+    const events: Array<[string, string, unknown]> = [
+      ['plan', `{ day: ${day}, force: true }`, { day, force: true }],
+      ['extract', tasks[0]!, s3Event(s3.bucket, tasks[0]!)],
+      ['silver', bronze[0]!, s3Event(s3.bucket, bronze[0]!)],
+      ['goldFanout', silver.at(-1)!, s3Event(s3.bucket, silver.at(-1)!)],
+      ['goldShard', goldTasks[0]!, s3Event(s3.bucket, goldTasks[0]!)],
+      ['goldFanin', partials.at(-1)!, s3Event(s3.bucket, partials.at(-1)!)],
+      ['watchdog', `{ day: ${day} }`, { day }],
+    ];
+    const samples: ColdStartSample[] = [];
+    for (const [name, trigger, event] of events) {
+      const sample: ColdStartSample = { name, trigger, runs: [], runsWithoutSourceMaps: [] };
+      for (let run = 0; run < runs; run += 1) {
+        sample.runs.push(await runBundledHandler(bundle(name), event, deployed, workDir));
+        sample.runsWithoutSourceMaps.push(await runBundledHandler(bundle(name), event, { s3, env }, workDir));
+      }
+      samples.push(sample);
+    }
+    return samples;
+  } finally {
+    await simulator?.close();
+    await s3.close();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The benchmark's results file (`bench/results/*.json`) and its tables. One row per measured
+ * stage, always present (null figures when a section was skipped), so that a results file can be
+ * checked for completeness (tests/bench-smoke.test.ts) and two files compared (bench/report.ts).
+ */
+
+export const BENCH_ROW_IDS = [
+  'silver',
+  'silver-1core',
+  'silver-largest',
+  'gold',
+  'gold-1core',
+  'gold-shard',
+  'gold-fanin',
+  'silver-s3',
+  'gold-shard-s3',
+  'gold-fanin-s3',
+  'dashboard',
+] as const;
+
+export type BenchRowId = (typeof BENCH_ROW_IDS)[number];
+
+export interface BenchRow {
+  id: BenchRowId;
+  stage: string;
+  /** Median wall time of our stage, seconds. */
+  oursS: number | null;
+  /** Median wall time of DuckDB on the same work, seconds. */
+  duckdbS: number | null;
+  /** ours / DuckDB (lower is better; 1 = as fast). */
+  ratio: number | null;
+  /** Input rows of the stage: bronze items for silver, silver rows + previous state rows for gold. */
+  rows: number | null;
+  rowsPerS: number | null;
+  /** Peak RSS of our process(es), MB (the highest over the repeats). */
+  peakMb: number | null;
+  duckdbPeakMb: number | null;
+  samples: { oursMs: number[]; duckdbMs: number[] };
+  note?: string;
+}
+
+export interface BundleRow {
+  /** Function name in serverless.yml. */
+  name: string;
+  zipBytes: number;
+  mjsBytes: number;
+  mapBytes: number;
+  /** Median, process start → handler result, with --enable-source-maps (as deployed). */
+  coldStartMs: number | null;
+  coldStartNoSourceMapsMs: number | null;
+  /** Median import time of the bundle (the init phase). */
+  importMs: number | null;
+  peakMb: number | null;
+  /** The event the cold starts handled. */
+  trigger: string | null;
+  samplesMs: number[];
+}
+
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  options: { listings: number; repeat: number; shards: number; concurrency: number; coldRuns: number; skip: string[]; smoke: boolean };
+  storage: string;
+  dataset: {
+    listings: number;
+    shards: number;
+    searches: string[];
+    bronze: { pages: number; gzipBytes: number; items: number; largestSearch: string; largestSearchItems: number };
+    previousStateRows: number;
+    preparedMs: number | null;
+    reused: boolean;
+    day: string;
+    previousDay: string;
+    silverRows: number;
+  };
+  rows: BenchRow[];
+  bundles: BundleRow[];
+  packageMs: number | null;
+  /** CPU cost per row, for the scale-on-paper estimates (microseconds, one core). */
+  perRow: {
+    silverCpuUsPerBronzeItem: number | null;
+    goldShardCpuUsPerInputRow: number | null;
+    faninMs: number | null;
+    duckdbSilverCpuUsPerBronzeItem: number | null;
+    duckdbGoldCpuUsPerInputRow: number | null;
+  };
+  baselineRssMb: number;
+  profiles: Record<string, string>;
+  notes: string[];
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const cell = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
+const count = (value: number | null | undefined) => (value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en'));
+
+function table(header: string[], lines: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const format = (line: string[]) => line.map((text, column) => (rightAligned.has(column) ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join('  ');
+  return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
+}
+
+export function formatTable(results: BenchResults): string {
+  const { dataset, options } = results;
+  const title = `${dataset.listings.toLocaleString('en')} listings (${dataset.bronze.items.toLocaleString('en')} bronze items, ${dataset.bronze.pages.toLocaleString('en')} pages), ${options.shards} shards, median of ${options.repeat}`;
+  const lines = results.rows.map((row) => [row.stage, cell(row.oursS), cell(row.duckdbS), row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`, count(row.rowsPerS), count(row.peakMb), count(row.duckdbPeakMb)]);
+  return `${title}\n${table(['stage', 'ours (s)', 'DuckDB (s)', 'ratio', 'rows/s', 'peak MB', 'DuckDB MB'], lines, new Set([1, 2, 3, 4, 5, 6]))}`;
+}
+
+export function formatBundleTable(results: BenchResults): string {
+  const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')}`;
+  const lines = results.bundles.map((bundle) => [bundle.name, kb(bundle.zipBytes), kb(bundle.mjsBytes), kb(bundle.mapBytes), count(bundle.coldStartMs), count(bundle.coldStartNoSourceMapsMs), count(bundle.importMs), count(bundle.peakMb)]);
+  return table(['function', 'zip KB', '.mjs KB', '.map KB', 'cold start ms', 'no source maps', 'import ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7]));
+}

@@ -1,0 +1,131 @@
+import type { DashboardDay } from '../gold/dashboard.ts';
+import { categoryKey } from '../gold/groups.ts';
+import { canonicalJson } from '../gold/json.ts';
+import { dayOfGoldManifest } from '../gold/keys.ts';
+import { readGoldManifest, type GoldManifest } from '../gold/manifest.ts';
+import { openStateCursor, type ListingState } from '../gold/state.ts';
+import { addDays, type Day } from '../lake/keys.ts';
+import { getJson, type Lake } from '../lake/lake.ts';
+import { shardOf } from '../silver/bucket.ts';
+import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
+import { AlertInputError } from './errors.ts';
+import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
+import { alertKeys, alertPrefixes, dayOfAlertsKey } from './keys.ts';
+import { hasRules, watchConfigDigest, type WatchConfig } from './watches.ts';
+
+export interface AlertEvaluationResult {
+  day: Day;
+  alertsKey: string;
+  alerts: number;
+  rules: DayAlerts['rules'];
+  /** Whether `gold/dashboard/alerts.json` now shows this day (false when re-running a past day). */
+  latestUpdated: boolean;
+}
+
+/**
+ * Runs on a gold manifest: evaluates the watches on the day's state and writes, in this order,
+ * the dashboard's 30-day window through the day, its `latest` copy (unless a later day has alerts
+ * already), and the day's alerts last: `gold/alerts/dt=D/alerts.json` is the commit marker that
+ * triggers delivery. Every output is a function of the gold day (manifest, state shards, dashboard
+ * day file), the previous gold day's state of the listings `reserved` rules name, the previous
+ * alerts day's window and the watch configuration; a rerun or a duplicated event writes the same bytes.
+ */
+export async function runAlertEvaluation(lake: Lake, manifestKey: string, config: WatchConfig): Promise<AlertEvaluationResult> {
+  const day = dayOfGoldManifest(manifestKey);
+  if (day === undefined) throw new AlertInputError(`${manifestKey} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, manifestKey);
+  const manifest = await readGoldManifest(lake, day);
+
+  const evaluation = hasRules(config) ? await evaluateDay(lake, manifest, config) : { alerts: [], rules: [] };
+  const dayAlerts: DayAlerts = {
+    alertsVersion: ALERTS_VERSION,
+    day,
+    previousDay: manifest.previousDay,
+    isFirstDay: manifest.previousDay === null,
+    goldManifest: manifestKey,
+    watchConfigDigest: watchConfigDigest(config),
+    rules: evaluation.rules,
+    alerts: evaluation.alerts,
+  };
+
+  const alertDays = (await lake.list(alertPrefixes.alerts)).map(dayOfAlertsKey).filter((found): found is Day => found !== undefined);
+  const previousAlertDay = alertDays.filter((found) => found < day).sort().at(-1) ?? null;
+  let previousWindow: AlertsWindow | null = null;
+  if (previousAlertDay !== null) {
+    const key = alertKeys.window(previousAlertDay);
+    previousWindow = (await getJson<AlertsWindow>(lake, key)) ?? null;
+    // The window is written before the day's alerts: an alerts file without one was not written by us.
+    if (previousWindow === null) throw new AlertInputError(`${alertKeys.day(previousAlertDay)} exists but its window ${key} does not`, key);
+  }
+  const window = extendWindow(previousWindow, dayAlerts);
+  const windowText = canonicalJson(window);
+  await lake.put(alertKeys.window(day), windowText, 'application/json');
+  const latestUpdated = alertDays.every((found) => found <= day);
+  if (latestUpdated) await lake.put(alertKeys.windowLatest, windowText, 'application/json');
+
+  const alertsKey = alertKeys.day(day);
+  await lake.put(alertsKey, canonicalJson(dayAlerts, { pretty: true }), 'application/json');
+  return { day, alertsKey, alerts: dayAlerts.alerts.length, rules: dayAlerts.rules, latestUpdated };
+}
+
+/** The previous window's alerts still inside the 30 days ending at `today.day`, after today's. */
+export function extendWindow(previous: AlertsWindow | null, today: DayAlerts, windowDays = ALERTS_WINDOW_DAYS): AlertsWindow {
+  const fromDay = addDays(today.day, -(windowDays - 1));
+  const kept = (previous?.alerts ?? []).filter((alert) => alert.day >= fromDay && alert.day < today.day);
+  const keptDays = (previous?.days ?? []).filter((entry) => entry.day >= fromDay && entry.day < today.day);
+  return {
+    schemaVersion: ALERTS_WINDOW_VERSION,
+    day: today.day,
+    fromDay,
+    windowDays,
+    days: [{ day: today.day, count: today.alerts.length }, ...keptDays],
+    alerts: [...today.alerts, ...kept],
+  };
+}
+
+/** Today's medians per search and per category, as the dashboard day file reports them. */
+export function peerMediansOf(dayFile: DashboardDay): PeerMedians {
+  return {
+    search: new Map(dayFile.searches.map((search) => [search.searchSlug, search.priceP50])),
+    category: new Map(dayFile.categories.map((category) => [categoryKey(category.categoryId), category.priceP50])),
+    dealMinPrice: dayFile.settings.dealMinPrice,
+  };
+}
+
+async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConfig) {
+  const dayFile = await getJson<DashboardDay>(lake, manifest.dashboard.day);
+  if (dayFile === undefined) throw new AlertInputError(`${manifest.dashboard.day} is listed by the gold manifest of ${manifest.day} but missing`, manifest.dashboard.day);
+  const marked = reservedListingIds(config);
+  const evaluator = new WatchEvaluator({
+    day: manifest.day,
+    isFirstDay: manifest.previousDay === null,
+    config,
+    peers: peerMediansOf(dayFile),
+    previousReserved: marked.size > 0 && manifest.previousDay !== null ? await previousReserved(lake, manifest.previousDay, marked) : new Map(),
+  });
+  for (const { key } of [...manifest.state].sort((a, b) => a.shard - b.shard)) await eachStateRow(lake, key, (row) => evaluator.push(row));
+  return evaluator.finish();
+}
+
+/** `is_reserved` of the given listings in the previous gold day's state: only their shards are read. */
+async function previousReserved(lake: Lake, previousDay: Day, ids: ReadonlySet<string>): Promise<Map<string, boolean | null>> {
+  const previous = await readGoldManifest(lake, previousDay);
+  const shards = new Set([...ids].map((id) => shardOf(id, previous.shardCount)));
+  const found = new Map<string, boolean | null>();
+  for (const { shard, key } of previous.state) {
+    if (!shards.has(shard)) continue;
+    await eachStateRow(lake, key, (row) => {
+      if (ids.has(row.listing_id)) found.set(row.listing_id, row.is_reserved);
+    });
+  }
+  return found;
+}
+
+async function eachStateRow(lake: Lake, key: string, visit: (row: ListingState) => void): Promise<void> {
+  const bytes = await lake.get(key);
+  if (bytes === undefined) throw new AlertInputError(`state file ${key} is listed by a gold manifest but missing`, key);
+  const cursor = await openStateCursor(key, bytes);
+  while (cursor.currentId !== undefined) {
+    visit(cursor.current());
+    await cursor.advance();
+  }
+}

@@ -1,0 +1,70 @@
+import test from 'ava';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseOptions, runBench } from '../bench/run.ts';
+import { BENCH_ROW_IDS, type BenchResults } from '../bench/results.ts';
+
+/**
+ * The benchmark at 10,000 listings, every section, so that it never rots: the results file has
+ * every row and every figure is there and plausible. No timing assertions: this machine's speed is
+ * not what the test is about (docs/performance.md has the figures).
+ */
+
+const ENGINE_ROWS = ['silver', 'silver-1core', 'gold', 'gold-1core'] as const;
+const ALONE_ROWS = ['silver-largest', 'gold-shard', 'gold-fanin', 'silver-s3', 'gold-shard-s3', 'gold-fanin-s3'] as const;
+const FUNCTIONS = ['extract', 'goldFanin', 'goldFanout', 'goldShard', 'plan', 'silver', 'watchdog'];
+
+test('npm run bench -- --smoke measures every stage, bundle and cold start', async (t) => {
+  t.timeout(10 * 60_000);
+  const directory = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+  try {
+    const out = join(directory, 'results.json');
+    const options = parseOptions(['--smoke', '--data', join(directory, 'lake'), '--out', out, '--quiet']);
+    t.is(options.listings, 10_000);
+    t.is(options.repeat, 1);
+    await runBench(options);
+    const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+
+    t.deepEqual(
+      results.rows.map((row) => row.id),
+      [...BENCH_ROW_IDS],
+    );
+    t.is(results.dataset.listings, 10_000);
+    t.is(results.dataset.searches.length, 21);
+    t.true(results.dataset.bronze.items >= 10_000, 'bronze holds every listing at least once');
+    t.true(results.dataset.bronze.pages >= results.dataset.bronze.items / 40);
+    t.true(results.dataset.silverRows > 0 && results.dataset.silverRows <= results.dataset.bronze.items);
+    t.true(results.dataset.previousStateRows > 0);
+
+    const row = (id: string) => results.rows.find((candidate) => candidate.id === id)!;
+    for (const id of ENGINE_ROWS) {
+      const { oursS, duckdbS, ratio, rowsPerS, peakMb, duckdbPeakMb, oursCpuS, duckdbCpuS } = row(id);
+      t.true(oursS !== null && oursS > 0, `${id}: ours`);
+      t.true(duckdbS !== null && duckdbS > 0, `${id}: DuckDB`);
+      t.true(ratio !== null && ratio > 0, `${id}: ratio`);
+      t.true(rowsPerS !== null && rowsPerS > 0, `${id}: rows/s`);
+      t.true(oursCpuS !== null && oursCpuS > 0 && duckdbCpuS !== null && duckdbCpuS > 0, `${id}: CPU seconds`);
+      t.true(peakMb !== null && peakMb > 20 && peakMb < 4096, `${id}: peak ${peakMb} MB`);
+      t.true(duckdbPeakMb !== null && duckdbPeakMb > 20, `${id}: DuckDB peak ${duckdbPeakMb} MB`);
+    }
+    for (const id of ALONE_ROWS) {
+      const { oursS, peakMb } = row(id);
+      t.true(oursS !== null && oursS > 0, `${id}: time`);
+      t.true(peakMb !== null && peakMb > 20 && peakMb < 4096, `${id}: peak ${peakMb} MB`);
+    }
+    const dashboard = row('dashboard');
+    t.true((dashboard.oursS !== null && dashboard.oursS > 0) || typeof dashboard.note === 'string', 'dashboard: a time or the reason it was skipped');
+
+    t.deepEqual(results.bundles.map((bundle) => bundle.name).sort(), FUNCTIONS);
+    for (const bundle of results.bundles) {
+      t.true(bundle.zipBytes > 10_000 && bundle.mjsBytes > 10_000, `${bundle.name}: sizes`);
+      t.true(bundle.coldStartMs !== null && bundle.coldStartMs > 0, `${bundle.name}: cold start`);
+      t.true(bundle.importMs !== null && bundle.importMs > 0, `${bundle.name}: import`);
+    }
+    t.true(results.perRow.silverCpuUsPerBronzeItem !== null && results.perRow.silverCpuUsPerBronzeItem > 0);
+    t.true(results.perRow.goldShardCpuUsPerInputRow !== null && results.perRow.goldShardCpuUsPerInputRow > 0);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});

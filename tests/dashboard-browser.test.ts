@@ -1,0 +1,243 @@
+/**
+ * The dashboard in a real browser (Debian chromium driven by playwright-core), built from the
+ * fixture gold and served by scripts/dashboard-serve.ts with the production CSP: every page opens,
+ * KPI figures match the fixture, charts are labelled SVG, hostile titles read literally and never
+ * run, nothing is requested from anywhere but 127.0.0.1, the CSP reports nothing, and the site
+ * works with JavaScript disabled. Screenshots of the main views go to test-artifacts/screenshots/.
+ */
+import test from 'ava';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { DashboardDay, DashboardSeries } from '#shared/gold/dashboard.ts';
+import { CONTENT_SECURITY_POLICY } from '../dashboard/src/data/csp.ts';
+import { buildDashboard } from '../scripts/dashboard-build.ts';
+import { startDashboardServer, type DashboardServer } from '../scripts/dashboard-serve.ts';
+import { HOSTILE } from './fixtures/gold-dashboard/generate.ts';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'gold-dashboard');
+const SCREENSHOTS = join(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Fixture {
+  latest: DashboardDay;
+  series: DashboardSeries;
+}
+
+let work: string;
+let server: DashboardServer;
+let browser: Browser;
+let fixture: Fixture;
+let pages: string[];
+
+/** What a page did that it must not: dialogs, requests off 127.0.0.1, CSP reports, script errors. */
+interface Watch {
+  dialogs: string[];
+  requests: string[];
+  offsite: string[];
+  problems: string[];
+}
+
+function watch(context: BrowserContext): Watch {
+  const seen: Watch = { dialogs: [], requests: [], offsite: [], problems: [] };
+  context.on('request', (request) => {
+    seen.requests.push(request.url());
+    if (new URL(request.url()).hostname !== '127.0.0.1') seen.offsite.push(request.url());
+  });
+  context.on('page', (page) => observe(page, seen));
+  return seen;
+}
+
+function observe(page: Page, seen: Watch): void {
+  page.on('dialog', (dialog) => {
+    seen.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) seen.problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => seen.problems.push(`${page.url()}: ${error.message}`));
+}
+
+const euro = new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR' });
+const integer = new Intl.NumberFormat('es-ES', { maximumFractionDigits: 0 });
+const signedInteger = new Intl.NumberFormat('es-ES', { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+const signedEuro = new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR', signDisplay: 'exceptZero' });
+
+test.before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'dashboard-browser-'));
+  const out = join(work, 'dist');
+  await buildDashboard({ from: FIXTURE, outDir: out, log: () => {} });
+  pages = (await readdir(out, { recursive: true }))
+    .filter((file) => file.endsWith('index.html'))
+    .map((file) => file.replace(/index\.html$/, ''))
+    .sort();
+  fixture = {
+    latest: JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')),
+    series: JSON.parse(await readFile(join(FIXTURE, 'series.json'), 'utf8')),
+  };
+  server = await startDashboardServer({ dir: out, port: 0 });
+  const xdg = join(work, 'xdg');
+  await mkdir(xdg, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_CACHE_HOME: xdg, HOME: xdg },
+  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+test.serial('every page opens under the CSP: navigation, headings, labelled charts; no dialog, no request off 127.0.0.1', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  t.true(pages.length > 40, `only ${pages.length} pages`);
+  for (const path of pages) {
+    const response = await page.goto(server.url + path);
+    t.is(response?.status(), 200, path);
+    if (path === '') t.is(response?.headers()['content-security-policy'], CONTENT_SECURITY_POLICY);
+    t.is(await page.locator('h1').count(), 1, `${path}: one h1`);
+    t.is(await page.locator('nav[aria-label="Secciones"] a').count(), 6, `${path}: the navigation`);
+    const charts = page.locator('figure.chart svg[role="img"]');
+    for (const svg of await charts.all()) {
+      const label = (await svg.getAttribute('aria-label')) ?? '';
+      t.true(label.length > 20, `${path}: a chart without a text alternative`);
+    }
+    const expectsCharts = path === '' || /^(categories|locations|searches)\/[^/]+\/$/.test(path) || path === 'locations/' || path === 'quality/';
+    if (expectsCharts && !path.startsWith('categories/sort/')) t.true((await charts.count()) > 0, `${path}: no chart`);
+    t.is(await page.locator('script').count(), 0, `${path}: a script`);
+    t.is(await page.locator('table:not(:has(caption))').count(), 0, `${path}: a table without caption`);
+  }
+  // The navigation is plain links: it works by clicking too.
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'Calidad de datos' }).first().click();
+  t.is(new URL(page.url()).pathname, '/quality/');
+  t.deepEqual(seen.dialogs, []);
+  t.deepEqual(seen.offsite, []);
+  t.deepEqual(seen.problems, []);
+  t.true(seen.requests.some((url) => url.endsWith('.css')), 'the stylesheet loaded');
+
+  const missing = await page.goto(`${server.url}no/such/page/`);
+  t.is(missing?.status(), 404);
+  t.is(await page.locator('h1').textContent(), 'Página no encontrada');
+  await context.close();
+});
+
+test.serial('the overview\'s KPI cards show the fixture\'s figures and their changes', async (t) => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  const { latest, series } = fixture;
+  const previous = series.days.indexOf(latest.previousDay!);
+  const week = series.days.length - 8;
+  const cards: Array<{ key: 'activeListings' | 'newListings' | 'vanishedListings' | 'priceP50' | 'priceDropCount'; euro: boolean }> = [
+    { key: 'activeListings', euro: false },
+    { key: 'newListings', euro: false },
+    { key: 'vanishedListings', euro: false },
+    { key: 'priceP50', euro: true },
+    { key: 'priceDropCount', euro: false },
+  ];
+  for (const { key, euro: isEuro } of cards) {
+    const value = latest.overall[key]!;
+    const card = page.locator(`[data-kpi="${key}"]`);
+    t.is((await card.locator('.kpi__value').textContent())?.trim(), isEuro ? euro.format(value) : integer.format(value), key);
+    const byDay = Math.round((value - series.overall[key][previous]!) * 100) / 100;
+    const byWeek = Math.round((value - series.overall[key][week]!) * 100) / 100;
+    const change = (abs: number) => (isEuro ? signedEuro.format(abs) : signedInteger.format(abs));
+    t.true((await card.locator('[data-change="previous"]').textContent())!.includes(change(byDay)), `${key} vs the previous day`);
+    t.true((await card.locator('[data-change="week"]').textContent())!.includes(change(byWeek)), `${key} vs 7 days ago`);
+  }
+  // A category page's cards are the category's own figures.
+  const top = latest.categories[0]!;
+  await page.goto(`${server.url}categories/${top.categoryId}/`);
+  t.is((await page.locator('h1').textContent())?.trim(), top.categoryName!);
+  t.is((await page.locator('[data-kpi="activeListings"] .kpi__value').textContent())?.trim(), integer.format(top.activeListings));
+  t.is((await page.locator('[data-kpi="priceP50"] .kpi__value').textContent())?.trim(), euro.format(top.priceP50!));
+  await page.screenshot({ path: join(SCREENSHOTS, 'category-desktop.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('hostile titles and names read literally and never run; off-site links are dropped', async (t) => {
+  const context = await browser.newContext();
+  const seen = watch(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}listings/`);
+  const img = page.getByText(HOSTILE.imgTitle, { exact: true });
+  t.true((await img.count()) >= 1);
+  await t.notThrowsAsync(img.first().waitFor({ state: 'visible' }));
+  t.true((await page.getByText(HOSTILE.scriptTitle, { exact: true }).count()) >= 1);
+  t.is(await page.locator('img').count(), 0, 'no <img> at all: thumbnails are off, and no title became one');
+  t.is(await page.locator('a[href^="javascript:"]').count(), 0);
+  const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+  t.true(links.length > 0);
+  for (const link of links) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  t.true((await page.getByText('(sin título)').count()) >= 1, 'a listing without title');
+
+  await page.goto(`${server.url}categories/`);
+  t.true((await page.getByRole('link', { name: HOSTILE.categoryName, exact: true }).count()) === 1);
+  await page.goto(server.url);
+  const chartText = page.locator('figure.chart svg text', { hasText: '<img src=x' });
+  t.true((await chartText.count()) >= 1, 'the hostile category name is in the top-categories chart, as text');
+  t.deepEqual(seen.dialogs, []);
+  t.deepEqual(seen.offsite, []);
+  t.deepEqual(seen.problems, []);
+  await context.close();
+});
+
+test.serial('with JavaScript disabled the content is all there, and sorting works by links', async (t) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  t.is((await page.locator('[data-kpi="activeListings"] .kpi__value').textContent())?.trim(), integer.format(fixture.latest.overall.activeListings));
+  t.true((await page.locator('figure.chart svg[role="img"]').count()) >= 4);
+
+  await page.goto(`${server.url}categories/`);
+  await page.getByRole('link', { name: /^Mediana/ }).click();
+  t.is(new URL(page.url()).pathname, '/categories/sort/median-desc/');
+  t.is(await page.locator('th[aria-sort="descending"]').count(), 1);
+  const best = Math.max(...fixture.latest.categories.map((row) => row.priceP50 ?? 0));
+  t.is((await page.locator('.category-table tbody tr').first().locator('td').nth(3).textContent())?.trim(), euro.format(best));
+  await page.getByRole('link', { name: /^Mediana/ }).click();
+  t.is(new URL(page.url()).pathname, '/categories/sort/median-asc/');
+  t.deepEqual(seen.offsite, []);
+  t.deepEqual(seen.problems, []);
+  await context.close();
+});
+
+test.serial('screenshots of the main views, desktop and phone', async (t) => {
+  const search = fixture.latest.searches[0]!.searchSlug;
+  const views: Array<[string, string]> = [
+    ['overview', ''],
+    ['categories', 'categories/'],
+    ['locations', 'locations/'],
+    ['region', 'locations/comunidad-de-madrid/'],
+    ['search', `searches/${search}/`],
+    ['listings', 'listings/'],
+    ['quality', 'quality/'],
+  ];
+  for (const [device, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
+    const context = await browser.newContext({ viewport, javaScriptEnabled: false, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    for (const [name, path] of views) {
+      await page.goto(server.url + path);
+      if (device === 'phone') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        t.true(overflow <= 0, `${path} scrolls sideways on a phone (${overflow}px)`);
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${device}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+  t.pass();
+});

@@ -1,0 +1,15 @@
+import test from 'ava';
+import { readFile } from 'node:fs/promises';
+import { GOLD_TABLE_COLUMNS, SERIES_METRICS, STATE_COLUMNS } from '#shared/gold/index.ts';
+
+test('docs/gold.md describes every column of the state and the gold tables, and every series metric', async (t) => {
+  const doc = await readFile(new URL('../docs/gold.md', import.meta.url), 'utf8');
+  const missing: string[] = [];
+  for (const column of STATE_COLUMNS) if (!doc.includes(`| \`${column.name}\` | `)) missing.push(`state.${column.name}`);
+  for (const [table, columns] of Object.entries(GOLD_TABLE_COLUMNS)) {
+    if (!doc.includes(`\`${table}\``)) missing.push(table);
+    for (const column of columns) if (!doc.includes(`\`${column.name}\``)) missing.push(`${table}.${column.name}`);
+  }
+  for (const metric of SERIES_METRICS) if (!doc.includes(`\`${metric}\``)) missing.push(`series.${metric}`);
+  t.deepEqual(missing, []);
+});
