@@ -1,6 +1,8 @@
 // Bundling options for every function (serverless-esbuild calls this with the resolved service).
 // The search configuration is compiled into the bundles here, so `sls deploy` after editing the
-// searches file is all it takes to change what is tracked (plan validates it at run time).
+// searches file is all it takes to change what is tracked (plan validates it at run time). So are
+// the watches (alert-evaluate validates them against the searches at run time; a watch naming a
+// search the searches file does not have already fails packaging, here).
 const { readFileSync } = require('node:fs');
 const { resolve } = require('node:path');
 const YAML = require('yaml');
@@ -14,6 +16,21 @@ module.exports = (serverless) => {
   } catch (error) {
     throw new Error(`cannot read the search configuration ${path}: ${error.message}`);
   }
+  const watchesFile = serverless.service.custom.watchesFile;
+  let watches = { watches: {} };
+  if (watchesFile) {
+    const watchesPath = resolve(serverless.config.servicePath, watchesFile);
+    try {
+      watches = YAML.parse(readFileSync(watchesPath, 'utf8')) ?? {};
+    } catch (error) {
+      throw new Error(`cannot read the watch file ${watchesPath}: ${error.message}`);
+    }
+    const slugs = new Set((config?.searches ?? []).map((search) => search?.slug));
+    const unknown = Object.keys(watches?.watches ?? {}).filter((slug) => !slugs.has(slug));
+    if (unknown.length > 0) {
+      throw new Error(`${watchesPath} watches searches that ${path} does not define: ${unknown.join(', ')} (set the watchesFile parameter to the watch file of these searches)`);
+    }
+  }
   return {
     format: 'esm',
     platform: 'node',
@@ -24,7 +41,11 @@ module.exports = (serverless) => {
     mainFields: ['module', 'main'],
     // Some CommonJS dependencies call require(); ESM bundles need it defined.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    define: { __SEARCH_CONFIG__: JSON.stringify(JSON.stringify(config)) },
+    define: {
+      __SEARCH_CONFIG__: JSON.stringify(JSON.stringify(config)),
+      __WATCH_CONFIG__: JSON.stringify(JSON.stringify(watches)),
+      __WATCH_FILE__: JSON.stringify(watchesFile || '(none)'),
+    },
     exclude: [],
   };
 };

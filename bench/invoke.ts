@@ -42,13 +42,20 @@ async function preload(kind: JobKind | undefined): Promise<void> {
   await import('./gold-scale.ts');
 }
 
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
 async function runJob(job: Job): Promise<Omit<JobReport, 'maxRssMb' | 'baselineRssMb'>> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const steps: StepReport[] = [];
   const step = async (key: string, work: () => Promise<number>) => {
     const at = performance.now();
+    const cpuAt = process.cpuUsage();
     const rows = await work();
-    steps.push({ key, ms: performance.now() - at, rows });
+    steps.push({ key, ms: performance.now() - at, cpuMs: cpuMsSince(cpuAt), rows });
   };
   let detail: unknown;
   switch (job.kind) {
@@ -92,7 +99,7 @@ async function runJob(job: Job): Promise<Omit<JobReport, 'maxRssMb' | 'baselineR
       break;
     }
   }
-  return { ms: performance.now() - started, steps, ...(detail === undefined ? {} : { detail }) };
+  return { ms: performance.now() - started, cpuMs: cpuMsSince(cpuStart), steps, ...(detail === undefined ? {} : { detail }) };
 }
 
 async function main(): Promise<void> {

@@ -25,12 +25,15 @@ export type JobKind = Job['kind'];
 export interface StepReport {
   key: string;
   ms: number;
+  cpuMs: number;
   rows: number;
 }
 
 export interface JobReport {
   /** Wall time of the job inside the child, start-up excluded. */
   ms: number;
+  /** CPU time (user + system, every thread) the child spent on the job: less sensitive than wall time to other load on the machine. */
+  cpuMs: number;
   /** Peak resident set of the child process over its life (start-up included). */
   maxRssMb: number;
   /** Resident set when the child was ready, before the job: Node, tsx and the loaded modules. */

@@ -90,6 +90,8 @@ export async function runFresh(job: Job, options: ChildOptions = {}): Promise<Jo
 
 export interface PoolResult {
   wallMs: number;
+  /** CPU time of every job, summed over the children. */
+  cpuMs: number;
   reports: JobReport[];
   /** Highest peak RSS over the children. */
   maxRssMb: number;
@@ -100,7 +102,7 @@ export interface PoolResult {
  * measured from the first dispatch to the last result: child start-up is outside it.
  */
 export async function runPool(jobs: readonly Job[], concurrency: number, options: ChildOptions = {}): Promise<PoolResult> {
-  if (jobs.length === 0) return { wallMs: 0, reports: [], maxRssMb: 0 };
+  if (jobs.length === 0) return { wallMs: 0, cpuMs: 0, reports: [], maxRssMb: 0 };
   const kind = jobs[0]!.kind;
   const children = await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, () => BenchChild.start(kind, options)));
   const reports: JobReport[] = new Array(jobs.length);
@@ -121,5 +123,5 @@ export async function runPool(jobs: readonly Job[], concurrency: number, options
     await Promise.all(children.map((child) => child.close()));
   }
   const wallMs = finished - started;
-  return { wallMs, reports, maxRssMb: Math.max(...reports.map((report) => report.maxRssMb)) };
+  return { wallMs, cpuMs: reports.reduce((sum, report) => sum + report.cpuMs, 0), reports, maxRssMb: Math.max(...reports.map((report) => report.maxRssMb)) };
 }

@@ -29,13 +29,17 @@ export interface BenchRow {
   duckdbS: number | null;
   /** ours / DuckDB (lower is better; 1 = as fast). */
   ratio: number | null;
+  /** Median CPU seconds (user + system, all threads and processes): robust to other load on the machine. */
+  oursCpuS: number | null;
+  duckdbCpuS: number | null;
+  cpuRatio: number | null;
   /** Input rows of the stage: bronze items for silver, silver rows + previous state rows for gold. */
   rows: number | null;
   rowsPerS: number | null;
   /** Peak RSS of our process(es), MB (the highest over the repeats). */
   peakMb: number | null;
   duckdbPeakMb: number | null;
-  samples: { oursMs: number[]; duckdbMs: number[] };
+  samples: { oursMs: number[]; duckdbMs: number[]; oursCpuMs: number[]; duckdbCpuMs: number[] };
   note?: string;
 }
 
@@ -54,6 +58,8 @@ export interface BundleRow {
   /** The event the cold starts handled. */
   trigger: string | null;
   samplesMs: number[];
+  /** Why a figure is missing. */
+  note?: string;
 }
 
 export interface BenchResults {
@@ -61,7 +67,8 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  /** loadAverages: the 1-minute load average before the run and at the start of each repeat (other work on the machine shows here). */
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverages: number[] };
   options: { listings: number; repeat: number; shards: number; concurrency: number; coldRuns: number; skip: string[]; smoke: boolean };
   storage: string;
   dataset: {
@@ -111,8 +118,20 @@ function table(header: string[], lines: string[][], rightAligned: ReadonlySet<nu
 export function formatTable(results: BenchResults): string {
   const { dataset, options } = results;
   const title = `${dataset.listings.toLocaleString('en')} listings (${dataset.bronze.items.toLocaleString('en')} bronze items, ${dataset.bronze.pages.toLocaleString('en')} pages), ${options.shards} shards, median of ${options.repeat}`;
-  const lines = results.rows.map((row) => [row.stage, cell(row.oursS), cell(row.duckdbS), row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`, count(row.rowsPerS), count(row.peakMb), count(row.duckdbPeakMb)]);
-  return `${title}\n${table(['stage', 'ours (s)', 'DuckDB (s)', 'ratio', 'rows/s', 'peak MB', 'DuckDB MB'], lines, new Set([1, 2, 3, 4, 5, 6]))}`;
+  const times = (value: number | null) => (value === null ? '—' : `${value.toFixed(2)}×`);
+  const lines = results.rows.map((row) => [
+    row.stage,
+    cell(row.oursS),
+    cell(row.duckdbS),
+    times(row.ratio),
+    cell(row.oursCpuS, 1),
+    cell(row.duckdbCpuS, 1),
+    times(row.cpuRatio),
+    count(row.rowsPerS),
+    count(row.peakMb),
+    count(row.duckdbPeakMb),
+  ]);
+  return `${title}\n${table(['stage', 'ours (s)', 'DuckDB (s)', 'ratio', 'ours CPU s', 'DuckDB CPU s', 'CPU ratio', 'rows/s', 'peak MB', 'DuckDB MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]))}`;
 }
 
 export function formatBundleTable(results: BenchResults): string {

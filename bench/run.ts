@@ -111,18 +111,31 @@ async function goldTasks(lake: DirectoryLake, day: Day, shards: number): Promise
 }
 
 /** Gold of one day: fan-out here, the shards on `concurrency` processes, then the fan-in. */
-async function runGoldDay(root: string, day: Day, shards: number, concurrency: number): Promise<{ wallMs: number; fanoutMs: number; shards: Awaited<ReturnType<typeof runPool>>; fanin: Awaited<ReturnType<typeof runPool>> }> {
+async function runGoldDay(
+  root: string,
+  day: Day,
+  shards: number,
+  concurrency: number,
+): Promise<{ wallMs: number; cpuMs: number; fanoutMs: number; shards: Awaited<ReturnType<typeof runPool>>; fanin: Awaited<ReturnType<typeof runPool>> }> {
   const lake = new DirectoryLake(root);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const fanout = await runGoldFanout(lake, keys.silverManifest(day, benchSearches()[0]!.slug));
   if (fanout.status !== 'dispatched') throw new Error(`gold fan-out of ${day} is waiting for ${fanout.missing.join(', ')}`);
   const fanoutMs = performance.now() - started;
+  const fanoutCpu = process.cpuUsage(cpuStart);
   const tasks = await goldTasks(lake, day, shards);
   const jobs: Job[] =
     concurrency === 1 ? [{ kind: 'gold-shard', lake: dirLake(root), taskKeys: tasks.map((task) => task.key) }] : tasks.map((task) => ({ kind: 'gold-shard', lake: dirLake(root), taskKeys: [task.key] }));
   const shardRun = await runPool(jobs, concurrency);
   const fanin = await runPool([{ kind: 'gold-fanin', lake: dirLake(root), partialKey: keys.goldPartial(day, shards - 1) }], 1);
-  return { wallMs: fanoutMs + shardRun.wallMs + fanin.wallMs, fanoutMs, shards: shardRun, fanin };
+  return {
+    wallMs: fanoutMs + shardRun.wallMs + fanin.wallMs,
+    cpuMs: (fanoutCpu.user + fanoutCpu.system) / 1000 + shardRun.cpuMs + fanin.cpuMs,
+    fanoutMs,
+    shards: shardRun,
+    fanin,
+  };
 }
 
 async function dirSize(directory: string): Promise<{ files: number; bytes: number }> {
@@ -194,24 +207,48 @@ async function prepare(options: BenchOptions): Promise<Dataset> {
 class Samples {
   ours: number[] = [];
   duckdb: number[] = [];
+  oursCpu: number[] = [];
+  duckdbCpu: number[] = [];
   oursPeak: number[] = [];
   duckdbPeak: number[] = [];
+
+  addOurs(ms: number, cpuMs: number, peakMb: number): void {
+    this.ours.push(ms);
+    this.oursCpu.push(cpuMs);
+    this.oursPeak.push(peakMb);
+  }
+
+  addDuckdb(report: JobReport): void {
+    this.duckdb.push(report.ms);
+    this.duckdbCpu.push(report.cpuMs);
+    this.duckdbPeak.push(report.maxRssMb);
+  }
 }
 
 function row(id: (typeof BENCH_ROW_IDS)[number], stage: string, samples: Samples | undefined, rows: number | null, note?: string): BenchRow {
   const ours = samples && samples.ours.length > 0 ? median(samples.ours) : null;
   const duckdb = samples && samples.duckdb.length > 0 ? median(samples.duckdb) : null;
+  const oursCpu = samples && samples.oursCpu.length > 0 ? median(samples.oursCpu) : null;
+  const duckdbCpu = samples && samples.duckdbCpu.length > 0 ? median(samples.duckdbCpu) : null;
   return {
     id,
     stage,
     oursS: ours === null ? null : round(seconds(ours), 3),
     duckdbS: duckdb === null ? null : round(seconds(duckdb), 3),
     ratio: ours !== null && duckdb !== null && duckdb > 0 ? round(ours / duckdb, 2) : null,
+    oursCpuS: oursCpu === null ? null : round(seconds(oursCpu), 3),
+    duckdbCpuS: duckdbCpu === null ? null : round(seconds(duckdbCpu), 3),
+    cpuRatio: oursCpu !== null && duckdbCpu !== null && duckdbCpu > 0 ? round(oursCpu / duckdbCpu, 2) : null,
     rows,
     rowsPerS: ours !== null && rows !== null && ours > 0 ? Math.round(rows / seconds(ours)) : null,
     peakMb: samples && samples.oursPeak.length > 0 ? Math.max(...samples.oursPeak) : null,
     duckdbPeakMb: samples && samples.duckdbPeak.length > 0 ? Math.max(...samples.duckdbPeak) : null,
-    samples: { oursMs: samples?.ours.map((ms) => Math.round(ms)) ?? [], duckdbMs: samples?.duckdb.map((ms) => Math.round(ms)) ?? [] },
+    samples: {
+      oursMs: samples?.ours.map((ms) => Math.round(ms)) ?? [],
+      duckdbMs: samples?.duckdb.map((ms) => Math.round(ms)) ?? [],
+      oursCpuMs: samples?.oursCpu.map((ms) => Math.round(ms)) ?? [],
+      duckdbCpuMs: samples?.duckdbCpu.map((ms) => Math.round(ms)) ?? [],
+    },
     ...(note ? { note } : {}),
   };
 }
@@ -260,6 +297,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     goldFanin: new Samples(),
   };
   const perRow = { silverCpuMs: [] as number[], goldShardCpuMs: [] as number[], faninMs: [] as number[] };
+  const loadAverages: number[] = [round(os.loadavg()[0]!, 2)];
   let silverRows = 0;
   let goldInputRows = 0;
   let largestShard = { key: '', rows: 0 };
@@ -268,38 +306,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   for (let repeat = 1; repeat <= options.repeat; repeat += 1) {
     log(`repeat ${repeat}/${options.repeat}`);
     // Silver: every search, C processes, largest first.
+    loadAverages.push(round(os.loadavg()[0]!, 2));
     const silver = await runPool(jobs, options.concurrency);
-    samples.silver.ours.push(silver.wallMs);
-    samples.silver.oursPeak.push(silver.maxRssMb);
+    samples.silver.addOurs(silver.wallMs, silver.cpuMs, silver.maxRssMb);
     const steps = silver.reports.flatMap((report) => report.steps);
     silverRows = steps.reduce((sum, step) => sum + step.rows, 0);
-    perRow.silverCpuMs.push(steps.reduce((sum, step) => sum + step.ms, 0));
+    perRow.silverCpuMs.push(steps.reduce((sum, step) => sum + step.cpuMs, 0));
     log(`  silver, ${options.concurrency} processes: ${seconds(silver.wallMs).toFixed(2)} s (${silverRows.toLocaleString('en')} rows, peak ${silver.maxRssMb} MB)`);
     if (!skip('single-core')) {
       const single = await runPool([{ kind: 'silver', lake: dirLake(root), manifestKeys: jobs.flatMap((job) => (job.kind === 'silver' ? job.manifestKeys : [])) }], 1);
-      samples.silverSingle.ours.push(single.wallMs);
-      samples.silverSingle.oursPeak.push(single.maxRssMb);
+      samples.silverSingle.addOurs(single.wallMs, single.cpuMs, single.maxRssMb);
       log(`  silver, 1 process: ${seconds(single.wallMs).toFixed(2)} s`);
     }
     if (!skip('duckdb')) {
       const duck = await runFresh({ kind: 'duckdb-silver', root, day: DAY, out: join(root, 'duckdb/silver'), threads: options.concurrency, shardCount: options.shards });
-      samples.silver.duckdb.push(duck.ms);
-      samples.silver.duckdbPeak.push(duck.maxRssMb);
+      samples.silver.addDuckdb(duck);
       log(`  DuckDB silver, ${options.concurrency} threads: ${seconds(duck.ms).toFixed(2)} s (peak ${duck.maxRssMb} MB)`);
       if (!skip('single-core')) {
         const duck1 = await runFresh({ kind: 'duckdb-silver', root, day: DAY, out: join(root, 'duckdb/silver'), threads: 1, shardCount: options.shards });
-        samples.silverSingle.duckdb.push(duck1.ms);
-        samples.silverSingle.duckdbPeak.push(duck1.maxRssMb);
+        samples.silverSingle.addDuckdb(duck1);
         log(`  DuckDB silver, 1 thread: ${seconds(duck1.ms).toFixed(2)} s`);
       }
     }
 
     // Gold: fan-out, every shard on C processes, fan-in.
     const gold = await runGoldDay(root, DAY, options.shards, options.concurrency);
-    samples.gold.ours.push(gold.wallMs);
-    samples.gold.oursPeak.push(Math.max(gold.shards.maxRssMb, gold.fanin.maxRssMb));
-    perRow.goldShardCpuMs.push(gold.shards.reports.flatMap((report) => report.steps).reduce((sum, step) => sum + step.ms, 0));
-    perRow.faninMs.push(gold.fanin.reports[0]!.ms);
+    samples.gold.addOurs(gold.wallMs, gold.cpuMs, Math.max(gold.shards.maxRssMb, gold.fanin.maxRssMb));
+    perRow.goldShardCpuMs.push(gold.shards.cpuMs);
+    perRow.faninMs.push(gold.fanin.reports[0]!.cpuMs);
     const tasks = await goldTasks(lake, DAY, options.shards);
     largestShard = tasks[0]!;
     const silverManifestRows = tasks.reduce((sum, task) => sum + task.rows, 0);
@@ -307,8 +341,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     log(`  gold, ${options.concurrency} processes: ${seconds(gold.wallMs).toFixed(2)} s (shards ${seconds(gold.shards.wallMs).toFixed(2)} s, fan-in ${seconds(gold.fanin.wallMs).toFixed(2)} s)`);
     if (!skip('single-core')) {
       const single = await runGoldDay(root, DAY, options.shards, 1);
-      samples.goldSingle.ours.push(single.wallMs);
-      samples.goldSingle.oursPeak.push(Math.max(single.shards.maxRssMb, single.fanin.maxRssMb));
+      samples.goldSingle.addOurs(single.wallMs, single.cpuMs, Math.max(single.shards.maxRssMb, single.fanin.maxRssMb));
       log(`  gold, 1 process: ${seconds(single.wallMs).toFixed(2)} s`);
     }
     if (!skip('duckdb')) {
@@ -323,13 +356,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         completeSearches: dataset.searches,
       });
       const duck = await runFresh(goldJob(options.concurrency));
-      samples.gold.duckdb.push(duck.ms);
-      samples.gold.duckdbPeak.push(duck.maxRssMb);
+      samples.gold.addDuckdb(duck);
       log(`  DuckDB gold, ${options.concurrency} threads: ${seconds(duck.ms).toFixed(2)} s (peak ${duck.maxRssMb} MB)`);
       if (!skip('single-core')) {
         const duck1 = await runFresh(goldJob(1));
-        samples.goldSingle.duckdb.push(duck1.ms);
-        samples.goldSingle.duckdbPeak.push(duck1.maxRssMb);
+        samples.goldSingle.addDuckdb(duck1);
         log(`  DuckDB gold, 1 thread: ${seconds(duck1.ms).toFixed(2)} s`);
       }
     }
@@ -341,8 +372,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const cpuProfDir = profileDir(name);
         if (cpuProfDir) await rm(cpuProfDir, { recursive: true, force: true });
         const report = await runFresh(job, cpuProfDir ? { cpuProfDir } : {});
-        target.ours.push(report.ms);
-        target.oursPeak.push(report.maxRssMb);
+        target.addOurs(report.ms, report.cpuMs, report.maxRssMb);
         if (cpuProfDir) {
           const path = await profileSummary(cpuProfDir, name);
           if (path) profiles[name] = path;
@@ -377,13 +407,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       for (const sample of cold) {
         const target = bundleRows.find((bundle) => bundle.name === sample.name);
         if (!target) continue;
+        target.trigger = sample.trigger;
+        if (sample.error !== undefined || sample.runs.length === 0) {
+          target.note = `no cold start figure: ${sample.error ?? 'no run'}`;
+          continue;
+        }
         target.coldStartMs = Math.round(median(sample.runs.map((run) => run.coldMs)));
         target.coldStartNoSourceMapsMs = Math.round(median(sample.runsWithoutSourceMaps.map((run) => run.coldMs)));
         target.importMs = Math.round(median(sample.runs.map((run) => run.importMs)));
         target.peakMb = Math.max(...sample.runs.map((run) => run.maxRssMb));
-        target.trigger = sample.trigger;
         target.samplesMs = sample.runs.map((run) => Math.round(run.coldMs));
       }
+      for (const target of bundleRows) if (target.trigger === null) target.note = 'no cold start figure: no local trigger for this function (it needs a service s3rver does not provide)';
     }
     if (!skip('as-deployed')) {
       log('as deployed: the bundled handlers over this lake in an embedded S3');
@@ -403,8 +438,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const environment = { s3, nodeFlags: ['--enable-source-maps'] };
         const work = join(root, 'cold-start');
         const record = (target: Samples, run: HandlerRun, what: string) => {
-          target.ours.push(run.handlerMs);
-          target.oursPeak.push(run.maxRssMb);
+          target.addOurs(run.handlerMs, run.handlerCpuMs, run.maxRssMb);
           log(`  ${what}: ${seconds(run.handlerMs).toFixed(2)} s, peak RSS ${run.maxRssMb} MB`);
         };
         for (let repeat = 1; repeat <= options.repeat; repeat += 1) {
@@ -459,7 +493,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     startedAt,
     finishedAt: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      loadAverages,
+    },
     options: { listings: options.listings, repeat: options.repeat, shards: options.shards, concurrency: options.concurrency, coldRuns: options.coldRuns, skip: [...options.skip], smoke: options.smoke },
     storage: 'local directory lake (DirectoryLake) for the engine comparison; embedded S3 (s3rver) for the "as deployed" rows and cold starts',
     dataset: { ...dataset, day: DAY, previousDay: PREVIOUS_DAY, silverRows },
@@ -470,8 +511,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       silverCpuUsPerBronzeItem: cpuPerRow(perRow.silverCpuMs, dataset.bronze.items),
       goldShardCpuUsPerInputRow: cpuPerRow(perRow.goldShardCpuMs, goldInputRows),
       faninMs: perRow.faninMs.length ? Math.round(median(perRow.faninMs)) : null,
-      duckdbSilverCpuUsPerBronzeItem: samples.silverSingle.duckdb.length ? cpuPerRow(samples.silverSingle.duckdb, dataset.bronze.items) : null,
-      duckdbGoldCpuUsPerInputRow: samples.goldSingle.duckdb.length ? cpuPerRow(samples.goldSingle.duckdb, goldInputRows) : null,
+      duckdbSilverCpuUsPerBronzeItem: samples.silver.duckdbCpu.length ? cpuPerRow(samples.silver.duckdbCpu, dataset.bronze.items) : null,
+      duckdbGoldCpuUsPerInputRow: samples.gold.duckdbCpu.length ? cpuPerRow(samples.gold.duckdbCpu, goldInputRows) : null,
     },
     baselineRssMb: baseline.baselineRssMb,
     profiles,
@@ -494,7 +535,7 @@ function runScript(script: string, args: string[]): Promise<{ code: number | nul
   });
 }
 
-function parseOptions(argv: string[]): BenchOptions {
+export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -1,13 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alertKeys, type DayAlerts } from '#shared/alerts/index.ts';
+import { OutboxChannel } from '#shared/alerts/channels.ts';
 import { readSearchConfigFile } from '#shared/config/load.ts';
+import { getJson } from '#shared/lake/lake.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';
 import { madridDay } from '#shared/plan/plan.ts';
 import { DeadLetterStore } from '#local/dead-letters.ts';
 import { LocalPipeline, type DayRun } from '#local/pipeline.ts';
 import { RunProgress } from '#local/progress.ts';
-import { formatDayRun } from '#local/summary.ts';
+import { formatDayAlerts, formatDayRun } from '#local/summary.ts';
 import { reportDay } from '#local/lake-report.ts';
 
 /** Exit codes: 0 all good, 1 the run finished with failures (dead letters, failed searches), 2 bad usage. */
@@ -47,6 +50,7 @@ program
   .option('--fault-rate <rate>', 'simulator: share of requests answered with an injected fault (0–1)', parseFloat, 0)
   .option('--rps <n>', 'requests per second to Wallapop (live default 1; sim default unlimited)', parseFloat)
   .option('--force', 're-extract searches that already have data for the day', false)
+  .option('--webhook <url>', 'also POST each alert to this webhook (docs/alerts.md); alerts always go to <data dir>/alerts/dt=D.jsonl')
   .option('--json', 'print the day reports as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
   .action(async (options) => {
@@ -61,12 +65,16 @@ program
         const run = await pipeline.runDay(day, { force: options.force });
         results.push(run);
         progress.stop();
-        if (!options.json) console.log(formatDayRun(run));
+        if (!options.json) {
+          console.log(formatDayRun(run));
+          const alerts = await getJson<DayAlerts>(pipeline.lake, alertKeys.day(day));
+          console.log(formatDayAlerts(alerts, { outboxFile: OutboxChannel.fileOf(resolve(options.dataDir, 'alerts'), day), webhook: options.webhook !== undefined }));
+        }
       }
       return results;
     });
     if (options.json) console.log(JSON.stringify(runs.map(({ report, deadLetters, wallTimeMs }) => ({ ...report, deadLetters, wallTimeMs })), null, 2));
-    else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}`);
+    else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}   alerts: ${resolve(options.dataDir, 'alerts')}`);
     process.exitCode = runs.some((run) => run.deadLetters.length > 0 || run.report.problems.length > 0) ? EXIT_FAILURES : 0;
   });
 
@@ -76,12 +84,17 @@ program
   .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 7)
   .option('--listings <n>', 'active listings in the simulated market', positiveInteger('--listings'), 60_000)
   .addOption(new Option('--data-dir <dir>', 'where the demo lake lives (emptied first)').default('.data/demo'))
+  .option('--webhook <url>', 'also POST each alert to this webhook (docs/alerts.md)')
   .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
   .action(async (options) => {
     const { rm } = await import('node:fs/promises');
     await rm(options.dataDir, { recursive: true, force: true });
     await program.parseAsync(
-      ['run', '--source', 'sim', '--days', String(options.days), '--listings', String(options.listings), '--searches', DEMO_SEARCHES, '--data-dir', options.dataDir, ...(options.verbose ? ['--verbose'] : [])],
+      [
+        'run', '--source', 'sim', '--days', String(options.days), '--listings', String(options.listings), '--searches', DEMO_SEARCHES, '--data-dir', options.dataDir,
+        ...(options.webhook ? ['--webhook', options.webhook] : []),
+        ...(options.verbose ? ['--verbose'] : []),
+      ],
       { from: 'user' },
     );
   });
@@ -161,6 +174,7 @@ interface PipelineCliOptions {
   faultRate?: number;
   rps?: number;
   verbose?: boolean;
+  webhook?: string;
 }
 
 interface SimHandle {
@@ -183,6 +197,7 @@ async function withPipeline<T>(
     ...(options.searches ? { searchesFile: options.searches } : {}),
     ...(options.shards ? { shardCount: options.shards } : {}),
     logLevel: options.verbose ? 'INFO' : 'ERROR',
+    ...(options.webhook ? { alerts: { webhookUrl: options.webhook } } : {}),
     onInvocation: (record) => progress.onInvocation(record),
   });
   const unsubscribe = pipeline.s3.onEvent((event) => progress.onObject(event));

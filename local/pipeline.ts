@@ -28,6 +28,12 @@ export interface LocalPipelineOptions {
   onInvocation?: (record: InvocationRecord) => void;
   /** Reuse an already running wiring (skips `serverless print`, ~3 s). */
   wiring?: ServiceWiring;
+  /**
+   * Local delivery of alerts (the alert function's local mode, docs/alerts.md): they are appended to
+   * `<outboxDir>/dt=D.jsonl` (default `<dataDir>/alerts`) instead of going to SNS, and POSTed to
+   * `webhookUrl` when one is given (on AWS the URL comes from SSM, never from the environment).
+   */
+  alerts?: { outboxDir?: string; webhookUrl?: string };
 }
 
 export interface DayRun {
@@ -85,8 +91,12 @@ export class LocalPipeline {
       ...(options.wallapopRequestsPerSecond !== undefined ? { WALLAPOP_REQUESTS_PER_SECOND: String(options.wallapopRequestsPerSecond) } : {}),
       ...(options.searchesFile ? { SEARCHES_FILE: resolve(options.searchesFile) } : {}),
       ...(options.shardCount !== undefined ? { SHARD_COUNT: String(options.shardCount) } : {}),
+      ALERT_OUTBOX_DIR: resolve(options.alerts?.outboxDir ?? join(dataDir, 'alerts')),
     });
     delete process.env.NODE_OPTIONS;
+    // Set or cleared on every start: a webhook of an earlier runner in this process must not leak.
+    if (options.alerts?.webhookUrl) process.env.ALERT_WEBHOOK_URL = options.alerts.webhookUrl;
+    else delete process.env.ALERT_WEBHOOK_URL;
 
     const deadLetters = new DeadLetterStore(join(dataDir, 'dead-letters'));
     const functionTimes: DayRun['functions'] = {};

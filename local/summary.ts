@@ -1,3 +1,5 @@
+import { formatEuros, type DayAlerts } from '#shared/alerts/alert.ts';
+import { cleanTitle } from '#shared/alerts/message.ts';
 import type { DayRun } from './pipeline.ts';
 
 /** A person's view of a day's run: one line per search, then the problems. */
@@ -29,3 +31,19 @@ export function formatDayRun(run: DayRun): string {
 }
 
 const num = (value: number | undefined, width = 8): string => (value === undefined ? '-' : value.toLocaleString('en-US')).padStart(width);
+
+/**
+ * The day's alerts for a person: how many, where they were delivered, and the first few (rule,
+ * title, price, link). `undefined`: the day has no evaluated alerts (gold did not finish).
+ */
+export function formatDayAlerts(alerts: DayAlerts | undefined, options: { outboxFile?: string; webhook?: boolean; limit?: number } = {}): string {
+  if (alerts === undefined) return '  alerts: none evaluated (no gold for the day)';
+  const limit = options.limit ?? 5;
+  const where = [options.outboxFile, options.webhook ? 'the webhook' : undefined].filter((target) => target !== undefined);
+  const lines = [`  alerts: ${alerts.alerts.length}${alerts.alerts.length > 0 && where.length > 0 ? ` → ${where.join(' and ')}` : ''}${alerts.isFirstDay ? ' (first gold day: a baseline, nothing is new yet)' : ''}`];
+  for (const alert of alerts.alerts.slice(0, limit)) {
+    lines.push(`    ${alert.ruleId.padEnd(24)} ${cleanTitle(alert.title).slice(0, 48).padEnd(48)} ${formatEuros(alert.price).padStart(10)}  ${alert.listingUrl ?? alert.listingId}`);
+  }
+  if (alerts.alerts.length > limit) lines.push(`    … and ${alerts.alerts.length - limit} more`);
+  return lines.join('\n');
+}

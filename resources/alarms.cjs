@@ -2,7 +2,7 @@
 // Every alarm targets AlarmTopic (tests/template.test.ts checks it); an e-mail subscription is
 // created only when the `alarmEmail` parameter is set.
 
-const STAGES = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'watchdog'];
+const STAGES = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'alert-evaluate', 'alert', 'watchdog'];
 const pascal = (name) => name.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase());
 
 module.exports = async ({ resolveVariable }) => {

@@ -32,12 +32,49 @@ const GRANTS = {
   goldFanin: {
     read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'],
     list: ['bronze/search/', 'silver/_manifests/', 'gold/'],
-    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/alerts/', 'gold/_manifests/'],
+    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'],
+  },
+  // Alerts (docs/alerts.md): evaluation reads the day's gold and writes the alerts and their
+  // dashboard window; delivery reads the alerts and keeps its delivery records.
+  alertEvaluate: {
+    read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/'],
+    list: ['gold/alerts/', 'gold/dashboard/alerts'],
+    write: ['gold/dashboard/alerts', 'gold/alerts/'],
+  },
+  alert: {
+    read: ['gold/alerts/', 'control/deliveries/'],
+    list: ['control/deliveries/'],
+    write: ['control/deliveries/'],
   },
   watchdog: {
     read: ['gold/_manifests/'],
     list: ['gold/_manifests/'],
     write: [],
+  },
+};
+
+/**
+ * Grants beyond the lake. The alert function publishes to its topic and reads exactly one SSM
+ * parameter, the webhook URL (none when the `alertWebhookParameter` parameter is '').
+ */
+const EXTRA_STATEMENTS = {
+  alert: async (resolveVariable) => {
+    const parameter = String(await resolveVariable('param:alertWebhookParameter'));
+    return [
+      { Sid: 'PublishToAlertTopicOnly', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'AlertTopic' } },
+      ...(parameter === ''
+        ? []
+        : [
+            {
+              Sid: 'ReadWebhookParameterOnly',
+              Effect: 'Allow',
+              Action: ['ssm:GetParameter'],
+              Resource: {
+                'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter${parameter.startsWith('/') ? '' : '/'}${parameter}`]],
+              },
+            },
+          ]),
+    ];
   },
 };
 
@@ -82,6 +119,7 @@ module.exports = async ({ resolveVariable }) => {
     if (grant.write.length > 0) {
       statements.push({ Sid: 'WriteOwnOutputs', Effect: 'Allow', Action: ['s3:PutObject'], Resource: grant.write.map((prefix) => `${bucketArn}/${prefix}*`) });
     }
+    if (EXTRA_STATEMENTS[fn]) statements.push(...(await EXTRA_STATEMENTS[fn](resolveVariable)));
     Resources[roleLogicalId(fn)] = {
       Type: 'AWS::IAM::Role',
       Properties: {

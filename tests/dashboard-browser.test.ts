@@ -175,7 +175,7 @@ test.serial('hostile titles and names read literally and never run; off-site lin
   t.true((await page.getByText(HOSTILE.scriptTitle, { exact: true }).count()) >= 1);
   t.is(await page.locator('img').count(), 0, 'no <img> at all: thumbnails are off, and no title became one');
   t.is(await page.locator('a[href^="javascript:"]').count(), 0);
-  const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+  const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
   t.true(links.length > 0);
   for (const link of links) t.true(link.startsWith('https://es.wallapop.com/'), link);
   t.true((await page.getByText('(sin título)').count()) >= 1, 'a listing without title');
@@ -232,7 +232,10 @@ test.serial('screenshots of the main views, desktop and phone', async (t) => {
     for (const [name, path] of views) {
       await page.goto(server.url + path);
       if (device === 'phone') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(() => {
+          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return root.scrollWidth - root.clientWidth;
+        });
         t.true(overflow <= 0, `${path} scrolls sideways on a phone (${overflow}px)`);
       }
       await page.screenshot({ path: join(SCREENSHOTS, `${name}-${device}.png`), fullPage: true });

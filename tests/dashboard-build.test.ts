@@ -47,7 +47,8 @@ async function failure(options: Parameters<typeof buildDashboard>[0]): Promise<D
   throw new Error('the build succeeded');
 }
 
-test('the build from fixture gold writes every view, CSP-clean and escaped', async (t) => {
+// The two full builds run one after the other: each is a few seconds of CPU on a 2-core machine.
+test.serial('the build from fixture gold writes every view, CSP-clean and escaped', async (t) => {
   const out = join(await tempDir(t, 'site'), 'dist');
   const { stdout } = await run(process.execPath, ['--import=tsx', 'scripts/dashboard-build.ts', '--from', FIXTURE, '--out', out], {
     env: { ...process.env, NODE_OPTIONS: '' },
@@ -99,7 +100,7 @@ test('the build from fixture gold writes every view, CSP-clean and escaped', asy
   t.true(home.includes('<link rel="stylesheet" href="/_astro/'));
 });
 
-test('--thumbnails: lazy images from Wallapop\'s CDN only, placeholders for the rest', async (t) => {
+test.serial('--thumbnails: lazy images from Wallapop\'s CDN only, placeholders for the rest', async (t) => {
   const out = join(await tempDir(t, 'thumbs'), 'dist');
   const result = await buildDashboard({ from: FIXTURE, outDir: out, thumbnails: true, log: () => {} });
   t.true(result.pages > 40);

@@ -72,28 +72,34 @@ test('chart markup is CSP-clean: Plot\'s <style> is dropped, no style or event a
 
 test('the serialiser refuses what the CSP or safety forbid', (t) => {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const svg = (build: (root: Element) => void) => {
-    const root = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    build(root as unknown as Element);
+  interface El {
+    setAttribute(name: string, value: string): void;
+    appendChild(child: El): unknown;
+    textContent: string | null;
+  }
+  const make = (name: string) => document.createElementNS('http://www.w3.org/2000/svg', name) as unknown as El;
+  const svg = (build: (root: El) => void) => {
+    const root = make('svg');
+    build(root);
     return root as unknown as SvgNode;
   };
-  const rect = (root: Element, attribute: string, value: string) => {
-    const child = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const rect = (root: El, attribute: string, value: string) => {
+    const child = make('rect');
     child.setAttribute(attribute, value);
-    root.appendChild(child as unknown as Node);
+    root.appendChild(child);
   };
   t.throws(() => toSafeSvg(svg((root) => rect(root, 'style', 'fill:red')), 'x'), { instanceOf: UnsafeSvgError, message: /style attribute/ });
   t.throws(() => toSafeSvg(svg((root) => rect(root, 'onclick', 'alert(1)')), 'x'), { instanceOf: UnsafeSvgError, message: /event handler/ });
   t.throws(() => toSafeSvg(svg((root) => rect(root, 'href', 'javascript:alert(1)')), 'x'), { instanceOf: UnsafeSvgError, message: /link/ });
   t.throws(
-    () => toSafeSvg(svg((root) => root.appendChild(document.createElement('script') as unknown as Node)), 'x'),
+    () => toSafeSvg(svg((root) => root.appendChild(document.createElement('script') as unknown as El)), 'x'),
     { instanceOf: UnsafeSvgError, message: /<script>/ },
   );
   const styled = toSafeSvg(
     svg((root) => {
-      const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+      const style = make('style');
       style.textContent = '.a { fill: red }';
-      root.appendChild(style as unknown as Node);
+      root.appendChild(style);
       rect(root, 'fill', '"/><img src=x onerror=alert(1)>');
     }),
     'label',

@@ -4,7 +4,7 @@ import type { ListingState } from '../gold/state.ts';
 import type { Day } from '../lake/keys.ts';
 import { alertIdOf, formatEuros, formatPct, round, safeHttpsUrl, type Alert, type RuleOutcome } from './alert.ts';
 import { TermMatcher } from './text.ts';
-import type { MarkedRule, MarketRule, WatchConfig, WatchRule } from './watches.ts';
+import { isMarkedRule, type MarkedRule, type MarketRule, type WatchConfig, type WatchRule } from './watches.ts';
 
 /**
  * The watches evaluated on one day's listing state: rows in, alerts out, no I/O. The stage
@@ -86,7 +86,7 @@ export class WatchEvaluator {
       for (const rule of context.config.watches[slug]!) {
         this.order.push({ slug, rule });
         this.candidates.set(ruleKey(slug, rule.id), []);
-        if (rule.rule === 'reserved' || rule.rule === 'vanished') {
+        if (isMarkedRule(rule)) {
           for (const id of rule.listingIds) push(this.markedRules, id, { slug, rule });
         } else {
           push(this.marketRules, slug, {

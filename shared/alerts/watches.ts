@@ -112,6 +112,8 @@ export const WatchConfigSchema = v.pipe(
 export type WatchRule = v.InferOutput<typeof WatchRuleSchema>;
 export type MarketRule = Exclude<WatchRule, { rule: 'reserved' | 'vanished' }>;
 export type MarkedRule = Extract<WatchRule, { rule: 'reserved' | 'vanished' }>;
+export const isMarkedRule = (rule: WatchRule): rule is MarkedRule => rule.rule === 'reserved' || rule.rule === 'vanished';
+
 export interface WatchConfig {
   /** Rules per search slug, in file order. */
   watches: Record<string, WatchRule[]>;

@@ -37,7 +37,8 @@ const STATIC_DIMENSIONS = ['overall', 'category', 'region', 'city'] as const;
 
 export class PartialBuilder {
   private readonly groups = emptyGroups();
-  private readonly tops = new Map<string, TopN<Candidate>>();
+  /** list → dimension → group key → its candidates. */
+  private readonly tops = new Map<ListName, Map<Dimension, Map<string, TopN<Candidate>>>>();
 
   constructor(private readonly meta: PartialMeta) {}
 
@@ -67,29 +68,32 @@ export class PartialBuilder {
       createdAtMs: state.created_at,
       daysOnMarket: state.days_on_market,
     };
-    const offer = (list: ListName, dimension: Dimension, key: string) =>
-      this.top(list, dimension, key).offer({ key: rankKey(list, facts), listingId: state.listing_id, state, priceDropPct });
-    const listKeys = (searches: readonly string[]) => [
-      ['overall', ''],
-      ['category', staticKeys.category],
-      ...searches.map((search) => ['search', search]),
-    ] as Array<[Dimension, string]>;
+    const offer = (list: ListName, searches: readonly string[], withOverall: boolean) => {
+      const key = rankKey(list, facts);
+      let entry: Candidate | undefined;
+      const consider = (dimension: Dimension, groupKey: string) => {
+        const top = this.top(list, dimension, groupKey);
+        if (!top.wants(key, state.listing_id)) return;
+        entry ??= { key, listingId: state.listing_id, state, priceDropPct };
+        top.offer(entry);
+      };
+      if (withOverall) consider('overall', '');
+      consider('category', staticKeys.category);
+      for (const search of searches) consider('search', search);
+    };
 
     // A reserved listing cannot be bought: not a deal.
-    if (observation !== null && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) {
-      for (const [dimension, key] of listKeys(returnedBy)) if (dimension !== 'overall') offer('deals', dimension, key);
-    }
-    if (priceDropPct !== null) for (const [dimension, key] of listKeys(returnedBy)) offer('priceDrops', dimension, key);
-    if (event === 'new') for (const [dimension, key] of listKeys(returnedBy)) offer('newest', dimension, key);
-    if (event === 'vanished') for (const [dimension, key] of listKeys(state.searches)) offer('vanished', dimension, key);
+    if (observation !== null && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) offer('deals', returnedBy, false);
+    if (priceDropPct !== null) offer('priceDrops', returnedBy, true);
+    if (event === 'new') offer('newest', returnedBy, true);
+    if (event === 'vanished') offer('vanished', state.searches, true);
   }
 
   /** The partial, with cards for the listings its lists kept. */
   finish(inputs: PartialInputs): GoldPartial {
     const lists = emptyLists();
     const listings = new Map<string, ListingCard>();
-    for (const [topKey, top] of this.tops) {
-      const [list, dimension, key] = JSON.parse(topKey) as [ListName, Dimension, string];
+    for (const [list, byDimension] of this.tops) for (const [dimension, byKey] of byDimension) for (const [key, top] of byKey) {
       const kept = top.result();
       lists[list][dimension]!.set(key, kept.map((candidate) => candidate.listingId));
       for (const candidate of kept) {
@@ -121,12 +125,12 @@ export class PartialBuilder {
   }
 
   private top(list: ListName, dimension: Dimension, key: string): TopN<Candidate> {
-    const topKey = JSON.stringify([list, dimension, key]);
-    let top = this.tops.get(topKey);
-    if (top === undefined) {
-      top = new TopN<Candidate>(candidateCount(list, dimension, this.meta.settings));
-      this.tops.set(topKey, top);
-    }
+    let byDimension = this.tops.get(list);
+    if (byDimension === undefined) this.tops.set(list, (byDimension = new Map()));
+    let byKey = byDimension.get(dimension);
+    if (byKey === undefined) byDimension.set(dimension, (byKey = new Map()));
+    let top = byKey.get(key);
+    if (top === undefined) byKey.set(key, (top = new TopN<Candidate>(candidateCount(list, dimension, this.meta.settings))));
     return top;
   }
 

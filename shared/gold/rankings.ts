@@ -82,14 +82,22 @@ export function compareRanked(a: RankedEntry, b: RankedEntry): number {
 
 /**
  * Keeps the N first entries of a stream in bounded memory: entries pile up to 2N, then are sorted
- * and cut back to N (amortised O(log N) per entry, no per-listing allocation beyond the entry).
+ * and cut back to N (amortised O(log N) per entry). Once N are known, an entry that does not beat
+ * the Nth is refused before it is built (`wants`), so most listings cost one comparison.
  */
 export class TopN<Entry extends RankedEntry> {
   private entries: Entry[] = [];
+  private cutoff: RankedEntry | undefined;
 
   constructor(private readonly n: number) {}
 
+  /** Whether an entry with this key could still be among the N first. */
+  wants(key: [number, number], listingId: string): boolean {
+    return this.cutoff === undefined || compareRanked({ key, listingId }, this.cutoff) < 0;
+  }
+
   offer(entry: Entry): void {
+    if (!this.wants(entry.key, entry.listingId)) return;
     this.entries.push(entry);
     if (this.entries.length >= 2 * this.n) this.compact();
   }
@@ -103,5 +111,6 @@ export class TopN<Entry extends RankedEntry> {
   private compact(): void {
     this.entries.sort(compareRanked);
     if (this.entries.length > this.n) this.entries.length = this.n;
+    if (this.entries.length === this.n) this.cutoff = this.entries[this.n - 1];
   }
 }

@@ -25,7 +25,7 @@ export const COLORS = {
   grid: '#d0d5dd',
 } as const;
 
-type PlotOptions = Parameters<typeof Plot.plot>[0];
+type PlotOptions = NonNullable<Parameters<typeof Plot.plot>[0]>;
 
 function render(options: PlotOptions, label: string): SafeSvg {
   const figure = Plot.plot({ document, width: WIDTH, style: null, ...options } as PlotOptions) as unknown as SvgNode & { setAttribute(name: string, value: string): void };

@@ -1,0 +1,33 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
+import type { WatchConfig } from '#shared/alerts/watches.ts';
+import { S3Lake } from '#shared/lake/s3-lake.ts';
+import { createObservability } from '#shared/runtime/observability.ts';
+import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
+
+/** Compiled into the bundle by esbuild.config.cjs; absent when run from source. */
+declare const __WATCH_CONFIG__: string | undefined;
+declare const __WATCH_FILE__: string | undefined;
+declare const __SEARCH_CONFIG__: string | undefined;
+
+const observability = createObservability('alert-evaluate');
+const { logger, metrics } = observability;
+const lake = S3Lake.fromEnvironment();
+
+async function watchConfig(): Promise<WatchConfig> {
+  const { watchConfigFromBundle, watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+  if (typeof __WATCH_CONFIG__ === 'string' && typeof __SEARCH_CONFIG__ === 'string') {
+    return watchConfigFromBundle(__WATCH_CONFIG__, __WATCH_FILE__ ?? 'watches.yml', __SEARCH_CONFIG__);
+  }
+  const { config, file } = await watchConfigFromFiles();
+  if (file === null) logger.info('no watch file beside the search configuration: no alerts');
+  return config;
+}
+
+export const handler = s3ObjectHandler(observability, async ({ key }) => {
+  const result = await runAlertEvaluation(lake, key, await watchConfig());
+  logger.appendKeys({ day: result.day });
+  metrics.addMetric('alertsRaised', MetricUnit.Count, result.alerts);
+  logger.info('alerts evaluated', { alerts: result.alerts, alertsKey: result.alertsKey, rules: result.rules, latestUpdated: result.latestUpdated });
+  return result;
+});

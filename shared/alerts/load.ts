@@ -1,0 +1,66 @@
+import { access } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import { readSearchConfigFile } from '../config/load.ts';
+import { parseSearchConfig } from '../config/searches.ts';
+import { parseWatchConfig, WatchConfigError, type WatchConfig } from './watches.ts';
+
+/**
+ * Where the watches come from. On AWS they are compiled into the bundle (esbuild.config.cjs defines
+ * `__WATCH_CONFIG__` from the `watchesFile` parameter, beside `__SEARCH_CONFIG__`); when a handler
+ * runs from source (the local runner, tests) they are read from a file:
+ *
+ *   WATCHES_FILE set     that file (it must exist)
+ *   otherwise            the sibling of the search configuration: `searches.yml` → `watches.yml`,
+ *                        `local/demo-searches.yml` → `local/demo-watches.yml`; no such file: no watches
+ */
+
+/** The watch file that goes with a search configuration file. */
+export function siblingWatchesFile(searchesFile: string): string {
+  const name = basename(searchesFile);
+  return join(dirname(searchesFile), name.includes('searches') ? name.replace('searches', 'watches') : `watches.${name}`);
+}
+
+/** Reads and validates a watch file (YAML or JSON) against the searches it may name. Errors name the file. */
+export async function readWatchConfigFile(path: string, searchSlugs: readonly string[]): Promise<WatchConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new WatchConfigError(`cannot read the watch file ${path}: ${(error as Error).message}`, []);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new WatchConfigError(`${path} is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`, []);
+  }
+  return parseWatchConfig(raw, path, searchSlugs);
+}
+
+/** The watches of a handler running from source, with the file they came from (null: none). */
+export async function watchConfigFromFiles(env: NodeJS.ProcessEnv = process.env): Promise<{ config: WatchConfig; file: string | null }> {
+  const searchesFile = env.SEARCHES_FILE ?? 'searches.yml';
+  const explicit = env.WATCHES_FILE;
+  const file = explicit || siblingWatchesFile(searchesFile);
+  if (!explicit && !(await exists(file))) return { config: { watches: {} }, file: null };
+  const searches = await readSearchConfigFile(searchesFile);
+  return { config: await readWatchConfigFile(file, searches.searches.map((search) => search.slug)), file };
+}
+
+/** The watches compiled into a bundle (JSON texts of the parsed YAML files). */
+export function watchConfigFromBundle(watchJson: string, watchFile: string, searchJson: string): WatchConfig {
+  const searches = parseSearchConfig(JSON.parse(searchJson), 'the deployed search configuration');
+  return parseWatchConfig(JSON.parse(watchJson), `the deployed watch file (${watchFile})`, searches.searches.map((search) => search.slug));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
