@@ -51,6 +51,7 @@ program
   .option('--rps <n>', 'requests per second to Wallapop (live default 1; sim default unlimited)', parseFloat)
   .option('--force', 're-extract searches that already have data for the day', false)
   .option('--webhook <url>', 'also POST each alert to this webhook (docs/alerts.md); alerts always go to <data dir>/alerts/dt=D.jsonl')
+  .option('--dashboard', 'then build the dashboard from the lake into dashboard/dist', false)
   .option('--json', 'print the day reports as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
   .action(async (options) => {
@@ -76,6 +77,16 @@ program
     if (options.json) console.log(JSON.stringify(runs.map(({ report, deadLetters, wallTimeMs }) => ({ ...report, deadLetters, wallTimeMs })), null, 2));
     else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}   alerts: ${resolve(options.dataDir, 'alerts')}`);
     process.exitCode = runs.some((run) => run.deadLetters.length > 0 || run.report.problems.length > 0) ? EXIT_FAILURES : 0;
+    if (options.dashboard) {
+      if (!runs.some((run) => run.report.gold.complete)) {
+        console.error('No day reached gold: the dashboard was not built.');
+        process.exitCode = EXIT_FAILURES;
+        return;
+      }
+      const { buildDashboard } = await import('../scripts/dashboard-build.ts');
+      const built = await buildDashboard({ from: options.dataDir });
+      console.log(`Dashboard: ${built.pages} pages for ${built.day} in ${built.outDir} (${built.seconds.toFixed(1)} s). Serve it with: npm run dashboard:serve`);
+    }
   });
 
 program
@@ -91,7 +102,7 @@ program
     await rm(options.dataDir, { recursive: true, force: true });
     await program.parseAsync(
       [
-        'run', '--source', 'sim', '--days', String(options.days), '--listings', String(options.listings), '--searches', DEMO_SEARCHES, '--data-dir', options.dataDir,
+        'run', '--source', 'sim', '--days', String(options.days), '--listings', String(options.listings), '--searches', DEMO_SEARCHES, '--data-dir', options.dataDir, '--dashboard',
         ...(options.webhook ? ['--webhook', options.webhook] : []),
         ...(options.verbose ? ['--verbose'] : []),
       ],

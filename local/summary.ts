@@ -41,8 +41,10 @@ export function formatDayAlerts(alerts: DayAlerts | undefined, options: { outbox
   const limit = options.limit ?? 5;
   const where = [options.outboxFile, options.webhook ? 'the webhook' : undefined].filter((target) => target !== undefined);
   const lines = [`  alerts: ${alerts.alerts.length}${alerts.alerts.length > 0 && where.length > 0 ? ` → ${where.join(' and ')}` : ''}${alerts.isFirstDay ? ' (first gold day: a baseline, nothing is new yet)' : ''}`];
-  for (const alert of alerts.alerts.slice(0, limit)) {
-    lines.push(`    ${alert.ruleId.padEnd(24)} ${cleanTitle(alert.title).slice(0, 48).padEnd(48)} ${formatEuros(alert.price).padStart(10)}  ${alert.listingUrl ?? alert.listingId}`);
+  const shown = alerts.alerts.slice(0, limit);
+  const width = Math.max(0, ...shown.map((alert) => alert.ruleId.length));
+  for (const alert of shown) {
+    lines.push(`    ${alert.ruleId.padEnd(width)}  ${cleanTitle(alert.title).slice(0, 48).padEnd(48)} ${formatEuros(alert.price).padStart(10)}  ${alert.listingUrl ?? alert.listingId}`);
   }
   if (alerts.alerts.length > limit) lines.push(`    … and ${alerts.alerts.length - limit} more`);
   return lines.join('\n');

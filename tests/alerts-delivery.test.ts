@@ -65,7 +65,7 @@ test('each alert goes out once per channel; a rerun or a duplicated event sends 
   t.is(topic.published.length, 1, 'one digest');
   t.regex(topic.published[0]!.subject, /^Wallapop alerts 2026-11-10: 4 new alerts$/);
   t.deepEqual(receiver.receipts.map((receipt) => (receipt.json as { alert: Alert }).alert.listingId), ['A', 'B', 'C', 'D'], 'one POST per alert');
-  for (const receipt of receipts(receiver)) {
+  for (const receipt of receiver.receipts) {
     t.is(receipt.headers['content-type'], 'application/json; charset=utf-8');
     t.is(receipt.path, '/bot123456:SECRET-token/sendMessage?chat_id=-100200300', 'the URL is used as given (Telegram: chat_id in the query)');
   }
@@ -78,8 +78,6 @@ test('each alert goes out once per channel; a rerun or a duplicated event sends 
   t.is(topic.published.length, 1);
   t.is(receiver.receipts.length, 4);
 });
-
-const receipts = (receiver: Awaited<ReturnType<typeof startWebhookReceiver>>) => receiver.receipts;
 
 test('a failing webhook fails the delivery without its URL in the error; what went out stays delivered, the rest is retried', async (t) => {
   const lake = await lakeWith(ALERTS);

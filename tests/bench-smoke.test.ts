@@ -13,7 +13,8 @@ import { BENCH_ROW_IDS, type BenchResults } from '../bench/results.ts';
 
 const ENGINE_ROWS = ['silver', 'silver-1core', 'gold', 'gold-1core'] as const;
 const ALONE_ROWS = ['silver-largest', 'gold-shard', 'gold-fanin', 'silver-s3', 'gold-shard-s3', 'gold-fanin-s3'] as const;
-const FUNCTIONS = ['extract', 'goldFanin', 'goldFanout', 'goldShard', 'plan', 'silver', 'watchdog'];
+/** The pipeline's functions, which must all have a cold start figure; others (alerts) may say why not. */
+const PIPELINE_FUNCTIONS = ['plan', 'extract', 'silver', 'goldFanout', 'goldShard', 'goldFanin', 'watchdog'] as const;
 
 test('npm run bench -- --smoke measures every stage, bundle and cold start', async (t) => {
   t.timeout(10 * 60_000);
@@ -56,11 +57,14 @@ test('npm run bench -- --smoke measures every stage, bundle and cold start', asy
     const dashboard = row('dashboard');
     t.true((dashboard.oursS !== null && dashboard.oursS > 0) || typeof dashboard.note === 'string', 'dashboard: a time or the reason it was skipped');
 
-    t.deepEqual(results.bundles.map((bundle) => bundle.name).sort(), FUNCTIONS);
+    const names = results.bundles.map((bundle) => bundle.name);
+    for (const name of PIPELINE_FUNCTIONS) t.true(names.includes(name), `${name} is packaged`);
     for (const bundle of results.bundles) {
       t.true(bundle.zipBytes > 10_000 && bundle.mjsBytes > 10_000, `${bundle.name}: sizes`);
-      t.true(bundle.coldStartMs !== null && bundle.coldStartMs > 0, `${bundle.name}: cold start`);
-      t.true(bundle.importMs !== null && bundle.importMs > 0, `${bundle.name}: import`);
+      // Functions the bench cannot trigger locally say why instead of giving a figure.
+      const measured = bundle.coldStartMs !== null && bundle.coldStartMs > 0 && bundle.importMs !== null && bundle.importMs > 0;
+      t.true(measured || typeof bundle.note === 'string', `${bundle.name}: cold start or a note`);
+      if ((PIPELINE_FUNCTIONS as readonly string[]).includes(bundle.name)) t.true(measured, `${bundle.name}: cold start measured (${bundle.note ?? ''})`);
     }
     t.true(results.perRow.silverCpuUsPerBronzeItem !== null && results.perRow.silverCpuUsPerBronzeItem > 0);
     t.true(results.perRow.goldShardCpuUsPerInputRow !== null && results.perRow.goldShardCpuUsPerInputRow > 0);

@@ -40,7 +40,7 @@ function s3Triggers(template: Template) {
     });
 }
 
-const STAGE_FUNCTIONS = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'watchdog'];
+const STAGE_FUNCTIONS = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'alert-evaluate', 'alert', 'watchdog'];
 const logicalId = (fn: string) => `${fn.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LambdaFunction`;
 
 /** What triggers each function, and nothing else: the event graph of the README. */
@@ -51,6 +51,8 @@ const INTENDED_TRIGGERS: Record<string, { s3?: { prefix: string; suffix: string 
   'gold-fanout': { s3: { prefix: 'silver/_manifests/', suffix: '.json' } },
   'gold-shard': { s3: { prefix: 'control/gold/', suffix: '.json' } },
   'gold-fanin': { s3: { prefix: 'gold/partials/', suffix: '.json' } },
+  'alert-evaluate': { s3: { prefix: 'gold/_manifests/', suffix: '.json' } },
+  alert: { s3: { prefix: 'gold/alerts/', suffix: 'alerts.json' } },
   watchdog: { schedule: true },
 };
 
@@ -109,9 +111,10 @@ test('the schedules run in Madrid time: plan in the morning, the watchdog after 
   }
 });
 
-test('extract has reserved concurrency (it bounds the request rate to Wallapop)', async (t) => {
+test('extract has reserved concurrency (it bounds the request rate to Wallapop); alert has exactly 1 (deliveries never overlap)', async (t) => {
   const { template } = await packaged;
   t.true(template.Resources.ExtractLambdaFunction!.Properties!.ReservedConcurrentExecutions >= 1);
+  t.is(template.Resources.AlertLambdaFunction!.Properties!.ReservedConcurrentExecutions, 1);
 });
 
 test('asynchronous invocations retry twice, then go to an encrypted dead-letter queue', async (t) => {
@@ -145,7 +148,9 @@ const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
   silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
   'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'], write: ['control/gold/'] },
   'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'], write: ['gold/state/', 'gold/partials/'] },
-  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/alerts/', 'gold/_manifests/'] },
+  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'] },
+  'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
+  alert: { read: ['gold/alerts/', 'control/deliveries/'], write: ['control/deliveries/'] },
   watchdog: { read: ['gold/_manifests/'], write: [] },
 };
 
@@ -187,6 +192,48 @@ test('least privilege: one role per function, each limited to the prefixes its s
       }
     }
   }
+});
+
+test('the alert function reads only its one SSM parameter and publishes only to its encrypted topic; no other role may', async (t) => {
+  const { template } = await packaged;
+  const statementsOf = (fn: string) => {
+    const roleId = template.Resources[logicalId(fn)]!.Properties!.Role['Fn::GetAtt'][0] as string;
+    return (template.Resources[roleId]!.Properties!.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((policy) => policy.PolicyDocument.Statement);
+  };
+  const outsideTheLake = (statements: Statement[]) =>
+    statements.filter((statement) => ([] as string[]).concat(statement.Action).some((action) => /^(ssm|sns|kms|secretsmanager):/.test(action)));
+
+  const alert = outsideTheLake(statementsOf('alert'));
+  t.is(alert.length, 2);
+  const ssm = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('ssm:')))!;
+  t.deepEqual(ssm.Action, ['ssm:GetParameter'], 'read one parameter: no GetParameters(ByPath), no writes');
+  t.false(Array.isArray(ssm.Resource), 'a single resource');
+  const arn = JSON.stringify(ssm.Resource);
+  t.is(
+    arn,
+    JSON.stringify({ 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/wallapop-market/prod/alert-webhook-url']] }),
+    'exactly the parameter named by alertWebhookParameter, no wildcard',
+  );
+  const sns = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('sns:')))!;
+  t.deepEqual(sns.Action, ['sns:Publish']);
+  t.deepEqual(sns.Resource, { Ref: 'AlertTopic' }, 'the alert topic only');
+  for (const fn of STAGE_FUNCTIONS.filter((name) => name !== 'alert')) t.deepEqual(outsideTheLake(statementsOf(fn)), [], `${fn} has no SSM, SNS, KMS or Secrets Manager grant`);
+
+  const environment = template.Resources.AlertLambdaFunction!.Properties!.Environment.Variables as Record<string, unknown>;
+  t.is(environment.ALERT_WEBHOOK_PARAMETER, '/wallapop-market/prod/alert-webhook-url', 'the parameter name, not its value');
+  t.deepEqual(environment.ALERT_TOPIC_ARN, { Ref: 'AlertTopic' });
+  for (const [name, resource] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+    const variables = (resource.Properties!.Environment?.Variables ?? {}) as Record<string, unknown>;
+    t.false('ALERT_WEBHOOK_URL' in variables, `${name}: no webhook URL in the environment`);
+    t.false(Object.values(variables).some((value) => typeof value === 'string' && /^https?:\/\//.test(value)), `${name}: no URL in the environment`);
+  }
+
+  const topic = template.Resources.AlertTopic!;
+  t.is(topic.Type, 'AWS::SNS::Topic');
+  t.truthy(topic.Properties!.KmsMasterKeyId, 'encrypted');
+  const subscription = template.Resources.AlertEmailSubscription as { Condition?: string; Properties: Record<string, unknown> };
+  t.is(subscription.Condition, 'HasAlertEmail', 'the e-mail subscription only when alertEmail is set');
+  t.deepEqual(subscription.Properties.TopicArn, { Ref: 'AlertTopic' });
 });
 
 test('the data bucket: private, encrypted, TLS only, owner-enforced, with lifecycle rules', async (t) => {

@@ -15,9 +15,3 @@ export function dayNumber(day: Day): number {
 export function dayOfNumber(days: number): Day {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);
 }
-
-/** The Madrid calendar day of an instant: listings are published and sold on Madrid days. */
-export function madridDayNumber(epochMs: number): number {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochMs);
-  return dayNumber(day);
-}

@@ -1,5 +1,3 @@
-import type { Lake } from '../lake/lake.ts';
-
 /**
  * JSON whose bytes depend only on the value: object keys are written in sorted (code unit) order
  * at every depth, so two writers that built the same value in a different insertion order (a
@@ -61,8 +59,4 @@ function primitive(value: unknown): string {
   if (typeof value === 'bigint') throw new TypeError('canonicalJson: a bigint has no JSON form');
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
   return JSON.stringify(value);
-}
-
-export async function putCanonicalJson(lake: Lake, key: string, value: unknown, options: { pretty?: boolean } = {}): Promise<void> {
-  await lake.put(key, canonicalJson(value, options), 'application/json');
 }

@@ -1,4 +1,3 @@
-import type { Day } from '../lake/keys.ts';
 import { DASHBOARD_SCHEMA_VERSION, SERIES_METRICS, type DashboardDay, type DashboardSeries, type Kpis, type SeriesColumns } from './dashboard.ts';
 import { dayNumber, dayOfNumber } from './days.ts';
 import { categoryKey, regionKey } from './groups.ts';
