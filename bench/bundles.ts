@@ -8,7 +8,7 @@
  *     lake, copied into an embedded S3, reporting handler time and the process's peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#shared/local/embedded-s3.ts';
@@ -31,11 +31,22 @@ export interface BundleInfo {
   handlerPath: string;
 }
 
-/** Runs `serverless package` into `outDir` and extracts every function's zip beside it. */
+/** Not copied into the packaging copy of the service: dependencies are linked, the rest is not the service's. */
+const NOT_COPIED = new Set(['node_modules', '.git', '.data', '.esbuild', '.serverless', 'test-artifacts', 'bench/results', 'dashboard/dist', 'dashboard/.astro', 'dashboard/node_modules']);
+
+/**
+ * Runs `serverless package` into `outDir` and extracts every function's zip beside it. The
+ * framework runs on a copy of the service (node_modules linked), because serverless-esbuild
+ * builds in `.esbuild/` of the service directory and another packaging run (a test) may be using
+ * the repository's at the same moment.
+ */
 export async function packageFunctions(outDir: string): Promise<{ ms: number; bundles: BundleInfo[] }> {
   await rm(outDir, { recursive: true, force: true });
+  const service = join(outDir, 'service');
+  await cp(REPO, service, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(REPO, source).split(sep).join('/')) });
+  await symlink(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
   const started = performance.now();
-  await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], REPO);
+  await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], service);
   const ms = performance.now() - started;
   const bundles: BundleInfo[] = [];
   for (const file of (await readdir(outDir)).filter((name) => name.endsWith('.zip') && name !== 'custom-resources.zip').sort()) {

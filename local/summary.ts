@@ -38,10 +38,16 @@ const num = (value: number | undefined, width = 8): string => (value === undefin
  */
 export function formatDayAlerts(alerts: DayAlerts | undefined, options: { outboxFile?: string; webhook?: boolean; limit?: number } = {}): string {
   if (alerts === undefined) return '  alerts: none evaluated (no gold for the day)';
-  const limit = options.limit ?? 5;
+  const limit = options.limit ?? 6;
   const where = [options.outboxFile, options.webhook ? 'the webhook' : undefined].filter((target) => target !== undefined);
   const lines = [`  alerts: ${alerts.alerts.length}${alerts.alerts.length > 0 && where.length > 0 ? ` → ${where.join(' and ')}` : ''}${alerts.isFirstDay ? ' (first gold day: a baseline, nothing is new yet)' : ''}`];
-  const shown = alerts.alerts.slice(0, limit);
+  // A few of every rule rather than the first rule's: take one alert per rule in turn.
+  const byRule = new Map<string, DayAlerts['alerts']>();
+  for (const alert of alerts.alerts) byRule.set(alert.ruleId, [...(byRule.get(alert.ruleId) ?? []), alert]);
+  const shown: DayAlerts['alerts'] = [];
+  for (let rank = 0; shown.length < Math.min(limit, alerts.alerts.length); rank += 1) {
+    for (const list of byRule.values()) if (list[rank] !== undefined && shown.length < limit) shown.push(list[rank]!);
+  }
   const width = Math.max(0, ...shown.map((alert) => alert.ruleId.length));
   for (const alert of shown) {
     lines.push(`    ${alert.ruleId.padEnd(width)}  ${cleanTitle(alert.title).slice(0, 48).padEnd(48)} ${formatEuros(alert.price).padStart(10)}  ${alert.listingUrl ?? alert.listingId}`);

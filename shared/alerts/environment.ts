@@ -1,4 +1,3 @@
-import { dayOfNumber, madridDayNumber } from '../gold/days.ts';
 import { numberFromEnvironment } from '../runtime/environment.ts';
 import type { Day } from '../lake/keys.ts';
 import { DigestChannel, OutboxChannel, WebhookChannel, type DeliveryChannel } from './channels.ts';
@@ -31,5 +30,10 @@ export function alertChannelsFromEnvironment(env: NodeJS.ProcessEnv = process.en
 }
 
 export function deliveryLimitsFromEnvironment(env: NodeJS.ProcessEnv = process.env, now = new Date()): { maxAgeDays: number; today: Day } {
-  return { maxAgeDays: numberFromEnvironment('ALERT_MAX_AGE_DAYS', 7, env), today: dayOfNumber(madridDayNumber(now.getTime())) };
+  return { maxAgeDays: numberFromEnvironment('ALERT_MAX_AGE_DAYS', 7, env), today: madridDay(now) };
+}
+
+/** The calendar day in Madrid (the pipeline's days are Madrid days). */
+function madridDay(at: Date): Day {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
