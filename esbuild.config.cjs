@@ -47,5 +47,7 @@ module.exports = (serverless) => {
       __WATCH_FILE__: JSON.stringify(watchesFile || '(none)'),
     },
     exclude: [],
+    // Concurrent packagings of one checkout (tests, benchmarks) each need their own work folder.
+    outputWorkFolder: process.env.ESBUILD_WORK_FOLDER || '.esbuild',
   };
 };

@@ -72,14 +72,23 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
   return { ms, bundles };
 }
 
-function runCommand(command: string, args: string[], cwd: string): Promise<string> {
+function runCommand(command: string, args: string[], cwd: string, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    const timer = setTimeout(() => {
+      output += `\n(killed after ${timeoutMs / 1000} s)`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`))));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // osls prints "Error:" and may still exit 0.
+      if (code === 0 && !/^Error:/m.test(output)) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`));
+    });
   });
 }
 

@@ -81,7 +81,10 @@ export interface ScaleOptions {
 
 export interface StageMeasure {
   stage: string;
+  /** Wall time. */
   ms: number;
+  /** CPU time (user + system) of the process: what the stage costs even when the machine is busy. */
+  cpuMs: number;
   peakRssMb: number;
 }
 
@@ -207,6 +210,7 @@ async function buildDay(lake: Lake, options: ScaleOptions, dayIndex: number): Pr
   }
 }
 
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** One stage in this process (used by the child processes, and by the test at small scale). */
@@ -241,20 +245,22 @@ export async function runScaleBench(options: ScaleOptions): Promise<StageMeasure
     for (let shard = 0; shard < options.shards; shard += 1) {
       const measure = options.isolate ? await measureInChild(options.directory, 'shard', day, shard, options.heapMb) : await timed(`shard ${shard}`, () => runStage(lake, 'shard', day, shard));
       measures.push({ ...measure, stage: `${day} shard ${shard}` });
-      options.log?.(`  ${day} shard ${shard}: ${(measure.ms / 1000).toFixed(2)} s, peak RSS ${measure.peakRssMb} MB`);
+      options.log?.(`  ${day} shard ${shard}: ${seconds(measure.ms)} s (CPU ${seconds(measure.cpuMs)} s), peak RSS ${measure.peakRssMb} MB`);
     }
     const last = options.shards - 1;
     const measure = options.isolate ? await measureInChild(options.directory, 'fanin', day, last, options.heapMb) : await timed('fanin', () => runStage(lake, 'fanin', day, last));
     measures.push({ ...measure, stage: `${day} fan-in` });
-    options.log?.(`  ${day} fan-in: ${(measure.ms / 1000).toFixed(2)} s, peak RSS ${measure.peakRssMb} MB`);
+    options.log?.(`  ${day} fan-in: ${seconds(measure.ms)} s (CPU ${seconds(measure.cpuMs)} s), peak RSS ${measure.peakRssMb} MB`);
   }
   return measures;
 }
 
 async function timed(stage: string, work: () => Promise<void>): Promise<StageMeasure> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await work();
-  return { stage, ms: Math.round(performance.now() - started), peakRssMb: peakRssMb() };
+  const used = process.cpuUsage(cpu);
+  return { stage, ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000), peakRssMb: peakRssMb() };
 }
 
 async function main(): Promise<void> {
@@ -294,9 +300,11 @@ async function main(): Promise<void> {
     const summary = (day: Day) => {
       const shards = measures.filter((measure) => measure.stage.startsWith(`${day} shard`));
       const fanin = measures.find((measure) => measure.stage === `${day} fan-in`)!;
-      const slowest = Math.max(...shards.map((measure) => measure.ms));
-      const heaviest = Math.max(...shards.map((measure) => measure.peakRssMb));
-      return `${day}: slowest shard ${(slowest / 1000).toFixed(2)} s, largest shard peak RSS ${heaviest} MB; fan-in ${(fanin.ms / 1000).toFixed(2)} s, peak RSS ${fanin.peakRssMb} MB`;
+      const max = (pick: (measure: StageMeasure) => number) => Math.max(...shards.map(pick));
+      return (
+        `${day}: shards ≤ ${seconds(max((m) => m.ms))} s wall, ≤ ${seconds(max((m) => m.cpuMs))} s CPU, peak RSS ≤ ${max((m) => m.peakRssMb)} MB; ` +
+        `fan-in ${seconds(fanin.ms)} s wall, ${seconds(fanin.cpuMs)} s CPU, peak RSS ${fanin.peakRssMb} MB`
+      );
     };
     console.log('\nresult (each stage in its own process; times include reading and writing the lake):');
     for (const day of DAYS) console.log(`  ${summary(day)}`);

@@ -397,11 +397,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   if (!skip('bundles')) {
     const packageDir = join(root, 'package');
     log('packaging the functions (serverless package)');
-    const packaged = await packageFunctions(packageDir);
-    bundles = packaged.bundles;
-    packageMs = packaged.ms;
+    try {
+      const packaged = await packageFunctions(packageDir);
+      bundles = packaged.bundles;
+      packageMs = packaged.ms;
+    } catch (error) {
+      const message = (error as Error).message;
+      notes.push(`bundles: packaging failed, no bundle, cold-start or as-deployed figures: ${message.slice(-600)}`);
+      log(`  packaging failed: ${message.split('\n').find((line) => /ERROR|Error:/.test(line)) ?? message.split('\n')[0]}`);
+    }
     bundleRows = bundles.map((bundle) => ({ name: bundle.name, zipBytes: bundle.zipBytes, mjsBytes: bundle.mjsBytes, mapBytes: bundle.mapBytes, coldStartMs: null, coldStartNoSourceMapsMs: null, importMs: null, peakMb: null, trigger: null, samplesMs: [] }));
-    if (!skip('cold-start')) {
+    if (!skip('cold-start') && bundles.length > 0) {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
       for (const sample of cold) {
@@ -420,7 +426,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
       for (const target of bundleRows) if (target.trigger === null) target.note = 'no cold start figure: no local trigger for this function (it needs a service s3rver does not provide)';
     }
-    if (!skip('as-deployed')) {
+    if (!skip('as-deployed') && bundles.length > 0) {
       log('as deployed: the bundled handlers over this lake in an embedded S3');
       const s3 = await startEmbeddedS3({ directory: join(root, 's3-deployed') });
       try {

@@ -6,8 +6,9 @@
  *   npm run dashboard:build -- --from s3://bucket[/prefix] [--s3-endpoint URL]
  *   options: --out <dir> (default dashboard/dist)  --thumbnails  --verbose
  *
- * Steps: fetch latest.json and series.json into a temporary directory, validate them (a missing or
- * malformed file fails naming the file and the problem), run Astro's build with the directory in
+ * Steps: fetch latest.json and series.json (and alerts.json, the Alerts view's optional window, when
+ * the lake has it) into a temporary directory, validate them (a missing required file, or any
+ * malformed one, fails naming the file and the problem), run Astro's build with the directory in
  * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
  * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
  */
@@ -17,6 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  ALERTS_FILE,
   DATA_DIR_ENV,
   DATA_FILES,
   DashboardDataError,
@@ -58,7 +60,7 @@ export class UsageError extends Error {
 // ---- input -------------------------------------------------------------------------------------
 
 interface Input {
-  /** A directory holding latest.json and series.json. */
+  /** A directory holding latest.json and series.json, and alerts.json when the lake has one. */
   dir: string;
   /** How to name a file of the input in messages (the user's path or URL, not the temp copy). */
   shownAs: (file: string) => string;
@@ -103,15 +105,20 @@ async function localInput(from: string): Promise<Input> {
   }
   const source = join(bucket, LAKE_PREFIX);
   const staging = await stagingDir();
-  for (const file of Object.values(DATA_FILES)) {
+  for (const file of [...Object.values(DATA_FILES), ALERTS_FILE]) {
     await copyFile(join(source, `${file}${S3RVER_OBJECT}`), join(staging, file)).catch((cause: NodeJS.ErrnoException) => {
+      // alerts.json is optional: without it the Alerts view says no watches are configured.
+      if (file === ALERTS_FILE && cause.code === 'ENOENT') return;
       throw new DashboardDataError(join(source, file), cause.code === 'ENOENT' ? 'file is missing' : `cannot be read (${cause.message})`, { cause });
     });
   }
   return { dir: staging, shownAs: (file) => join(source, file), cleanup: () => rm(staging, { recursive: true, force: true }) };
 }
 
-/** s3://bucket[/prefix]: downloads the two files (prefix defaults to gold/dashboard/). */
+/**
+ * s3://bucket[/prefix]: downloads the two files, and alerts.json when it exists (prefix defaults to
+ * gold/dashboard/).
+ */
 async function s3Input(from: string, endpoint: string | undefined): Promise<Input> {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(from);
   if (!match) throw new UsageError(`--from ${from}: expected s3://bucket or s3://bucket/prefix`);
@@ -131,13 +138,18 @@ async function s3Input(from: string, endpoint: string | undefined): Promise<Inpu
   const staging = await stagingDir();
   const shownAs = (file: string) => `s3://${bucket}/${prefix}${file}`;
   try {
-    for (const file of Object.values(DATA_FILES)) {
+    for (const file of [...Object.values(DATA_FILES), ALERTS_FILE]) {
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${file}` }));
         await writeFile(join(staging, file), await response.Body!.transformToByteArray());
       } catch (cause) {
         const name = (cause as { name?: string }).name;
-        const problem = name === 'NoSuchKey' || name === 'NotFound' ? 'file is missing' : `cannot be downloaded (${(cause as Error).message})`;
+        const missing = name === 'NoSuchKey' || name === 'NotFound';
+        // alerts.json is optional: a lake without watches has none.
+        if (missing && file === ALERTS_FILE) continue;
+        const problem = missing
+          ? 'file is missing'
+          : `cannot be downloaded (${(cause as Error).message})${name === 'AccessDenied' && file === ALERTS_FILE ? ' (S3 also answers AccessDenied for a missing file when the credentials may not list the bucket)' : ''}`;
         throw new DashboardDataError(shownAs(file), problem, { cause });
       }
     }
@@ -204,6 +216,11 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
   try {
     const data = await readDashboardData(input.dir, input.shownAs);
     log(`dashboard: ${input.shownAs(DATA_FILES.latest)} is valid (day ${data.latest.day}, ${data.series.days.length} days of series)`);
+    log(
+      data.alerts === null
+        ? `dashboard: no ${input.shownAs(ALERTS_FILE)}: the Alerts view will say no watches are configured`
+        : `dashboard: ${input.shownAs(ALERTS_FILE)} is valid (${data.alerts.alerts.length} alerts in the ${data.alerts.windowDays} days through ${data.alerts.day})`,
+    );
     primeDashboardData(input.dir, data);
     process.env[DATA_DIR_ENV] = input.dir;
     process.env[THUMBNAILS_ENV] = options.thumbnails ? '1' : '0';
@@ -250,9 +267,9 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
 
 const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--thumbnails] [--verbose]
 
-  --from         a copy of the lake's gold/dashboard/ (latest.json, series.json), a mirror of the
-                 lake, the local runner's data dir (.data), or s3://bucket[/prefix]
-                 (prefix defaults to gold/dashboard/)
+  --from         a copy of the lake's gold/dashboard/ (latest.json, series.json, and alerts.json
+                 when there are watches), a mirror of the lake, the local runner's data dir
+                 (.data), or s3://bucket[/prefix] (prefix defaults to gold/dashboard/)
   --s3-endpoint  an S3-compatible endpoint (the local runner's embedded S3)
   --out          where to write the site (default dashboard/dist)
   --thumbnails   show listing photos from Wallapop's CDN. Off by default: the site then makes no

@@ -15,7 +15,7 @@ interface Template {
 async function packageService(stage: string): Promise<{ template: Template; directory: string }> {
   const directory = await mkdtemp(join(tmpdir(), 'sls-package-'));
   await run('npx', ['serverless', 'package', '--stage', stage, '--region', 'eu-west-1', '--package', directory], {
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', ESBUILD_WORK_FOLDER: `.esbuild-template-${process.pid}` },
     timeout: 120_000,
   });
   const template = JSON.parse(await readFile(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;

@@ -19,10 +19,10 @@ export interface ListingCursor<Row> {
 export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>, index: number) => Row;
 
 /**
- * Rows are decoded in batches of at most BATCH_ROWS (never across a row group): a shard merges a
- * dozen silver files and a state file at once, and a batch per file is what it holds of them.
+ * Rows are decoded in batches (never across a row group): a shard merges a silver file per search
+ * and a state file at once, and a batch per file is what it holds of them.
  */
-const BATCH_ROWS = 4096;
+export const DEFAULT_BATCH_ROWS = 4096;
 
 export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   /** Absolute row where the loaded batch starts, and the batch. */
@@ -40,20 +40,21 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
     private readonly metadata: FileMetaData,
     private readonly names: readonly string[],
     private readonly read: RowReader<Row>,
+    private readonly batchRows: number,
   ) {
     this.groupStarts = [0];
     for (const group of metadata.row_groups) this.groupStarts.push(this.groupStarts[this.groupStarts.length - 1]! + Number(group.num_rows));
   }
 
   /** Opens `bytes` (the object at `key`, named in errors) positioned on its first row. */
-  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>): Promise<ParquetListingCursor<Row>> {
+  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>, batchRows = DEFAULT_BATCH_ROWS): Promise<ParquetListingCursor<Row>> {
     let metadata: FileMetaData;
     try {
       metadata = await parquetMetadataAsync(asyncBufferOf(bytes));
     } catch (cause) {
       throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
     }
-    const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read);
+    const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read, batchRows);
     await cursor.load(0);
     return cursor;
   }
@@ -81,7 +82,7 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
     const total = this.groupStarts[this.groupStarts.length - 1]!;
     if (rowStart >= total) return;
     const groupEnd = this.groupStarts.find((start) => start > rowStart)!;
-    const rowEnd = Math.min(rowStart + BATCH_ROWS, groupEnd);
+    const rowEnd = Math.min(rowStart + this.batchRows, groupEnd);
     try {
       const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart, rowEnd });
       this.columns = table.columns;

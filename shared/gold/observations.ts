@@ -3,7 +3,7 @@ import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
 import type { SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
-import { ParquetListingCursor } from './cursor.ts';
+import { DEFAULT_BATCH_ROWS, ParquetListingCursor } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
 
 /**
@@ -31,6 +31,9 @@ const COLUMNS = [
   'fetched_at',
 ] as const satisfies readonly SilverColumnName[];
 
+/** Rows decoded at once over all of a shard's silver files: many searches get smaller batches each. */
+const SILVER_BATCH_BUDGET = 48 * 1024;
+
 export interface SilverShardInput {
   slug: string;
   key: string;
@@ -56,10 +59,11 @@ export class DayObservations {
   static async open(lake: Lake, inputs: readonly SilverShardInput[]): Promise<DayObservations> {
     const ordered = [...inputs].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     const sources = [];
+    const batchRows = Math.max(256, Math.min(DEFAULT_BATCH_ROWS, Math.floor(SILVER_BATCH_BUDGET / Math.max(1, ordered.length))));
     for (const input of ordered) {
       const bytes = await lake.get(input.key);
       if (bytes === undefined) throw new GoldInputError(`silver shard ${input.key} (search ${input.slug}) is listed by its manifest but missing`, input.key);
-      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, view) });
+      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, view, batchRows) });
     }
     return new DayObservations(sources);
   }

@@ -3,12 +3,17 @@
  * with an error naming the file and the problem. The build script calls it before Astro starts (so
  * a bad input fails in a second, not halfway through a build) and the pages call it again through
  * `dashboardData()`, which reuses the validated copy held by the same process.
+ *
+ * `latest.json` and `series.json` are required. `alerts.json` (the alert-evaluate stage's 30-day
+ * window) is optional: a lake without it has no watches configured and the Alerts view says so;
+ * when present it must be valid like the others.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as v from 'valibot';
+import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
 import { SERIES_METRICS, type DashboardDay, type DashboardSeries } from '../../../shared/gold/dashboard.ts';
-import { DashboardDaySchema, DashboardSeriesSchema } from './schema.ts';
+import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema } from './schema.ts';
 
 /** The environment variable that tells the Astro build where the validated JSON is. */
 export const DATA_DIR_ENV = 'DASHBOARD_DATA_DIR';
@@ -17,10 +22,14 @@ export const THUMBNAILS_ENV = 'DASHBOARD_THUMBNAILS';
 
 /** The files the build needs, relative to the data directory (a copy of the lake's `gold/dashboard/`). */
 export const DATA_FILES = { latest: 'latest.json', series: 'series.json' } as const;
+/** The optional file of the Alerts view, beside them (written by alert-evaluate, not by gold). */
+export const ALERTS_FILE = 'alerts.json';
 
 export interface DashboardData {
   latest: DashboardDay;
   series: DashboardSeries;
+  /** The alerts of the last 30 days, or null when the lake has none (no watches configured). */
+  alerts: AlertsWindow | null;
 }
 
 export class DashboardDataError extends Error {
@@ -95,18 +104,68 @@ export function validateSeries(value: unknown, file: string): DashboardSeries {
   return series;
 }
 
-/** Validates a latest/series pair: each on its own, then that they describe the same newest day. */
+const addDays = (day: string, offset: number): string => {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10);
+};
+
+/**
+ * Validates one parsed alerts window, including that it hangs together: the days run newest first
+ * from `day` and stay inside the window, every alert belongs to one of them, newest day first, and
+ * each day's count is its number of alerts (the Alerts view shows those counts).
+ */
+export function validateAlerts(value: unknown, file: string): AlertsWindow {
+  const result = v.safeParse(AlertsWindowSchema, value);
+  if (!result.success) throw new DashboardDataError(file, `not an alerts window file: ${describeIssues(result.issues)}`);
+  const window = result.output as AlertsWindow;
+  const expectedFrom = addDays(window.day, -(window.windowDays - 1));
+  if (window.fromDay !== expectedFrom) {
+    throw new DashboardDataError(file, `fromDay is ${window.fromDay}, but a ${window.windowDays}-day window through ${window.day} starts on ${expectedFrom}`);
+  }
+  if (window.days[0]?.day !== window.day) {
+    throw new DashboardDataError(file, `days must start with the window's day ${window.day} (found ${window.days[0]?.day ?? 'no days'})`);
+  }
+  const counts = new Map<string, number>();
+  window.days.forEach((entry, i) => {
+    if (i > 0 && entry.day >= window.days[i - 1]!.day) throw new DashboardDataError(file, `days[${i}] (${entry.day}) is not older than ${window.days[i - 1]!.day}: days run newest first`);
+    if (entry.day < window.fromDay) throw new DashboardDataError(file, `days[${i}] (${entry.day}) is before the window's first day ${window.fromDay}`);
+    counts.set(entry.day, 0);
+  });
+  const ids = new Set<string>();
+  window.alerts.forEach((alert, i) => {
+    const count = counts.get(alert.day);
+    if (count === undefined) throw new DashboardDataError(file, `alerts[${i}] is of ${alert.day}, which is not one of the window's days`);
+    if (i > 0 && alert.day > window.alerts[i - 1]!.day) throw new DashboardDataError(file, `alerts[${i}] (${alert.day}) comes after an alert of ${window.alerts[i - 1]!.day}: alerts run newest day first`);
+    if (ids.has(alert.alertId)) throw new DashboardDataError(file, `alerts[${i}] repeats the alert id ${JSON.stringify(alert.alertId)}`);
+    ids.add(alert.alertId);
+    counts.set(alert.day, count + 1);
+  });
+  for (const entry of window.days) {
+    if (counts.get(entry.day) !== entry.count) {
+      throw new DashboardDataError(file, `days says ${entry.day} has ${entry.count} alerts, but alerts holds ${counts.get(entry.day)}`);
+    }
+  }
+  return window;
+}
+
+/**
+ * Validates a latest/series pair (each on its own, then that they describe the same newest day),
+ * and the alerts window when there is one.
+ */
 export function validateDashboardData(
   latestValue: unknown,
   seriesValue: unknown,
-  names: { latest: string; series: string } = { latest: DATA_FILES.latest, series: DATA_FILES.series },
+  names: { latest: string; series: string; alerts?: string } = { latest: DATA_FILES.latest, series: DATA_FILES.series },
+  alertsValue?: unknown,
 ): DashboardData {
   const latest = validateDay(latestValue, names.latest);
   const series = validateSeries(seriesValue, names.series);
   if (latest.day !== series.lastDay) {
     throw new DashboardDataError(names.series, `runs through ${series.lastDay}, but ${names.latest} is the day ${latest.day}: copy both files from the same gold run`);
   }
-  return { latest, series };
+  const alerts = alertsValue === undefined ? null : validateAlerts(alertsValue, names.alerts ?? ALERTS_FILE);
+  return { latest, series, alerts };
 }
 
 /** Reads one file of the data directory; a missing file is an error naming it. */
@@ -119,14 +178,30 @@ async function readText(path: string, shownAs: string): Promise<string> {
   }
 }
 
-/** Reads and validates `latest.json` and `series.json` from `dir`. */
+/** Reads an optional file of the data directory: undefined when it does not exist. */
+async function readOptionalText(path: string, shownAs: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DashboardDataError(shownAs, `cannot be read (${(cause as Error).message})`, { cause });
+  }
+}
+
+/** Reads and validates `latest.json`, `series.json` and, when it exists, `alerts.json` from `dir`. */
 export async function readDashboardData(dir: string, shownAs: (file: string) => string = (file) => join(dir, file)): Promise<DashboardData> {
-  const names = { latest: shownAs(DATA_FILES.latest), series: shownAs(DATA_FILES.series) };
-  const [latestText, seriesText] = await Promise.all([
+  const names = { latest: shownAs(DATA_FILES.latest), series: shownAs(DATA_FILES.series), alerts: shownAs(ALERTS_FILE) };
+  const [latestText, seriesText, alertsText] = await Promise.all([
     readText(join(dir, DATA_FILES.latest), names.latest),
     readText(join(dir, DATA_FILES.series), names.series),
+    readOptionalText(join(dir, ALERTS_FILE), names.alerts),
   ]);
-  return validateDashboardData(parseJson(latestText, names.latest), parseJson(seriesText, names.series), names);
+  return validateDashboardData(
+    parseJson(latestText, names.latest),
+    parseJson(seriesText, names.series),
+    names,
+    alertsText === undefined ? undefined : parseJson(alertsText, names.alerts),
+  );
 }
 
 /** Validated data shared by every page of one build (and with the build script, same process). */

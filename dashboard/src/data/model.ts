@@ -15,6 +15,7 @@ import type {
   SeriesColumns,
   SeriesMetric,
 } from '../../../shared/gold/dashboard.ts';
+import { buildAlertsView, type AlertsView } from './alerts.ts';
 import { dashboardData, thumbnailsEnabled, type DashboardData } from './load.ts';
 import { placeKey } from './places.ts';
 
@@ -146,6 +147,8 @@ export interface Model {
   regionByName: Map<string, RegionView>;
   searchBySlug: Map<string, SearchView>;
   searchByKey: Map<string, SearchView>;
+  /** The Alerts view, or null when the lake has no alerts file (no watches configured). */
+  alerts: AlertsView | null;
   listing(id: string): ListingCard | undefined;
   kpiFigures(today: Kpis | null, metrics: SeriesColumns | null): KpiFigure[];
   sortedCategories(key: CategorySortKey, dir: SortDir): CategoryView[];
@@ -279,6 +282,7 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     regionByName: new Map(regions.map((view) => [view.key, view])),
     searchBySlug: new Map(searches.map((view) => [view.slug, view])),
     searchByKey: new Map(searches.map((view) => [view.key, view])),
+    alerts: data.alerts === null ? null : buildAlertsView(data.alerts, latest.day),
     listing: (id) => latest.listings[id],
     kpiFigures,
     sortedCategories,

@@ -1,10 +1,12 @@
 /**
  * Runtime schemas of the dashboard's input (the gold JSON under `gold/dashboard/`), mirroring the
- * types of shared/gold/dashboard.ts. The types stay the source of truth: the assertions at the
+ * types of shared/gold/dashboard.ts and, for the optional `alerts.json`, `AlertsWindow` of
+ * shared/alerts/alert.ts. The types stay the source of truth: the assertions at the
  * bottom fail the type check when the two drift apart. Objects accept unknown keys, so gold may add
  * fields without breaking a deployed dashboard build.
  */
 import * as v from 'valibot';
+import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { DashboardDay, DashboardSeries } from '../../../shared/gold/dashboard.ts';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -176,9 +178,47 @@ export const DashboardSeriesSchema = v.object({
   searches: v.record(v.string(), v.object({ searchSlug: v.string(), metrics: SeriesColumnsSchema })),
 });
 
-// The schemas and gold's types must describe the same JSON (both directions).
+/** One alert of `gold/dashboard/alerts.json` (`Alert` in shared/alerts/alert.ts). */
+const AlertSchema = v.object({
+  alertId: v.string(),
+  day: Day,
+  searchSlug: v.string(),
+  ruleId: v.string(),
+  kind: v.picklist(['new-under-price', 'price-drop', 'deal', 'reserved', 'vanished']),
+  listingId: v.string(),
+  title: MaybeString,
+  price: FiniteNumber,
+  currency: MaybeString,
+  previousPrice: MaybeNumber,
+  dropPct: MaybeNumber,
+  peer: v.nullable(v.picklist(['search', 'category'])),
+  peerMedian: MaybeNumber,
+  priceToMedian: MaybeNumber,
+  daysOnMarket: MaybeNumber,
+  categoryId: v.nullable(v.number()),
+  categoryName: MaybeString,
+  region: MaybeString,
+  city: MaybeString,
+  listingUrl: MaybeString,
+  imageUrl: MaybeString,
+  summary: v.string(),
+});
+
+/** `gold/dashboard/alerts.json`: the alerts of the 30 days through the newest evaluated day. */
+export const AlertsWindowSchema = v.object({
+  schemaVersion: v.literal(1),
+  day: Day,
+  fromDay: Day,
+  windowDays: v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'must be at least 1')),
+  days: v.array(v.object({ day: Day, count: Count })),
+  alerts: v.array(AlertSchema),
+});
+
+// The schemas and the pipeline's types must describe the same JSON (both directions).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const dayMatches: Same<v.InferOutput<typeof DashboardDaySchema>, DashboardDay> = true;
 const seriesMatches: Same<v.InferOutput<typeof DashboardSeriesSchema>, DashboardSeries> = true;
+const alertsMatches: Same<v.InferOutput<typeof AlertsWindowSchema>, AlertsWindow> = true;
 void dayMatches;
 void seriesMatches;
+void alertsMatches;

@@ -15,6 +15,8 @@ export const paths = {
   searches: () => href('searches/'),
   search: (slug: string) => href(`searches/${slug}/`),
   listings: () => href('listings/'),
+  alerts: () => href('alerts/'),
+  alertsDay: (day: string) => href(`alerts/${day}/`),
   quality: () => href('quality/'),
   history: () => href('history/'),
 };
