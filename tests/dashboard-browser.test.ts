@@ -2,19 +2,21 @@
  * The dashboard in a real browser (Debian chromium driven by playwright-core), built from the
  * fixture gold and served by scripts/dashboard-serve.ts with the production CSP: every page opens,
  * KPI figures match the fixture, charts are labelled SVG, hostile titles read literally and never
- * run, nothing is requested from anywhere but 127.0.0.1, the CSP reports nothing, and the site
- * works with JavaScript disabled. Screenshots of the main views go to test-artifacts/screenshots/.
+ * run, nothing is requested from anywhere but 127.0.0.1, the CSP reports nothing, the Alerts view
+ * shows the fixture's counts, and the site works with JavaScript disabled. Screenshots of the main
+ * views go to test-artifacts/screenshots/.
  */
 import test from 'ava';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay, DashboardSeries } from '#shared/gold/dashboard.ts';
 import { CONTENT_SECURITY_POLICY } from '../dashboard/src/data/csp.ts';
 import { buildDashboard } from '../scripts/dashboard-build.ts';
 import { startDashboardServer, type DashboardServer } from '../scripts/dashboard-serve.ts';
-import { HOSTILE } from './fixtures/gold-dashboard/generate.ts';
+import { HOSTILE, RETIRED_SEARCH } from './fixtures/gold-dashboard/generate.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'gold-dashboard');
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
@@ -24,6 +26,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 interface Fixture {
   latest: DashboardDay;
   series: DashboardSeries;
+  alerts: AlertsWindow;
 }
 
 let work: string;
@@ -77,6 +80,7 @@ test.before(async () => {
   fixture = {
     latest: JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')),
     series: JSON.parse(await readFile(join(FIXTURE, 'series.json'), 'utf8')),
+    alerts: JSON.parse(await readFile(join(FIXTURE, 'alerts.json'), 'utf8')),
   };
   server = await startDashboardServer({ dir: out, port: 0 });
   const xdg = join(work, 'xdg');
@@ -105,7 +109,7 @@ test.serial('every page opens under the CSP: navigation, headings, labelled char
     t.is(response?.status(), 200, path);
     if (path === '') t.is(response?.headers()['content-security-policy'], CONTENT_SECURITY_POLICY);
     t.is(await page.locator('h1').count(), 1, `${path}: one h1`);
-    t.is(await page.locator('nav[aria-label="Secciones"] a').count(), 6, `${path}: the navigation`);
+    t.is(await page.locator('nav[aria-label="Secciones"] a').count(), 7, `${path}: the navigation`);
     const charts = page.locator('figure.chart svg[role="img"]');
     for (const svg of await charts.all()) {
       const label = (await svg.getAttribute('aria-label')) ?? '';
@@ -191,6 +195,68 @@ test.serial('hostile titles and names read literally and never run; off-site lin
   await context.close();
 });
 
+test.serial('the Alerts view: the fixture\'s counts, hostile titles read literally, links to the listings, day pages', async (t) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  const { alerts } = fixture;
+  const newest = alerts.alerts.filter((alert) => alert.day === alerts.day);
+  await page.goto(server.url);
+  await page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: 'Alertas' }).click();
+  t.is(new URL(page.url()).pathname, '/alerts/');
+  t.is(await page.locator('nav[aria-label="Secciones"] a[aria-current="page"]').textContent().then((text) => text?.trim()), 'Alertas');
+  t.is((await page.locator('h1').textContent())?.trim(), 'Alertas');
+
+  // The cards and tables show the fixture's counts.
+  t.is((await page.locator('[data-kpi="alertsNewest"] .kpi__value').textContent())?.trim(), integer.format(alerts.days[0]!.count));
+  t.is((await page.locator('[data-kpi="alertsWindow"] .kpi__value').textContent())?.trim(), integer.format(alerts.alerts.length));
+  t.is((await page.locator('[data-kpi="alertsDays"] .kpi__value').textContent())?.trim(), integer.format(alerts.days.length));
+  const today = page.locator('#hoy table');
+  t.is(await today.locator('tbody tr').count(), newest.length);
+  t.deepEqual(await today.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-alert-id'))), newest.map((alert) => alert.alertId));
+  const dayRows = page.locator('#por-dia tbody tr');
+  t.is(await dayRows.count(), alerts.days.length);
+  for (const [i, day] of alerts.days.entries()) {
+    t.is(await dayRows.nth(i).getAttribute('data-day'), day.day);
+    t.is((await dayRows.nth(i).locator('td').first().textContent())?.trim(), integer.format(day.count), day.day);
+  }
+  t.is((await page.locator('#por-dia tfoot td').first().textContent())?.trim(), integer.format(alerts.alerts.length));
+  const perRule = await page.locator('#por-regla tbody tr td:last-child').allTextContents();
+  t.is(perRule.reduce((sum, text) => sum + Number(text.trim().replace(/\./g, '')), 0), alerts.alerts.length);
+  t.true((await page.getByText('10 nov 2026').count()) >= 1, 'the day without an evaluation is named');
+
+  // Hostile titles are text; listing links go to es.wallapop.com only.
+  const img = today.getByText(HOSTILE.imgTitle, { exact: true });
+  t.is(await img.count(), 1);
+  await t.notThrowsAsync(img.waitFor({ state: 'visible' }));
+  t.is(await img.evaluate((element) => element.tagName), 'A', 'the hostile title links to its listing');
+  t.is(await today.getByText(HOSTILE.scriptTitle, { exact: true }).count(), 1);
+  t.is(await page.locator('img').count(), 0, 'no <img> at all: thumbnails are off, and no title became one');
+  const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
+  t.is(links.length, newest.filter((alert) => alert.listingUrl?.startsWith('https://es.wallapop.com/')).length);
+  for (const link of links) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  t.is(await page.locator('a[href*="evil.example"]').count(), 0);
+  t.true((await page.getByText('(sin título)').count()) >= 1);
+  t.is(await page.getByRole('link', { name: RETIRED_SEARCH }).count(), 0, 'a retired search has no page to link to');
+  t.true((await page.getByText(RETIRED_SEARCH, { exact: true }).count()) >= 1);
+  await page.screenshot({ path: join(SCREENSHOTS, 'alerts-today-desktop.png'), fullPage: true });
+
+  // An earlier day: its page lists exactly its alerts.
+  const older = alerts.days.slice(1).find((day) => day.count >= 3)!;
+  await page.locator(`#por-dia tr[data-day="${older.day}"] a`).click();
+  t.is(new URL(page.url()).pathname, `/alerts/${older.day}/`);
+  t.is(await page.locator('table tbody tr').count(), older.count);
+  t.deepEqual(
+    await page.locator('table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-alert-id'))),
+    alerts.alerts.filter((alert) => alert.day === older.day).map((alert) => alert.alertId),
+  );
+  await page.screenshot({ path: join(SCREENSHOTS, 'alerts-day-desktop.png'), fullPage: true });
+  t.deepEqual(seen.dialogs, []);
+  t.deepEqual(seen.offsite, []);
+  t.deepEqual(seen.problems, []);
+  await context.close();
+});
+
 test.serial('with JavaScript disabled the content is all there, and sorting works by links', async (t) => {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
   const seen = watch(context);
@@ -221,6 +287,7 @@ test.serial('screenshots of the main views, desktop and phone', async (t) => {
     ['region', 'locations/comunidad-de-madrid/'],
     ['search', `searches/${search}/`],
     ['listings', 'listings/'],
+    ['alerts', 'alerts/'],
     ['quality', 'quality/'],
   ];
   for (const [device, viewport] of [

@@ -1,8 +1,9 @@
 /**
  * The dashboard build from the fixture gold JSON (tests/fixtures/gold-dashboard/): it runs the
- * real CLI, writes every expected page, nothing in them would break under the CSP, untrusted text
- * comes out escaped; and a missing or malformed input fails the build naming the file and the
- * problem, before Astro starts.
+ * real CLI, writes every expected page (the Alerts view and its day pages included), nothing in
+ * them would break under the CSP, untrusted text comes out escaped; a lake without alerts.json
+ * still builds; and a missing or malformed input fails the build naming the file and the problem,
+ * before Astro starts.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -10,12 +11,13 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
 import { buildDashboard, cspViolations } from '../scripts/dashboard-build.ts';
 import { DashboardDataError } from '../dashboard/src/data/load.ts';
 import { slugify } from '../dashboard/src/data/model.ts';
-import { HOSTILE } from './fixtures/gold-dashboard/generate.ts';
+import { HOSTILE, RETIRED_SEARCH } from './fixtures/gold-dashboard/generate.ts';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'gold-dashboard');
@@ -26,10 +28,12 @@ async function tempDir(t: { teardown(fn: () => unknown): void }, name: string): 
   return dir;
 }
 
-async function fixtureCopy(t: { teardown(fn: () => unknown): void }): Promise<string> {
+/** A copy of the fixture's latest.json and series.json (and alerts.json when asked). */
+async function fixtureCopy(t: { teardown(fn: () => unknown): void }, options: { alerts?: boolean } = {}): Promise<string> {
   const dir = await tempDir(t, 'input');
   await cp(join(FIXTURE, 'latest.json'), join(dir, 'latest.json'));
   await cp(join(FIXTURE, 'series.json'), join(dir, 'series.json'));
+  if (options.alerts) await cp(join(FIXTURE, 'alerts.json'), join(dir, 'alerts.json'));
   return dir;
 }
 
@@ -56,7 +60,10 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   });
   t.regex(stdout, /built \d+ pages/);
 
+  t.regex(stdout, /alerts\.json is valid \(\d+ alerts in the 30 days through 2026-11-24\)/);
+
   const latest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
+  const alerts = JSON.parse(await readFile(join(FIXTURE, 'alerts.json'), 'utf8')) as AlertsWindow;
   const pages = new Set(await htmlFiles(out));
   const expected = [
     'index.html',
@@ -65,6 +72,9 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
     'locations/index.html',
     'searches/index.html',
     'listings/index.html',
+    'alerts/index.html',
+    // Every earlier day with alerts has its own page; the newest day is on alerts/.
+    ...alerts.days.slice(1).filter((day) => day.count > 0).map((day) => `alerts/${day.day}/index.html`),
     'quality/index.html',
     'history/index.html',
     ...['active', 'name', 'new', 'vanished', 'median', 'drops', 'dom'].flatMap((key) => [`categories/sort/${key}-asc/index.html`, `categories/sort/${key}-desc/index.html`]),
@@ -94,6 +104,23 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   t.false(listings.includes('cdn.wallapop.com'), 'thumbnails are off by default: no external image URL in the page');
   const home = await readFile(join(out, 'index.html'), 'utf8');
   t.true(home.includes('Arte &amp; &lt;img src=x onerror=alert(1)&gt;'), 'the hostile category name is escaped in the chart and table');
+  t.regex(home, /<a href="\/alerts\/">\s*Alertas\s*<\/a>/, 'the navigation links the Alerts view');
+
+  const alertsPage = await readFile(join(out, 'alerts/index.html'), 'utf8');
+  t.true(alertsPage.includes('&lt;img src=x onerror=alert(1)&gt;'), 'the hostile alert title is escaped');
+  t.true(alertsPage.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  t.regex(alertsPage, new RegExp(`data-alerts="${alerts.days[0]!.count}"`), 'the newest day\'s table has every alert of the day');
+  t.false(alertsPage.includes('evil.example'), 'an off-Wallapop https URL is never linked');
+  t.false(alertsPage.includes('No hay vigilancias configuradas'));
+  t.false(alertsPage.includes(`href="/searches/${RETIRED_SEARCH}/"`), 'a retired search has no page to link to');
+  t.true(alertsPage.includes(`href="/searches/${latest.searches[0]!.searchSlug}/"`));
+  const hrefs = [...alertsPage.matchAll(/<a class="listing__title" href="([^"]*)"/g)].map((match) => match[1]!);
+  t.true(hrefs.length > 0);
+  for (const link of hrefs) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  const older = alerts.days.slice(1).find((day) => day.count > 0)!;
+  t.true(alertsPage.includes(`href="/alerts/${older.day}/"`), 'each earlier day with alerts is linked');
+  const dayPage = await readFile(join(out, `alerts/${older.day}/index.html`), 'utf8');
+  t.regex(dayPage, new RegExp(`data-alerts="${older.count}"`));
 
   const css = (await readdir(join(out, '_astro'))).filter((file) => file.endsWith('.css'));
   t.true(css.length >= 1, 'styles are external files');
@@ -113,6 +140,24 @@ test.serial('--thumbnails: lazy images from Wallapop\'s CDN only, placeholders f
     t.regex(image, / alt=""/);
   }
   t.true(html.includes('thumb--placeholder'), 'listings without an image keep the placeholder');
+});
+
+test.serial('a lake without alerts.json (no watches configured) builds, and the Alerts view says so', async (t) => {
+  // From s3:// (the embedded S3): a missing alerts.json is fine there too.
+  const s3 = await startEmbeddedS3();
+  t.teardown(() => s3.close());
+  await s3.lake.put('gold/dashboard/latest.json', await readFile(join(FIXTURE, 'latest.json')));
+  await s3.lake.put('gold/dashboard/series.json', await readFile(join(FIXTURE, 'series.json')));
+  const out = join(await tempDir(t, 'no-alerts'), 'dist');
+  const lines: string[] = [];
+  await buildDashboard({ from: `s3://${s3.bucket}`, s3Endpoint: s3.endpoint, outDir: out, log: (line) => lines.push(line) });
+  t.true(lines.some((line) => line.includes(`no s3://${s3.bucket}/gold/dashboard/alerts.json`)), lines.join('\n'));
+  const pages = await htmlFiles(out);
+  t.deepEqual(pages.filter((page) => page.startsWith('alerts/')), ['alerts/index.html'], 'no day pages');
+  const html = await readFile(join(out, 'alerts/index.html'), 'utf8');
+  t.true(html.includes('No hay vigilancias configuradas'));
+  t.true(html.includes('data-alerts-state="none"'));
+  t.deepEqual(cspViolations(html), []);
 });
 
 test('a missing file fails the build naming it', async (t) => {
@@ -142,6 +187,24 @@ test('a schema violation names the file and the field', async (t) => {
   t.is(error.file, join(dir, 'latest.json'));
   t.regex(error.message, /overall\.priceP50: Invalid type: Expected number but received "96,39"/);
   t.regex(error.message, /categories\.2\.activeListings: must not be negative/);
+});
+
+test('a malformed or inconsistent alerts.json fails the build naming it', async (t) => {
+  const dir = await fixtureCopy(t, { alerts: true });
+  await writeFile(join(dir, 'alerts.json'), '{"schemaVersion": 1, "day": ');
+  const malformed = await failure({ from: dir });
+  t.is(malformed.file, join(dir, 'alerts.json'));
+  t.regex(malformed.message, /alerts\.json: not valid JSON/);
+
+  const window = JSON.parse(await readFile(join(FIXTURE, 'alerts.json'), 'utf8')) as AlertsWindow;
+  (window.alerts[2] as { title: unknown }).title = 42;
+  await writeFile(join(dir, 'alerts.json'), JSON.stringify(window));
+  t.regex((await failure({ from: dir })).message, /alerts\.json: not an alerts window file: alerts\.2\.title: Invalid type: Expected string but received 42/);
+
+  window.alerts[2]!.title = 'ok';
+  window.days[1]!.count += 2;
+  await writeFile(join(dir, 'alerts.json'), JSON.stringify(window));
+  t.regex((await failure({ from: dir })).message, new RegExp(`alerts\\.json: days says ${window.days[1]!.day} has ${window.days[1]!.count} alerts, but alerts holds ${window.days[1]!.count - 2}`));
 });
 
 test('inconsistent files fail: a list entry without its listing, a short column, days that disagree', async (t) => {
@@ -178,6 +241,13 @@ test('the local runner data dir: files are found in its embedded S3 directory', 
   const error = await failure({ from: dataDir });
   t.is(relative(dataDir, error.file), join('s3', 'wallapop-lake', 'gold', 'dashboard', 'series.json'));
   t.regex(error.message, /schemaVersion: Invalid type: Expected 1 but received 2/);
+
+  // alerts.json is copied from there too when the lake has one.
+  await cp(join(FIXTURE, 'series.json'), join(lake, 'series.json._S3rver_object'));
+  await writeFile(join(lake, 'alerts.json._S3rver_object'), 'null');
+  const alerts = await failure({ from: dataDir });
+  t.is(relative(dataDir, alerts.file), join('s3', 'wallapop-lake', 'gold', 'dashboard', 'alerts.json'));
+  t.regex(alerts.message, /not an alerts window file: \(root\): Invalid type: Expected Object but received null/);
 });
 
 test('s3://bucket: files are downloaded from the lake (embedded S3), errors name the s3:// URL', async (t) => {
@@ -193,6 +263,13 @@ test('s3://bucket: files are downloaded from the lake (embedded S3), errors name
   const malformed = await failure({ from: `s3://${s3.bucket}/exports/today`, s3Endpoint: s3.endpoint });
   t.is(malformed.file, `s3://${s3.bucket}/exports/today/latest.json`);
   t.regex(malformed.message, /not a dashboard day file: schemaVersion: Invalid key/);
+
+  // alerts.json is downloaded when present, and validated like the others.
+  await s3.lake.put('gold/dashboard/series.json', await readFile(join(FIXTURE, 'series.json')));
+  await s3.lake.put('gold/dashboard/alerts.json', '{"schemaVersion": 1, "day": "24/11/2026"}');
+  const alerts = await failure({ from: `s3://${s3.bucket}`, s3Endpoint: s3.endpoint });
+  t.is(alerts.file, `s3://${s3.bucket}/gold/dashboard/alerts.json`);
+  t.regex(alerts.message, /not an alerts window file: day: must be a day written YYYY-MM-DD/);
 });
 
 test('the CLI exits 1 naming the file, and 2 on bad usage', async (t) => {

@@ -1,17 +1,20 @@
 /**
  * The dashboard's data layer: the fixture is what its generator makes and is realistic enough to
- * test with; the model's KPI changes, orderings and slugs are right; untrusted URLs are filtered;
- * figures are formatted the Spanish way.
+ * test with; the model's KPI changes, orderings and slugs are right; the optional alerts window is
+ * validated and summed up right; untrusted URLs are filtered; figures are formatted the Spanish way.
  */
 import test from 'ava';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertsWindow } from '#shared/alerts/alert.ts';
+import { alertDetail, dayPages } from '../dashboard/src/data/alerts.ts';
 import { fmt, fmtDay } from '../dashboard/src/data/format.ts';
 import { safeImageUrl, safeListingUrl } from '../dashboard/src/data/links.ts';
-import { readDashboardData } from '../dashboard/src/data/load.ts';
+import { DashboardDataError, readDashboardData, validateAlerts } from '../dashboard/src/data/load.ts';
 import { buildModel, CATEGORY_SORT_KEYS, slugify } from '../dashboard/src/data/model.ts';
 import { regionCentre } from '../dashboard/src/data/places.ts';
-import { FIXTURE_OPTIONS, generateDashboardData, HOSTILE } from './fixtures/gold-dashboard/generate.ts';
+import { FIXTURE_OPTIONS, generateAlertsWindow, generateDashboardData, HOSTILE, RETIRED_SEARCH } from './fixtures/gold-dashboard/generate.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'gold-dashboard');
 
@@ -19,6 +22,7 @@ test('the committed fixture is what its generator makes (regenerate with tests/f
   const data = generateDashboardData(FIXTURE_OPTIONS);
   t.is(await readFile(join(FIXTURE, 'latest.json'), 'utf8'), `${JSON.stringify(data.latest, null, 1)}\n`);
   t.is(await readFile(join(FIXTURE, 'series.json'), 'utf8'), `${JSON.stringify(data.series, null, 1)}\n`);
+  t.is(await readFile(join(FIXTURE, 'alerts.json'), 'utf8'), `${JSON.stringify(generateAlertsWindow(data, FIXTURE_OPTIONS.seed), null, 1)}\n`);
 });
 
 test('the fixture is realistic: a month and more, many groups, hostile and awkward text, gaps', async (t) => {
@@ -116,4 +120,102 @@ test('Spanish formatting: euros, numbers, dates; null is "no data", never zero',
   t.deepEqual(regionCentre('Cataluña'), [1.53, 41.8]);
   t.deepEqual(regionCentre('CATALUNA'), [1.53, 41.8]);
   t.is(regionCentre('Atlántida'), null);
+});
+
+const plain = (text: string) => text.replace(/\u00a0/g, ' ');
+
+test('the alerts fixture: 30 days through the dashboard day, every kind, hostile titles, a gap, a retired search', async (t) => {
+  const { latest, alerts } = await readDashboardData(FIXTURE);
+  t.truthy(alerts);
+  const window = alerts!;
+  t.is(window.day, latest.day);
+  t.is(window.windowDays, 30);
+  t.true(window.days.length >= 25);
+  t.true(window.days.some((day) => day.count === 0), 'days without alerts');
+  const today = window.alerts.filter((alert) => alert.day === window.day);
+  t.is(today.length, window.days[0]!.count);
+  t.true(today.some((alert) => alert.title === HOSTILE.imgTitle), 'an alert titled <img src=x onerror=alert(1)>');
+  t.true(today.some((alert) => alert.title === HOSTILE.scriptTitle));
+  t.true(today.some((alert) => alert.title === null));
+  t.true(today.some((alert) => alert.listingUrl === HOSTILE.offsiteUrl));
+  for (const alert of today) t.truthy(latest.listings[alert.listingId], 'today\'s alerts are on listings of the day file');
+  t.deepEqual([...new Set(window.alerts.map((alert) => alert.kind))].sort(), ['deal', 'new-under-price', 'price-drop', 'reserved', 'vanished']);
+  t.true(window.alerts.some((alert) => alert.searchSlug === RETIRED_SEARCH));
+  t.false(latest.searches.some((search) => search.searchSlug === RETIRED_SEARCH));
+});
+
+test('the Alerts view: newest day, counts per day, kind and rule, unevaluated days, safe links', async (t) => {
+  const data = await readDashboardData(FIXTURE);
+  const window = data.alerts!;
+  const view = buildModel(data).alerts!;
+  t.true(view.current);
+  t.is(view.day, window.day);
+  t.is(view.total, window.alerts.length);
+  t.is(view.newest.count, window.days[0]!.count);
+  t.is(view.newest.rows.length, view.newest.count);
+  t.deepEqual(
+    view.days.map((day) => [day.day, day.count, day.rows.length]),
+    window.days.map((day) => [day.day, day.count, day.count]),
+  );
+  t.is(Object.values(view.byKind).reduce((sum, count) => sum + count, 0), view.total);
+  t.is(view.rules.reduce((sum, rule) => sum + rule.window, 0), view.total);
+  t.is(view.rules.reduce((sum, rule) => sum + rule.newest, 0), view.newest.count);
+  // The fixture's gold has no run on 2026-11-10: no evaluation that day.
+  t.deepEqual(view.unevaluatedDays, ['2026-11-10']);
+  t.deepEqual(
+    dayPages(view).map((day) => day.day),
+    window.days.slice(1).filter((day) => day.count > 0).map((day) => day.day),
+  );
+
+  for (const row of view.days.flatMap((day) => day.rows)) {
+    if (row.url !== null) t.true(row.url.startsWith('https://es.wallapop.com/'), row.url);
+  }
+  const offsite = view.newest.rows.find((row) => row.alert.listingUrl === HOSTILE.offsiteUrl)!;
+  t.is(offsite.url, null, 'an https URL that is not Wallapop\'s is not linked');
+  // Ranks count within each rule, in the file's order.
+  const deals = view.newest.rows.filter((row) => row.alert.kind === 'deal');
+  t.deepEqual(deals.map((row) => row.rank), deals.map((_, i) => i + 1));
+
+  // Evaluation lagging behind gold: the view says whose day it is.
+  const behind = structuredClone(data);
+  behind.latest.day = '2026-11-25';
+  t.false(buildModel(behind).alerts!.current);
+  t.is(buildModel({ ...data, alerts: null }).alerts, null);
+});
+
+test('alerts are described in Spanish from their fields', (t) => {
+  const base = {
+    alertId: 'x', day: '2026-11-24', searchSlug: 's', ruleId: 'r', listingId: 'l', title: 't', currency: 'EUR',
+    previousPrice: null, dropPct: null, peer: null, peerMedian: null, priceToMedian: null, daysOnMarket: null,
+    categoryId: null, categoryName: null, region: null, city: null, listingUrl: null, imageUrl: null, summary: '',
+  } as const;
+  t.is(plain(alertDetail({ ...base, kind: 'price-drop', price: 320, previousPrice: 380, dropPct: 15.79 })), '380,00 € → 320,00 € (−15,8 %)');
+  t.is(plain(alertDetail({ ...base, kind: 'deal', price: 60, peer: 'category', peerMedian: 150, priceToMedian: 0.4 })), '-60 % frente a la mediana de su categoría (150,00 €)');
+  t.is(alertDetail({ ...base, kind: 'vanished', price: 90, daysOnMarket: 3 }), 'desaparecido tras 3 días en venta: probablemente vendido');
+  t.is(alertDetail({ ...base, kind: 'reserved', price: 90 }), 'pasó a reservado');
+});
+
+test('alerts.json is optional, but a present one must be valid and consistent', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'dashboard-alerts-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await cp(join(FIXTURE, 'latest.json'), join(dir, 'latest.json'));
+  await cp(join(FIXTURE, 'series.json'), join(dir, 'series.json'));
+  t.is((await readDashboardData(dir)).alerts, null, 'no alerts.json: no watches configured');
+
+  const fixture = JSON.parse(await readFile(join(FIXTURE, 'alerts.json'), 'utf8')) as AlertsWindow;
+  const problem = (change: (window: AlertsWindow) => void): string => {
+    const window = structuredClone(fixture);
+    change(window);
+    const error = t.throws(() => validateAlerts(window, 'lake/alerts.json'), { instanceOf: DashboardDataError }) as DashboardDataError;
+    t.is(error.file, 'lake/alerts.json');
+    return error.message;
+  };
+  t.regex(problem((w) => ((w.alerts[0] as { price: unknown }).price = '96,39')), /^lake\/alerts\.json: not an alerts window file: alerts\.0\.price: Invalid type: Expected number but received "96,39"/);
+  t.regex(problem((w) => ((w.alerts[1] as { kind: string }).kind = 'sold')), /alerts\.1\.kind: Invalid type/);
+  t.regex(problem((w) => (w.days[0]!.count += 1)), /days says 2026-11-24 has 12 alerts, but alerts holds 11/);
+  t.regex(problem((w) => (w.alerts[0]!.day = '2026-11-10')), /alerts\[0\] is of 2026-11-10, which is not one of the window's days/);
+  t.regex(problem((w) => w.days.reverse()), /days must start with the window's day 2026-11-24/);
+  t.regex(problem((w) => (w.fromDay = '2026-11-01')), /fromDay is 2026-11-01, but a 30-day window through 2026-11-24 starts on 2026-10-26/);
+  t.regex(problem((w) => w.alerts.reverse()), /alerts run newest day first/);
+  t.regex(problem((w) => (w.alerts[1]!.alertId = w.alerts[0]!.alertId)), /repeats the alert id/);
 });

@@ -92,7 +92,7 @@ function addDays(day: Day, offset: number): Day {
 export function alertDetail(alert: Alert): string {
   switch (alert.kind) {
     case 'new-under-price':
-      return `nuevo a ${fmt.eur(alert.price)}`;
+      return 'anuncio nuevo por debajo del precio vigilado';
     case 'price-drop':
       return alert.previousPrice === null
         ? `bajó a ${fmt.eur(alert.price)}`
@@ -106,10 +106,15 @@ export function alertDetail(alert: Alert): string {
       return alert.previousPrice === null ? versus : `${versus}; antes ${fmt.eur(alert.previousPrice)}`;
     }
     case 'reserved':
-      return `reservado; último precio ${fmt.eur(alert.price)}`;
+      return 'pasó a reservado';
     case 'vanished':
-      return alert.daysOnMarket === null ? `desaparecido; último precio ${fmt.eur(alert.price)}` : `desaparecido tras ${fmt.days(alert.daysOnMarket)} en venta; último precio ${fmt.eur(alert.price)}`;
+      return alert.daysOnMarket === null ? 'desaparecido: probablemente vendido o retirado' : `desaparecido tras ${fmt.days(alert.daysOnMarket)} en venta: probablemente vendido`;
   }
+}
+
+/** The days that get a page of their own: every earlier day with alerts (the newest is on /alerts/). */
+export function dayPages(view: AlertsView | null): AlertDay[] {
+  return view === null ? [] : view.days.filter((day) => !day.newest && day.count > 0);
 }
 
 export function buildAlertsView(window: AlertsWindow, dashboardDay: Day): AlertsView {
