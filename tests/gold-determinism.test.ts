@@ -120,12 +120,24 @@ test('the S3-event chain with duplicated, concurrent deliveries publishes the sa
     if (key.startsWith('gold/partials/')) return () => runGoldFanin(lake, key);
     return undefined;
   };
+  // Like Lambda's asynchronous invocation: a failed run is retried twice. Here that matters because
+  // s3rver, unlike S3, writes objects in place: a run racing a duplicate's rewrite can read a torn
+  // object and fail (never silently: every reader validates what it parses).
+  const withRetries = async (stage: () => Promise<unknown>) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await stage();
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  };
   s3.onEvent((event: S3EventNotification) => {
     const key = decodeURIComponent(event.Records[0]!.s3.object.key.replace(/\+/g, ' '));
     const stage = route(key);
     if (!stage) return;
     for (let delivery = 0; delivery < 2; delivery += 1) {
-      const job = stage().catch((error: unknown) => failures.push(error));
+      const job = withRetries(stage).catch((error: unknown) => failures.push(error));
       running.add(job);
       void job.finally(() => running.delete(job));
     }
