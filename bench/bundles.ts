@@ -29,6 +29,14 @@ export interface BundleInfo {
   mapBytes: number;
   /** Where the zip was extracted. */
   handlerPath: string;
+  /** From the packaged CloudFormation template: the function's memory and its NODE_OPTIONS. */
+  memoryMb: number;
+  nodeOptions: string[];
+}
+
+interface TemplateFunction {
+  Type: string;
+  Properties: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } };
 }
 
 /** Not copied into the packaging copy of the service: dependencies are linked, the rest is not the service's. */
@@ -41,13 +49,16 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.data', '.esbuild', '.serve
  * the repository's at the same moment.
  */
 export async function packageFunctions(outDir: string): Promise<{ ms: number; bundles: BundleInfo[] }> {
+  // Beside the package directory, not in it: the framework moves its artifacts into that one.
+  const service = `${outDir}-service`;
   await rm(outDir, { recursive: true, force: true });
-  const service = join(outDir, 'service');
+  await rm(service, { recursive: true, force: true });
   await cp(REPO, service, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(REPO, source).split(sep).join('/')) });
   await symlink(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
   const started = performance.now();
   await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], service);
   const ms = performance.now() - started;
+  const template = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, TemplateFunction> };
   const bundles: BundleInfo[] = [];
   for (const file of (await readdir(outDir)).filter((name) => name.endsWith('.zip') && name !== 'custom-resources.zip').sort()) {
     const name = file.slice(0, -'.zip'.length);
@@ -67,7 +78,17 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
       } else if (entry.name.endsWith('.map')) mapBytes += entry.size;
     }
     if (handlerPath === '') throw new Error(`${file} has no handler.mjs`);
-    bundles.push({ name, zipBytes: (await stat(join(outDir, file))).size, mjsBytes, mapBytes, handlerPath });
+    const resource = template.Resources[`${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`];
+    const nodeOptions = resource?.Properties.Environment?.Variables?.NODE_OPTIONS;
+    bundles.push({
+      name,
+      zipBytes: (await stat(join(outDir, file))).size,
+      mjsBytes,
+      mapBytes,
+      handlerPath,
+      memoryMb: resource?.Properties.MemorySize ?? 1024,
+      nodeOptions: typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : [],
+    });
   }
   return { ms, bundles };
 }
@@ -117,6 +138,8 @@ process.exit(error ? 1 : 0);
 export interface HandlerRun {
   /** From process start to the handler's result (what a cold start costs). */
   coldMs: number;
+  /** From process start to the bundle imported: Lambda's init phase as this machine runs it. */
+  initMs: number;
   /** The import of the bundle (Lambda's init phase, node's own boot excluded). */
   importMs: number;
   /** The handler call alone. */
@@ -131,11 +154,12 @@ export interface HandlerEnvironment {
   s3: EmbeddedS3;
   /** Extra environment (the simulator's URL for plan and extract). */
   env?: Record<string, string>;
-  /** Node flags; Lambda runs with the service's NODE_OPTIONS (`--enable-source-maps`). */
+  /** Node flags instead of the function's NODE_OPTIONS (as serverless.yml sets them). */
   nodeFlags?: string[];
 }
 
-export async function runBundledHandler(bundle: BundleInfo, event: unknown, environment: HandlerEnvironment, runnerDir: string, memoryMb = 1024): Promise<HandlerRun> {
+export async function runBundledHandler(bundle: BundleInfo, event: unknown, environment: HandlerEnvironment, runnerDir: string): Promise<HandlerRun> {
+  const memoryMb = bundle.memoryMb;
   const runner = join(runnerDir, 'bench-lambda-runner.mjs');
   await mkdir(runnerDir, { recursive: true });
   await writeFile(runner, RUNNER);
@@ -156,7 +180,7 @@ export async function runBundledHandler(bundle: BundleInfo, event: unknown, envi
     ...environment.env,
   };
   const started = performance.now();
-  const child = spawn(process.execPath, [...(environment.nodeFlags ?? []), runner, bundle.handlerPath, JSON.stringify(event), bundle.name, String(memoryMb)], {
+  const child = spawn(process.execPath, [...(environment.nodeFlags ?? bundle.nodeOptions), runner, bundle.handlerPath, JSON.stringify(event), bundle.name, String(memoryMb)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -173,6 +197,7 @@ export async function runBundledHandler(bundle: BundleInfo, event: unknown, envi
   if (report.error) throw new Error(`${bundle.name} bundle failed: ${report.error}`);
   return {
     coldMs: report.handled,
+    initMs: report.imported,
     importMs: report.imported - report.importStarted,
     handlerMs: report.handled - report.imported,
     handlerCpuMs: report.handlerCpuMs,
@@ -229,7 +254,8 @@ export interface ColdStartSample {
 /**
  * A small day (a 5,000-listing simulated market, the repository's searches.yml compiled into the
  * plan bundle) run through every bundle once to build its lake, then `runs` more times per
- * function on the same event, with and without --enable-source-maps. Functions whose trigger this
+ * function on the same event, with the function's NODE_OPTIONS (serverless.yml sets
+ * --enable-source-maps) and without --enable-source-maps. Functions whose trigger this
  * does not know (or that need a service s3rver lacks, such as SNS) get no figure.
  */
 export async function measureColdStarts(bundles: readonly BundleInfo[], day: string, runs: number, workDir: string, log: (line: string) => void): Promise<ColdStartSample[]> {
@@ -244,7 +270,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
       if (!found) throw new Error(`no packaged function ${name}`);
       return found;
     };
-    const deployed = { s3, env, nodeFlags: ['--enable-source-maps'] };
+    const deployed = { s3, env };
     const invoke = (name: string, event: unknown) => runBundledHandler(bundle(name), event, deployed, workDir);
     const list = (prefix: string) => s3.lake.list(prefix);
 
@@ -280,7 +306,8 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
       try {
         for (let run = 0; run < runs; run += 1) {
           sample.runs.push(await runBundledHandler(bundle(name), event, deployed, workDir));
-          sample.runsWithoutSourceMaps.push(await runBundledHandler(bundle(name), event, { s3, env }, workDir));
+          const withoutSourceMaps = bundle(name).nodeOptions.filter((flag) => flag !== '--enable-source-maps');
+          sample.runsWithoutSourceMaps.push(await runBundledHandler(bundle(name), event, { s3, env, nodeFlags: withoutSourceMaps }, workDir));
         }
       } catch (error) {
         // One function failing locally (a service s3rver does not have) must not cost the others' figures.

@@ -62,15 +62,16 @@ export function sideBySide(runs: readonly BenchResults[]): string {
   );
   const bundles = last.bundles.length
     ? markdown(
-        ['function', 'zip KB', '.mjs KB', '.map KB', 'cold start ms (source maps)', 'cold start ms (none)', 'import ms', 'peak MB'],
+        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'peak MB'],
         last.bundles.map((bundle) => [
           bundle.name,
           int(bundle.zipBytes / 1024),
           int(bundle.mjsBytes / 1024),
           int(bundle.mapBytes / 1024),
+          int(bundle.initMs),
+          int(bundle.importMs),
           int(bundle.coldStartMs),
           int(bundle.coldStartNoSourceMapsMs),
-          int(bundle.importMs),
           int(bundle.peakMb),
         ]),
       )

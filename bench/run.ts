@@ -403,10 +403,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       packageMs = packaged.ms;
     } catch (error) {
       const message = (error as Error).message;
-      notes.push(`bundles: packaging failed, no bundle, cold-start or as-deployed figures: ${message.slice(-600)}`);
+      notes.push(`bundles: packaging failed, no bundle, cold-start or as-deployed figures: ${message.slice(0, 1500)}`);
       log(`  packaging failed: ${message.split('\n').find((line) => /ERROR|Error:/.test(line)) ?? message.split('\n')[0]}`);
     }
-    bundleRows = bundles.map((bundle) => ({ name: bundle.name, zipBytes: bundle.zipBytes, mjsBytes: bundle.mjsBytes, mapBytes: bundle.mapBytes, coldStartMs: null, coldStartNoSourceMapsMs: null, importMs: null, peakMb: null, trigger: null, samplesMs: [] }));
+    bundleRows = bundles.map((bundle) => ({ name: bundle.name, memoryMb: bundle.memoryMb, nodeOptions: bundle.nodeOptions.join(' '), zipBytes: bundle.zipBytes, mjsBytes: bundle.mjsBytes, mapBytes: bundle.mapBytes, coldStartMs: null, coldStartNoSourceMapsMs: null, importMs: null, initMs: null, peakMb: null, trigger: null, samplesMs: [] }));
     if (!skip('cold-start') && bundles.length > 0) {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
@@ -421,6 +421,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         target.coldStartMs = Math.round(median(sample.runs.map((run) => run.coldMs)));
         target.coldStartNoSourceMapsMs = Math.round(median(sample.runsWithoutSourceMaps.map((run) => run.coldMs)));
         target.importMs = Math.round(median(sample.runs.map((run) => run.importMs)));
+        target.initMs = Math.round(median(sample.runs.map((run) => run.initMs)));
         target.peakMb = Math.max(...sample.runs.map((run) => run.maxRssMb));
         target.samplesMs = sample.runs.map((run) => Math.round(run.coldMs));
       }
@@ -433,7 +434,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const shardSegment = `shard=${largestShard.key.match(/shard=(\d+)/)![1]}`;
         const largestSearch = `search=${dataset.bronze.largestSearch}/`;
         const copied = await copyLake(root, s3.lake, (key) => {
-          if (key.startsWith('duckdb/') || key.startsWith('package/') || key.startsWith('cold-start/') || key.startsWith('s3-deployed/') || key === 'bench-dataset.json') return false;
+          if (key.startsWith('duckdb/') || key.startsWith('package/') || key.startsWith('package-service/') || key.startsWith('cold-start/') || key.startsWith('s3-deployed/') || key === 'bench-dataset.json') return false;
           if (key.startsWith('bronze/search/')) return key.includes(`dt=${DAY}/`) && key.includes(largestSearch);
           if (key.startsWith('silver/listings/')) return key.includes(`dt=${DAY}/`) && key.includes(`${shardSegment}/`);
           if (key.startsWith('gold/state/')) return key.includes(`dt=${PREVIOUS_DAY}/`) && key.includes(shardSegment);
@@ -441,7 +442,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         });
         log(`  copied ${copied.objects} objects (${(copied.bytes / 1e6).toFixed(0)} MB) into s3rver`);
         const bundle = (name: string) => bundles.find((candidate) => candidate.name === name)!;
-        const environment = { s3, nodeFlags: ['--enable-source-maps'] };
+        const environment = { s3 };
         const work = join(root, 'cold-start');
         const record = (target: Samples, run: HandlerRun, what: string) => {
           target.addOurs(run.handlerMs, run.handlerCpuMs, run.maxRssMb);
@@ -480,6 +481,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   }
   if (dashboardNote) notes.push(`dashboard: ${dashboardNote}`);
 
+  const configured = (name: string) => {
+    const bundle = bundles.find((candidate) => candidate.name === name);
+    return bundle ? `, ${bundle.memoryMb} MB` : '';
+  };
   const rows: BenchRow[] = [
     row('silver', `silver · all ${dataset.searches.length} searches (${options.concurrency} procs vs ${options.concurrency} threads)`, samples.silver, dataset.bronze.items),
     row('silver-1core', 'silver · 1 process vs 1 thread', skip('single-core') ? undefined : samples.silverSingle, dataset.bronze.items),
@@ -488,9 +493,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     row('gold-1core', 'gold · 1 process vs 1 thread', skip('single-core') ? undefined : samples.goldSingle, goldInputRows),
     row('gold-shard', 'gold shard · largest alone', skip('memory') ? undefined : samples.goldShard, largestShard.rows),
     row('gold-fanin', 'gold fan-in alone', skip('memory') ? undefined : samples.goldFanin, null),
-    row('silver-s3', 'as deployed · silver largest search (bundle, S3)', deployed.silver.ours.length ? deployed.silver : undefined, dataset.bronze.largestSearchItems),
-    row('gold-shard-s3', 'as deployed · gold shard (bundle, S3)', deployed.shard.ours.length ? deployed.shard : undefined, largestShard.rows),
-    row('gold-fanin-s3', 'as deployed · gold fan-in (bundle, S3)', deployed.fanin.ours.length ? deployed.fanin : undefined, null),
+    row('silver-s3', `as deployed · silver largest search (bundle, S3${configured('silver')})`, deployed.silver.ours.length ? deployed.silver : undefined, dataset.bronze.largestSearchItems),
+    row('gold-shard-s3', `as deployed · gold shard (bundle, S3${configured('goldShard')})`, deployed.shard.ours.length ? deployed.shard : undefined, largestShard.rows),
+    row('gold-fanin-s3', `as deployed · gold fan-in (bundle, S3${configured('goldFanin')})`, deployed.fanin.ours.length ? deployed.fanin : undefined, null),
     row('dashboard', `dashboard build · a year of data${dashboardPages === null ? '' : ` (${dashboardPages} pages)`}`, dashboard.ours.length ? dashboard : undefined, null, dashboardNote),
   ];
   const cpuPerRow = (ms: number[], rowsCount: number) => (rowsCount > 0 && ms.length > 0 ? round((median(ms) * 1000) / rowsCount, 2) : null);

@@ -26,6 +26,8 @@ test('npm run bench -- --smoke measures every stage, bundle and cold start', asy
     t.is(options.repeat, 1);
     await runBench(options);
     const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
+    // Shown when an assertion fails: why a section has no figures (packaging failed, …).
+    for (const note of results.notes) t.log(note);
 
     t.deepEqual(
       results.rows.map((row) => row.id),

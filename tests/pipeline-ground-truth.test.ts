@@ -1,0 +1,63 @@
+import test from 'ava';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSearchConfigFile } from '#shared/config/load.ts';
+import { searchQueryOf } from '#shared/extract/query.ts';
+import type { DashboardDay } from '#shared/gold/dashboard.ts';
+import { goldKeys } from '#shared/gold/keys.ts';
+import { getJson } from '#shared/lake/lake.ts';
+import { buildSearchParams } from '#shared/wallapop/index.ts';
+import { LocalPipeline } from '#local/pipeline.ts';
+import { createMarket, startSimulator } from '#simulator/index.ts';
+
+const SEARCHES = join(process.cwd(), 'tests/fixtures/searches.yml');
+const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
+
+/**
+ * The whole chain on the simulator, three days: gold's new, vanished and price-drop counts must
+ * equal what the simulated market says happened to the listings the searches track.
+ */
+test('bronze → silver → gold through the S3-event chain matches the simulator’s ground truth, day after day', async (t) => {
+  const market = createMarket({ seed: 23, listings: 8_000, startDay: DAYS[0]! });
+  const { searches } = await readSearchConfigFile(SEARCHES);
+  const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-truth-'));
+  const sim = await startSimulator({ market, day: DAYS[0]! });
+  const pipeline = await LocalPipeline.start({ dataDir, wallapopBaseUrl: sim.url, wallapopRequestsPerSecond: 0, searchesFile: SEARCHES, shardCount: 4, logLevel: 'SILENT', retryDelayMs: () => 10 });
+  t.teardown(async () => {
+    await pipeline.close();
+    await sim.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Listing ids any configured search returns on a day, by the simulator's own matching. */
+  const tracked = (day: string) =>
+    new Set(searches.flatMap((search) => market.day(day).match(buildSearchParams(searchQueryOf(search), 'search'))));
+
+  const everSeen = new Set<string>();
+  let previous: Set<string> | undefined;
+  for (const day of DAYS) {
+    sim.setDay(day);
+    const run = await pipeline.runDay(day);
+    t.deepEqual(run.deadLetters, [], day);
+    t.true(run.report.gold.complete, `${day}: gold complete`);
+    const gold = (await getJson<DashboardDay>(pipeline.lake, goldKeys.dashboardDay(day)))!;
+    const today = tracked(day);
+
+    t.is(gold.overall.seenListings, today.size, `${day}: listings seen`);
+    if (previous === undefined) {
+      t.true(gold.isFirstDay);
+      t.is(gold.overall.newListings, today.size, `${day}: the first day is the baseline`);
+    } else {
+      const expectedNew = [...today].filter((id) => !everSeen.has(id)).length;
+      const expectedVanished = [...previous].filter((id) => !today.has(id)).length;
+      const drops = market.day(day).changes().priceDrops.filter((drop) => today.has(drop.id) && previous!.has(drop.id));
+      t.is(gold.overall.newListings, expectedNew, `${day}: new listings`);
+      t.is(gold.overall.vanishedListings, expectedVanished, `${day}: vanished listings`);
+      t.is(gold.overall.priceDropCount, drops.length, `${day}: price drops`);
+      t.true(expectedNew > 0 && expectedVanished > 0 && drops.length > 0, `${day}: the market moved (${expectedNew} new, ${expectedVanished} vanished, ${drops.length} drops)`);
+    }
+    for (const id of today) everSeen.add(id);
+    previous = today;
+  }
+});
