@@ -1,8 +1,6 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
-import { readFile } from 'node:fs/promises';
-import { readSearchConfigFile } from '../config/load.ts';
+import { readSearchConfigFile, readYamlFile } from '../config/load.ts';
 import { parseSearchConfig } from '../config/searches.ts';
 import { parseWatchConfig, WatchConfigError, type WatchConfig } from './watches.ts';
 
@@ -24,19 +22,7 @@ export function siblingWatchesFile(searchesFile: string): string {
 
 /** Reads and validates a watch file (YAML or JSON) against the searches it may name. Errors name the file. */
 export async function readWatchConfigFile(path: string, searchSlugs: readonly string[]): Promise<WatchConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new WatchConfigError(`cannot read the watch file ${path}: ${(error as Error).message}`, []);
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new WatchConfigError(`${path} is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`, []);
-  }
+  const raw = await readYamlFile(path, 'watch file', (message) => new WatchConfigError(message, []));
   return parseWatchConfig(raw, path, searchSlugs);
 }
 

@@ -1,0 +1,62 @@
+import test from 'ava';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSearchConfigFile } from '#shared/config/load.ts';
+import { parseSearchConfig, SearchConfigError } from '#shared/config/searches.ts';
+
+const valid = { slug: 'iphone-13-madrid', keywords: 'iphone 13', latitude: 40.4168, longitude: -3.7038 };
+
+test('the shipped search files are valid, with defaults applied', async (t) => {
+  for (const file of ['searches.yml', 'local/demo-searches.yml', 'tests/fixtures/searches.yml']) {
+    const config = await readSearchConfigFile(file);
+    t.true(config.searches.length > 0, file);
+    for (const search of config.searches) {
+      t.is(search.orderBy, search.orderBy ?? 'newest');
+      t.true(search.maxPages >= 1);
+    }
+  }
+  const { searches } = parseSearchConfig({ searches: [valid] });
+  t.like(searches[0], { orderBy: 'newest', timeFilter: 'lastMonth', maxPages: 250 });
+});
+
+const problemsOf = (raw: unknown): string[] => {
+  try {
+    parseSearchConfig(raw, 'test.yml');
+  } catch (error) {
+    if (error instanceof SearchConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+test('a bad search is named by slug and field, every problem at once', (t) => {
+  const problems = problemsOf({
+    searches: [valid, { slug: 'ps5-bcn', keywords: 'ps5', latitude: 41.38, distanceKm: 5000, timeFilter: 'yesterday', colour: 'red' }],
+  });
+  t.true(problems.some((p) => p.startsWith('search "ps5-bcn" (#2), field "longitude": is required')), problems.join('\n'));
+  t.true(problems.some((p) => /search "ps5-bcn" \(#2\), field "distanceKm": must be at most 2000/.test(p)));
+  t.true(problems.some((p) => /field "timeFilter": must be one of today, lastWeek, lastMonth/.test(p)));
+  t.true(problems.some((p) => /field "colour": is not a known field/.test(p)));
+});
+
+test('search-level rules: keywords or category, price range order, unique slugs, slug format', (t) => {
+  t.deepEqual(problemsOf({ searches: [{ slug: 'nothing', latitude: 1, longitude: 2 }] }), ['search "nothing" (#1): needs keywords or categoryId (or both)']);
+  t.deepEqual(problemsOf({ searches: [{ ...valid, minPrice: 500, maxPrice: 100 }] }), ['search "iphone-13-madrid" (#1): minPrice must not exceed maxPrice']);
+  t.deepEqual(problemsOf({ searches: [valid, valid] }), ['config: search slugs must be unique']);
+  t.true(problemsOf({ searches: [{ ...valid, slug: 'Bad Slug' }] })[0]!.includes('field "slug": must be lowercase letters'));
+  t.deepEqual(problemsOf({}), ['config, field "searches": is required']);
+  t.deepEqual(problemsOf({ searches: [] }), ['config, field "searches": must list at least one search (got [])']);
+});
+
+test('a file that cannot be read or parsed fails naming the file and line', async (t) => {
+  const directory = await mkdtemp(join(tmpdir(), 'searches-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  await t.throwsAsync(readSearchConfigFile(join(directory, 'missing.yml')), { message: /cannot read the search configuration .*missing\.yml/ });
+  const broken = join(directory, 'broken.yml');
+  await writeFile(broken, 'searches:\n  - slug: a\n   keywords: [unclosed\n');
+  await t.throwsAsync(readSearchConfigFile(broken), { message: /broken\.yml is not valid YAML at line \d+/ });
+  const invalid = join(directory, 'invalid.yml');
+  await writeFile(invalid, 'searches:\n  - slug: a\n    keywords: x\n');
+  await t.throwsAsync(readSearchConfigFile(invalid), { message: /invalid\.yml is invalid:\n {2}- search "a" \(#1\), field "latitude": is required/ });
+});
