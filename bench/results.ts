@@ -72,6 +72,8 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   command: string;
+  /** The commit, whether shared/ or functions/ had uncommitted changes, and hashes of shared/silver and shared/gold as measured. */
+  code: { commit: string; uncommitted: boolean; silver: string; gold: string };
   /** loadAverages: the 1-minute load average before the run and at the start of each repeat (other work on the machine shows here). */
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverages: number[] };
   options: { listings: number; repeat: number; shards: number; concurrency: number; coldRuns: number; skip: string[]; smoke: boolean };

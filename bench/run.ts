@@ -25,6 +25,7 @@
  * "as deployed" rows measure the same invocations through S3 (s3rver) with the bundled code.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -270,8 +271,33 @@ async function profileSummary(directory: string, name: string): Promise<string |
   return join(directory, best);
 }
 
+/** Which code was measured: the commit, and a hash of the stage sources as they are on disk (other work may be uncommitted). */
+async function codeVersion(): Promise<BenchResults['code']> {
+  const git = (args: string[]) =>
+    new Promise<string>((resolvePromise) => {
+      const child = spawn('git', args, { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('close', () => resolvePromise(output.trim()));
+      child.on('error', () => resolvePromise(''));
+    });
+  const hashOf = async (directory: string) => {
+    const hash = createHash('sha256');
+    const files = (await readdir(join(REPO, directory), { recursive: true })).filter((file) => file.endsWith('.ts')).sort();
+    for (const file of files) hash.update(file).update(await readFile(join(REPO, directory, file)));
+    return hash.digest('hex').slice(0, 12);
+  };
+  return {
+    commit: (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown',
+    uncommitted: (await git(['status', '--porcelain', '--', 'shared', 'functions'])) !== '',
+    silver: await hashOf('shared/silver'),
+    gold: await hashOf('shared/gold'),
+  };
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
+  const code = await codeVersion();
   const { log } = options;
   const root = options.data;
   const lake = new DirectoryLake(root);
@@ -504,6 +530,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     startedAt,
     finishedAt: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    code,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
