@@ -17,6 +17,8 @@ import { reportDay } from '#local/lake-report.ts';
 const EXIT_FAILURES = 1;
 const EXIT_USAGE = 2;
 
+class UsageError extends Error {}
+
 const program = new Command()
   .name('wallapop')
   .description('Runs the Wallapop market pipeline on this machine: the same handlers and wiring as on AWS, against an embedded S3.')
@@ -36,6 +38,7 @@ const positiveInteger = (name: string) => (value: string) => {
 const DEMO_SEARCHES = fileURLToPath(new URL('../local/demo-searches.yml', import.meta.url));
 const dataDirOption = () => new Option('--data-dir <dir>', 'where the local lake and dead letters live').default('.data');
 
+
 program
   .command('run')
   .description('Run plan → extract → silver → gold for one day or N consecutive days ending at --date.')
@@ -54,6 +57,8 @@ program
   .option('--dashboard', 'then build the dashboard from the lake into dashboard/dist', false)
   .option('--json', 'print the day reports as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
+  .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
+  .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
     const config = await readSearchConfigFile(options.searches);
     const lastDay: string = options.date ?? madridDay(new Date());
@@ -118,6 +123,8 @@ program
   .addOption(dataDirOption())
   .option('--json', 'print the day report as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs', false)
+  .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
+  .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
     const run = await withPipeline(options, 0, options.date, (pipeline) => pipeline.replay(options.date, options.fromStage));
     console.log(options.json ? JSON.stringify(run, null, 2) : formatDayRun(run));
@@ -130,6 +137,8 @@ program
   .addOption(dayOption())
   .addOption(dataDirOption())
   .option('--json', 'print as JSON', false)
+  .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
+  .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
     const day = options.date ?? madridDay(new Date());
     const report = await withPipeline(options, 0, day, (pipeline) => reportDay(pipeline.lake, day));
@@ -157,6 +166,8 @@ program
   .option('--source <source>', 'Wallapop source for extract retries', 'sim')
   .option('--json', 'print as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs', false)
+  .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
+  .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
     const result = await withPipeline(options, 0, undefined, (pipeline) => pipeline.redrive());
     if (options.json) console.log(JSON.stringify(result, null, 2));
@@ -176,6 +187,8 @@ program
   });
 
 interface PipelineCliOptions {
+  s3Endpoint?: string;
+  bucket?: string;
   dataDir: string;
   source?: 'sim' | 'live';
   searches?: string;
@@ -199,6 +212,7 @@ async function withPipeline<T>(
   firstDay: string | undefined,
   work: (pipeline: LocalPipeline, progress: RunProgress, sim: SimHandle | undefined) => Promise<T>,
 ): Promise<T> {
+  if (options.s3Endpoint && !options.bucket) throw new UsageError('--s3-endpoint needs --bucket: which bucket on that server holds the lake?');
   const sim = options.source === 'sim' && firstDay ? await startSim(options, firstDay) : undefined;
   const progress = new RunProgress(searchCount, process.stderr.isTTY === true && !options.verbose && searchCount > 0);
   const pipeline = await LocalPipeline.start({
@@ -210,6 +224,7 @@ async function withPipeline<T>(
     logLevel: options.verbose ? 'INFO' : 'ERROR',
     ...(options.webhook ? { alerts: { webhookUrl: options.webhook } } : {}),
     onInvocation: (record) => progress.onInvocation(record),
+    ...(options.bucket ? { remote: { bucket: options.bucket, ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}) } } : {}),
   });
   const unsubscribe = pipeline.s3.onEvent((event) => progress.onObject(event));
   try {
@@ -235,5 +250,5 @@ async function startSim(options: PipelineCliOptions, firstDay: string): Promise<
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`wallapop: ${error.message}`);
-  process.exit(EXIT_FAILURES);
+  process.exit(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURES);
 });

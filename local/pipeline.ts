@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { keys, type Day } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
-import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
-import { LOCAL_CREDENTIALS, startEmbeddedS3, type EmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { LOCAL_CREDENTIALS, startEmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { connectPollingS3, type LakeConnection } from './polling-s3.ts';
 import { DeadLetterStore, type DeadLetter } from './dead-letters.ts';
 import { LocalLambdaRuntime, type InvocationRecord } from './lambda-runtime.ts';
 import { reportDay, type DayReport } from './lake-report.ts';
@@ -34,6 +34,12 @@ export interface LocalPipelineOptions {
    * `webhookUrl` when one is given (on AWS the URL comes from SSM, never from the environment).
    */
   alerts?: { outboxDir?: string; webhookUrl?: string };
+  /**
+   * Drive a bucket on another S3-compatible server (`endpoint`) or on AWS (no endpoint; the usual
+   * AWS credential chain) instead of the embedded one. Its notifications cannot reach this process,
+   * so the runner polls the trigger prefixes.
+   */
+  remote?: { bucket: string; endpoint?: string; region?: string; pollIntervalMs?: number };
 }
 
 export interface DayRun {
@@ -50,7 +56,7 @@ export interface DayRun {
  */
 export class LocalPipeline {
   private constructor(
-    readonly s3: EmbeddedS3,
+    readonly s3: LakeConnection,
     readonly runtime: LocalLambdaRuntime,
     readonly wiring: ServiceWiring,
     readonly deadLetters: DeadLetterStore,
@@ -70,20 +76,37 @@ export class LocalPipeline {
 
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const dataDir = resolve(options.dataDir);
-    const wiring =
+    const declared =
       options.wiring ??
       (await readServiceWiring({ configPath: options.configPath ?? join(process.cwd(), 'serverless.yml'), stage: options.stage ?? 'local' }));
-    const bucket = wiring.environment.DATA_BUCKET;
-    if (!bucket) throw new Error('serverless.yml sets no DATA_BUCKET in provider.environment: the handlers would not know the lake');
-    await mkdir(join(dataDir, 's3'), { recursive: true });
-    const s3 = await startEmbeddedS3({ bucket, directory: join(dataDir, 's3') });
+    const declaredBucket = declared.environment.DATA_BUCKET;
+    if (!declaredBucket) throw new Error('serverless.yml sets no DATA_BUCKET in provider.environment: the handlers would not know the lake');
+    const bucket = options.remote?.bucket ?? declaredBucket;
+    // The same rules, on the bucket actually driven.
+    const wiring: ServiceWiring = {
+      ...declared,
+      environment: { ...declared.environment, DATA_BUCKET: bucket },
+      functions: declared.functions.map((fn) => ({ ...fn, s3: fn.s3.map((trigger) => ({ ...trigger, bucket: trigger.bucket === declaredBucket ? bucket : trigger.bucket })) })),
+    };
+    let s3: LakeConnection;
+    if (options.remote) {
+      s3 = await connectPollingS3({
+        bucket,
+        ...(options.remote.endpoint ? { endpoint: options.remote.endpoint } : {}),
+        ...(options.remote.region ? { region: options.remote.region } : {}),
+        prefixes: wiring.functions.flatMap((fn) => fn.s3.map((trigger) => trigger.prefix)),
+        ...(options.remote.pollIntervalMs ? { intervalMs: options.remote.pollIntervalMs } : {}),
+      });
+    } else {
+      await mkdir(join(dataDir, 's3'), { recursive: true });
+      const embedded = await startEmbeddedS3({ bucket, directory: join(dataDir, 's3') });
+      s3 = { ...embedded, endpoint: embedded.endpoint, settle: async () => {} };
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+    }
 
     // One process stands in for every function: the union of their environments, plus what points
     // them at the local lake and API instead of AWS's.
-    Object.assign(process.env, wiring.environment, ...wiring.functions.map((fn) => fn.environment), {
-      S3_ENDPOINT: s3.endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    Object.assign(process.env, ...wiring.functions.map((fn) => fn.environment), wiring.environment, {
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'ERROR',
@@ -94,6 +117,8 @@ export class LocalPipeline {
       ALERT_OUTBOX_DIR: resolve(options.alerts?.outboxDir ?? join(dataDir, 'alerts')),
     });
     delete process.env.NODE_OPTIONS;
+    if (s3.endpoint) process.env.S3_ENDPOINT = s3.endpoint;
+    else delete process.env.S3_ENDPOINT;
     // Set or cleared on every start: a webhook of an earlier runner in this process must not leak.
     if (options.alerts?.webhookUrl) process.env.ALERT_WEBHOOK_URL = options.alerts.webhookUrl;
     else delete process.env.ALERT_WEBHOOK_URL;
@@ -121,7 +146,7 @@ export class LocalPipeline {
 
   /** A client for other tools (the dashboard build, awscli) to read the same lake. */
   client() {
-    return createS3Client({ endpoint: this.s3.endpoint, credentials: LOCAL_CREDENTIALS });
+    return this.s3.lake.client;
   }
 
   /**
@@ -181,6 +206,7 @@ export class LocalPipeline {
     do {
       await this.runtime.idle();
       await new Promise((resolve) => setTimeout(resolve, 20));
+      await this.s3.settle();
     } while (this.runtime.busy);
   }
 

@@ -127,3 +127,38 @@ test.serial('a function removed from serverless.yml is no longer invoked: the wi
   t.deepEqual(await pipeline.lake.list('silver/'), [], 'nothing invoked silver');
   t.true(run.report.searches.every((search) => search.silver === null));
 });
+
+test.serial('a bucket on another S3-compatible server is driven by polling its trigger prefixes', async (t) => {
+  // A separate server plays "somebody else's S3": the runner gets no notifications from it.
+  const { startEmbeddedS3, LOCAL_CREDENTIALS } = await import('#shared/local/embedded-s3.ts');
+  const remote = await startEmbeddedS3({ bucket: 'someone-elses-lake' });
+  const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-remote-'));
+  const sim = await startSimulator({ market, day: DAYS[0]! });
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  const pipeline = await LocalPipeline.start({
+    dataDir,
+    wiring: await wiring,
+    remote: { bucket: 'someone-elses-lake', endpoint: remote.endpoint, pollIntervalMs: 100 },
+    wallapopBaseUrl: sim.url,
+    wallapopRequestsPerSecond: 0,
+    searchesFile: SEARCHES,
+    shardCount: 2,
+    logLevel: 'SILENT',
+    retryDelayMs: () => 10,
+  });
+  t.teardown(async () => {
+    await pipeline.close();
+    await sim.close();
+    await remote.close();
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const run = await pipeline.runDay(DAYS[0]!);
+  t.deepEqual(run.deadLetters, []);
+  t.deepEqual(run.report.problems, []);
+  t.true(run.report.gold.complete, 'the chain reached gold through polling alone');
+  t.true(await remote.lake.exists(keys.goldManifest(DAYS[0]!)), 'and the data is in the remote bucket');
+});
