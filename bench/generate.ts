@@ -13,7 +13,7 @@ import { keys, type Day } from '#shared/lake/keys.ts';
 import { putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { FetchedResponse } from '#shared/wallapop/index.ts';
-import { createMarket, PAGE_SIZE, parseSearchQuery, type Market } from '#simulator/index.ts';
+import { createMarket, parseSearchQuery, type Market } from '#simulator/index.ts';
 import { queryKey, queryParams } from '#simulator/query.ts';
 import { hash3, hashString } from '#simulator/random.ts';
 import { snapshotAt } from '#simulator/time.ts';
@@ -168,6 +168,3 @@ export async function generateShare(lake: Lake, share: GenerateShare): Promise<R
   }
   return written;
 }
-
-/** Bronze items per page, for the record. */
-export const ITEMS_PER_PAGE = PAGE_SIZE;

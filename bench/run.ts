@@ -471,7 +471,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const shardSegment = `shard=${largestShard.key.match(/shard=(\d+)/)![1]}`;
         const largestSearch = `search=${dataset.bronze.largestSearch}/`;
         const copied = await copyLake(root, s3.lake, (key) => {
-          if (key.startsWith('duckdb/') || key.startsWith('package/') || key.startsWith('package-service/') || key.startsWith('cold-start/') || key.startsWith('s3-deployed/') || key === 'bench-dataset.json') return false;
+          // The lake's own prefixes only (the data directory also holds DuckDB's output, the package, …).
+          if (!/^(bronze|silver|gold|control|quarantine)\//.test(key)) return false;
           if (key.startsWith('bronze/search/')) return key.includes(`dt=${DAY}/`) && key.includes(largestSearch);
           if (key.startsWith('silver/listings/')) return key.includes(`dt=${DAY}/`) && key.includes(`${shardSegment}/`);
           if (key.startsWith('gold/state/')) return key.includes(`dt=${PREVIOUS_DAY}/`) && key.includes(shardSegment);

@@ -23,9 +23,13 @@ const lake = S3Lake.fromEnvironment();
 const client = new WallapopClient(wallapopOptionsFromEnvironment());
 
 async function searchConfig(): Promise<SearchConfig> {
-  if (typeof __SEARCH_CONFIG__ === 'string') return parseSearchConfig(JSON.parse(__SEARCH_CONFIG__), 'the deployed search configuration');
-  const { readSearchConfigFile } = await import('#shared/config/load.ts');
-  return readSearchConfigFile(process.env.SEARCHES_FILE ?? 'searches.yml');
+  // An if/else (not an early return) lets esbuild drop the file reader, and its YAML parser, from the bundle.
+  if (typeof __SEARCH_CONFIG__ === 'string') {
+    return parseSearchConfig(JSON.parse(__SEARCH_CONFIG__), 'the deployed search configuration');
+  } else {
+    const { readSearchConfigFile } = await import('#shared/config/load.ts');
+    return readSearchConfigFile(process.env.SEARCHES_FILE ?? 'searches.yml');
+  }
 }
 
 export const handler = middy<PlanEvent | undefined>()
