@@ -19,6 +19,12 @@ const EXIT_USAGE = 2;
 
 class UsageError extends Error {}
 
+// `wallapop dlq | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command()
   .name('wallapop')
   .description('Runs the Wallapop market pipeline on this machine: the same handlers and wiring as on AWS, against an embedded S3.')
@@ -161,9 +167,8 @@ program
 
 program
   .command('redrive')
-  .description('Re-invoke every dead-lettered event; letters that now succeed are removed.')
+  .description('Re-invoke every dead-lettered event; letters that now succeed are removed. A re-driven extract fetches from the live API (WALLAPOP_BASE_URL overrides it).')
   .addOption(dataDirOption())
-  .option('--source <source>', 'Wallapop source for extract retries', 'sim')
   .option('--json', 'print as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs', false)
   .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
