@@ -1,4 +1,4 @@
-import type { ListingState } from './state.ts';
+import type { ListingDescription, ListingState } from './state.ts';
 
 /**
  * One listing, one day: the previous state and today's observation in, the next state out. Pure,
@@ -12,20 +12,9 @@ import type { ListingState } from './state.ts';
  */
 
 /** A listing as day D's silver shows it, merged over the searches that returned it. */
-export interface Observation {
+export interface Observation extends ListingDescription {
   listing_id: string;
   price: number;
-  currency: string | null;
-  is_reserved: boolean | null;
-  is_shippable: boolean | null;
-  title: string | null;
-  category_id: number | null;
-  category_name: string | null;
-  region: string | null;
-  city: string | null;
-  created_at: number | null;
-  listing_url: string | null;
-  image_url: string | null;
   /** The searches that returned it on D, sorted. */
   searches: string[];
 }

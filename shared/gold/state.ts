@@ -13,8 +13,23 @@ export const STATE_SCHEMA_VERSION = 1;
 
 export type ListingStatus = 'active' | 'vanished';
 
+/** What a listing looks like at its last observation: carried from silver into the state as is. */
+export interface ListingDescription {
+  currency: string | null;
+  is_reserved: boolean | null;
+  is_shippable: boolean | null;
+  title: string | null;
+  category_id: number | null;
+  category_name: string | null;
+  region: string | null;
+  city: string | null;
+  created_at: number | null;
+  listing_url: string | null;
+  image_url: string | null;
+}
+
 /** One state row in TypeScript. Days are day numbers (days since 1970-01-01), instants epoch ms. */
-export interface ListingState {
+export interface ListingState extends ListingDescription {
   listing_id: string;
   /** The day this state describes (the `dt=` of its file). */
   day: number;
@@ -29,19 +44,8 @@ export interface ListingState {
   price_before_change: number | null;
   price_changed_on: number | null;
   price_change_count: number;
-  currency: string | null;
-  is_reserved: boolean | null;
-  is_shippable: boolean | null;
   /** Slugs of every search that has returned the listing since it was first seen, sorted. */
   searches: string[];
-  title: string | null;
-  category_id: number | null;
-  category_name: string | null;
-  region: string | null;
-  city: string | null;
-  created_at: number | null;
-  listing_url: string | null;
-  image_url: string | null;
 }
 
 export const STATE_COLUMNS = [
