@@ -62,6 +62,6 @@ test('state files round-trip through the row-group writer, nulls and lists inclu
 test('a file that is not sorted by listing_id is refused, naming it', async (t) => {
   const bytes = writeColumns([{ name: 'listing_id', kind: 'STRING', nullable: false, description: '' }], { listing_id: ['b', 'a'] });
   const cursor = await ParquetListingCursor.open('silver/x.parquet', bytes, [], () => null);
-  const error = await t.throwsAsync(() => cursor.advance(), { instanceOf: GoldInputError });
+  const error = await t.throwsAsync(async () => cursor.advance(), { instanceOf: GoldInputError });
   t.regex(error!.message, /silver\/x\.parquet is not sorted/);
 });

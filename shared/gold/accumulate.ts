@@ -5,7 +5,7 @@ import type { ListingCard } from './dashboard.ts';
 import { categoryKey, cityKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
 import { emptyGroup, emptyGroups, emptyLists, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
-import { TopN, candidateCount, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
+import { TopN, candidateCount, rankKey, type ListName, type RankedEntry } from './rankings.ts';
 import type { ListingState } from './state.ts';
 
 /**
@@ -33,12 +33,33 @@ export interface PartialMeta {
   settings: ShardSettings;
 }
 
-const STATIC_DIMENSIONS = ['overall', 'category', 'region', 'city'] as const;
+const NO_SEARCHES: readonly string[] = [];
+
+/** Group keys are built once per distinct category and city, not once per listing. */
+class GroupKeys {
+  private readonly categories = new Map<number | null, string>();
+  private readonly cities = new Map<string | null, Map<string | null, string>>();
+
+  category(id: number | null): string {
+    let key = this.categories.get(id);
+    if (key === undefined) this.categories.set(id, (key = categoryKey(id)));
+    return key;
+  }
+
+  city(region: string | null, city: string | null): string {
+    let byCity = this.cities.get(region);
+    if (byCity === undefined) this.cities.set(region, (byCity = new Map()));
+    let key = byCity.get(city);
+    if (key === undefined) byCity.set(city, (key = cityKey(region, city)));
+    return key;
+  }
+}
 
 export class PartialBuilder {
   private readonly groups = emptyGroups();
   /** list → dimension → group key → its candidates. */
   private readonly tops = new Map<ListName, Map<Dimension, Map<string, TopN<Candidate>>>>();
+  private readonly keys = new GroupKeys();
 
   constructor(private readonly meta: PartialMeta) {}
 
@@ -47,46 +68,37 @@ export class PartialBuilder {
     const state = transition.next;
     if (state === null) return;
     const { event, priceDropPct } = transition;
-    const staticKeys: Record<(typeof STATIC_DIMENSIONS)[number], string> = {
-      overall: '',
-      category: categoryKey(state.category_id),
-      region: regionKey(state.region),
-      city: cityKey(state.region, state.city),
-    };
-    for (const dimension of STATIC_DIMENSIONS) {
-      this.count(this.group(dimension, staticKeys[dimension], dimension === 'category' ? state.category_name : null), state, transition, observation !== null);
-    }
-    const returnedBy = observation?.searches ?? [];
+    const seen = observation !== null;
+    const category = this.keys.category(state.category_id);
+    this.count(this.group('overall', '', null), state, transition, seen);
+    this.count(this.group('category', category, state.category_name), state, transition, seen);
+    this.count(this.group('region', regionKey(state.region), null), state, transition, seen);
+    this.count(this.group('city', this.keys.city(state.region, state.city), null), state, transition, seen);
+    const returnedBy = observation?.searches ?? NO_SEARCHES;
     for (const search of state.searches) {
       this.count(this.group('search', search, null), state, transition, returnedBy.includes(search));
     }
 
-    const facts: RankFacts = {
-      listingId: state.listing_id,
-      price: state.last_price,
-      priceDropPct,
-      createdAtMs: state.created_at,
-      daysOnMarket: state.days_on_market,
-    };
-    const offer = (list: ListName, searches: readonly string[], withOverall: boolean) => {
-      const key = rankKey(list, facts);
-      let entry: Candidate | undefined;
-      const consider = (dimension: Dimension, groupKey: string) => {
-        const top = this.top(list, dimension, groupKey);
-        if (!top.wants(key, state.listing_id)) return;
-        entry ??= { key, listingId: state.listing_id, state, priceDropPct };
-        top.offer(entry);
-      };
-      if (withOverall) consider('overall', '');
-      consider('category', staticKeys.category);
-      for (const search of searches) consider('search', search);
-    };
-
     // A reserved listing cannot be bought: not a deal.
-    if (observation !== null && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) offer('deals', returnedBy, false);
-    if (priceDropPct !== null) offer('priceDrops', returnedBy, true);
-    if (event === 'new') offer('newest', returnedBy, true);
-    if (event === 'vanished') offer('vanished', state.searches, true);
+    if (seen && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) this.offer('deals', state, priceDropPct, category, returnedBy, false);
+    if (priceDropPct !== null) this.offer('priceDrops', state, priceDropPct, category, returnedBy, true);
+    if (event === 'new') this.offer('newest', state, priceDropPct, category, returnedBy, true);
+    if (event === 'vanished') this.offer('vanished', state, priceDropPct, category, state.searches, true);
+  }
+
+  /** Offers a listing to `list` in its category, the given searches and (if `withOverall`) the market. */
+  private offer(list: ListName, state: ListingState, priceDropPct: number | null, category: string, searches: readonly string[], withOverall: boolean): void {
+    const key = rankKey(list, { listingId: state.listing_id, price: state.last_price, priceDropPct, createdAtMs: state.created_at, daysOnMarket: state.days_on_market });
+    let entry: Candidate | undefined;
+    const consider = (dimension: Dimension, groupKey: string) => {
+      const top = this.top(list, dimension, groupKey);
+      if (!top.wants(key, state.listing_id)) return;
+      entry ??= { key, listingId: state.listing_id, state, priceDropPct };
+      top.offer(entry);
+    };
+    if (withOverall) consider('overall', '');
+    consider('category', category);
+    for (const search of searches) consider('search', search);
   }
 
   /** The partial, with cards for the listings its lists kept. */

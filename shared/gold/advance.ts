@@ -129,7 +129,8 @@ function unobserved(previous: ListingState, day: number, vanishes: boolean): Lis
   };
 }
 
-function unionSorted(a: readonly string[], b: readonly string[]): string[] {
-  if (b.every((item) => a.includes(item))) return [...a];
+/** The sorted union; `a` itself when it already holds all of `b` (state arrays are never mutated). */
+function unionSorted(a: string[], b: readonly string[]): string[] {
+  if (b.every((item) => a.includes(item))) return a;
   return [...new Set([...a, ...b])].sort();
 }

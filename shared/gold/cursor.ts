@@ -5,32 +5,35 @@ import { readColumns } from './parquet.ts';
 
 /**
  * Row-group-at-a-time iteration over Parquet files sorted by listing_id. Silver shards and state
- * shards are both sorted that way, so the shard merges them like sorted lists and holds one row
- * group per file in memory, whatever the size of the shard.
+ * shards are both sorted that way, so the shard merges them like sorted lists and holds one
+ * decoded row group per file, whatever the size of the shard.
  */
 export interface ListingCursor<Row> {
   /** The current row's listing id; undefined once the cursor is exhausted. */
   readonly currentId: string | undefined;
   current(): Row;
-  advance(): Promise<void>;
+  /**
+   * Moves to the next row. Returns a promise only when that needs the next row group decoded:
+   * the shard visits every listing, and an `await` per row would cost it more than the visit.
+   */
+  advance(): Promise<void> | undefined;
+}
+
+/** Advances `cursor`, waiting only if it has to load. */
+export async function advanceCursor<Row>(cursor: ListingCursor<Row>): Promise<void> {
+  const loading = cursor.advance();
+  if (loading !== undefined) await loading;
 }
 
 /** The columns of the current row group and a row index into them. */
 export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>, index: number) => Row;
 
-/**
- * Rows are decoded in batches (never across a row group): a shard merges a silver file per search
- * and a state file at once, and a batch per file is what it holds of them.
- */
-export const DEFAULT_BATCH_ROWS = 4096;
-
 export class ParquetListingCursor<Row> implements ListingCursor<Row> {
-  /** Absolute row where the loaded batch starts, and the batch. */
-  private batchStart = 0;
+  private group = -1;
   private columns: Record<string, DecodedArray> = {};
+  private ids: DecodedArray = [];
   private rows = 0;
   private index = 0;
-  private previousId: string | undefined;
   /** Absolute first row of each row group, plus the total at the end. */
   private readonly groupStarts: number[];
 
@@ -40,62 +43,65 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
     private readonly metadata: FileMetaData,
     private readonly names: readonly string[],
     private readonly read: RowReader<Row>,
-    private readonly batchRows: number,
   ) {
     this.groupStarts = [0];
     for (const group of metadata.row_groups) this.groupStarts.push(this.groupStarts[this.groupStarts.length - 1]! + Number(group.num_rows));
   }
 
   /** Opens `bytes` (the object at `key`, named in errors) positioned on its first row. */
-  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>, batchRows = DEFAULT_BATCH_ROWS): Promise<ParquetListingCursor<Row>> {
+  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>): Promise<ParquetListingCursor<Row>> {
     let metadata: FileMetaData;
     try {
       metadata = await parquetMetadataAsync(asyncBufferOf(bytes));
     } catch (cause) {
       throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
     }
-    const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read, batchRows);
-    await cursor.load(0);
+    const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read);
+    await cursor.loadGroup(0);
     return cursor;
   }
 
   get currentId(): string | undefined {
-    return this.index < this.rows ? (this.columns.listing_id![this.index] as string) : undefined;
+    return this.index < this.rows ? (this.ids[this.index] as string) : undefined;
   }
 
   current(): Row {
     return this.read(this.columns, this.index);
   }
 
-  async advance(): Promise<void> {
-    this.previousId = this.currentId;
+  advance(): Promise<void> | undefined {
+    const previousId = this.currentId;
     this.index += 1;
-    if (this.index >= this.rows) await this.load(this.batchStart + this.rows);
-    this.checkOrder();
+    if (this.index >= this.rows) return this.loadGroup(this.group + 1).then(() => this.checkOrder(previousId));
+    this.checkOrder(previousId);
+    return undefined;
   }
 
-  private async load(rowStart: number): Promise<void> {
+  /**
+   * Decodes a whole row group: hyparquet decodes whole pages, so reading a group in smaller
+   * batches decoded each page once per batch.
+   */
+  private async loadGroup(group: number): Promise<void> {
     this.columns = {};
+    this.ids = [];
     this.rows = 0;
     this.index = 0;
-    this.batchStart = rowStart;
-    const total = this.groupStarts[this.groupStarts.length - 1]!;
-    if (rowStart >= total) return;
-    const groupEnd = this.groupStarts.find((start) => start > rowStart)!;
-    const rowEnd = Math.min(rowStart + this.batchRows, groupEnd);
+    this.group = group;
+    if (group >= this.groupStarts.length - 1) return;
     try {
-      const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart, rowEnd });
+      const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart: this.groupStarts[group]!, rowEnd: this.groupStarts[group + 1]! });
       this.columns = table.columns;
+      this.ids = table.columns.listing_id!;
       this.rows = table.rowCount;
     } catch (cause) {
       throw new GoldInputError(`cannot read ${this.key}: ${(cause as Error).message}`, this.key, { cause });
     }
   }
 
-  private checkOrder(): void {
+  private checkOrder(previousId: string | undefined): void {
     const id = this.currentId;
-    if (id !== undefined && this.previousId !== undefined && compareUtf8(this.previousId, id) >= 0) {
-      throw new GoldInputError(`${this.key} is not sorted by listing_id (${this.previousId} before ${id}): gold merges sorted files`, this.key);
+    if (id !== undefined && previousId !== undefined && compareUtf8(previousId, id) >= 0) {
+      throw new GoldInputError(`${this.key} is not sorted by listing_id (${previousId} before ${id}): gold merges sorted files`, this.key);
     }
   }
 }
@@ -121,13 +127,12 @@ export class FilteredCursor<Row> implements ListingCursor<Row> {
     return this.source.current();
   }
 
-  async advance(): Promise<void> {
-    await this.source.advance();
-    await this.skip();
+  advance(): Promise<void> {
+    return advanceCursor(this.source).then(() => this.skip());
   }
 
   private async skip(): Promise<void> {
-    while (this.source.currentId !== undefined && !this.keep(this.source.currentId)) await this.source.advance();
+    while (this.source.currentId !== undefined && !this.keep(this.source.currentId)) await advanceCursor(this.source);
   }
 }
 
@@ -152,8 +157,8 @@ export class MergedCursor<Row> implements ListingCursor<Row> {
     return this.smallest!.current();
   }
 
-  async advance(): Promise<void> {
-    await this.smallest?.advance();
+  advance(): Promise<void> | undefined {
+    return this.smallest?.advance();
   }
 }
 
@@ -163,5 +168,5 @@ export const emptyCursor = <Row>(): ListingCursor<Row> => ({
   current: () => {
     throw new RangeError('empty cursor');
   },
-  advance: async () => {},
+  advance: () => undefined,
 });

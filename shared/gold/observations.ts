@@ -3,7 +3,7 @@ import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
 import type { SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
-import { DEFAULT_BATCH_ROWS, ParquetListingCursor } from './cursor.ts';
+import { ParquetListingCursor } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
 
 /**
@@ -31,9 +31,6 @@ const COLUMNS = [
   'fetched_at',
 ] as const satisfies readonly SilverColumnName[];
 
-/** Rows decoded at once over all of a shard's silver files: many searches get smaller batches each. */
-const SILVER_BATCH_BUDGET = 48 * 1024;
-
 export interface SilverShardInput {
   slug: string;
   key: string;
@@ -51,6 +48,10 @@ export class DayObservations {
   readonly rowsBySearch: Record<string, number> = {};
   /** Distinct listings returned so far. */
   listings = 0;
+  /** `currentId`, computed once per listing: it is asked for several times per listing. */
+  private smallest: string | undefined;
+  private smallestKnown = false;
+  private loads: Promise<void>[] = [];
 
   private constructor(private readonly sources: ReadonlyArray<{ slug: string; cursor: ParquetListingCursor<SilverRowView> }>) {
     for (const source of sources) this.rowsBySearch[source.slug] = 0;
@@ -59,27 +60,32 @@ export class DayObservations {
   static async open(lake: Lake, inputs: readonly SilverShardInput[]): Promise<DayObservations> {
     const ordered = [...inputs].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     const sources = [];
-    const batchRows = Math.max(256, Math.min(DEFAULT_BATCH_ROWS, Math.floor(SILVER_BATCH_BUDGET / Math.max(1, ordered.length))));
     for (const input of ordered) {
       const bytes = await lake.get(input.key);
       if (bytes === undefined) throw new GoldInputError(`silver shard ${input.key} (search ${input.slug}) is listed by its manifest but missing`, input.key);
-      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, view, batchRows) });
+      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, view) });
     }
     return new DayObservations(sources);
   }
 
   /** The smallest listing id not yet taken, or undefined when every file is exhausted. */
   get currentId(): string | undefined {
+    if (this.smallestKnown) return this.smallest;
     let smallest: string | undefined;
     for (const { cursor } of this.sources) {
       const id = cursor.currentId;
       if (id !== undefined && (smallest === undefined || compareUtf8(id, smallest) < 0)) smallest = id;
     }
+    this.smallest = smallest;
+    this.smallestKnown = true;
     return smallest;
   }
 
-  /** The observation of the listing `currentId`, advancing every file that returned it. */
-  async take(): Promise<Observation> {
+  /**
+   * The observation of the listing `currentId`, advancing every file that returned it. When a file
+   * moves on to its next row group, `loading()` must be awaited before the next call.
+   */
+  take(): Observation {
     const id = this.currentId;
     if (id === undefined) throw new RangeError('no observation left');
     const searches: string[] = [];
@@ -100,10 +106,20 @@ export class DayObservations {
     for (const { slug, cursor } of this.sources) {
       if (cursor.currentId !== id) continue;
       this.rowsBySearch[slug]! += 1;
-      await cursor.advance();
+      const loading = cursor.advance();
+      if (loading !== undefined) this.loads.push(loading);
     }
+    this.smallestKnown = false;
     this.listings += 1;
     return observation;
+  }
+
+  /** The row groups the last `take` started decoding, if any. */
+  loading(): Promise<unknown> | undefined {
+    if (this.loads.length === 0) return undefined;
+    const loads = this.loads;
+    this.loads = [];
+    return Promise.all(loads);
   }
 }
 

@@ -16,6 +16,13 @@ export interface GoldColumnSpec {
   readonly kind: GoldColumnKind;
   readonly nullable: boolean;
   readonly description: string;
+  /**
+   * Write min/max statistics (readers skip row groups by them). Only where a query would filter:
+   * computing them for long text costs the writer time and buys nothing. Default true.
+   */
+  readonly statistics?: boolean;
+  /** Near-unique values: PLAIN, so the writer does not build a dictionary it will throw away. */
+  readonly plain?: boolean;
 }
 
 /** Fixed writer settings: equal columns give equal bytes, whatever a library default becomes. */
@@ -70,7 +77,7 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
     const values = data[column.name];
     if (values === undefined) throw new TypeError(`writeColumns: no data for column ${column.name}`);
     if (values.length !== rowCount) throw new TypeError(`writeColumns: column ${column.name} has ${values.length} values, expected ${rowCount}`);
-    return { name: column.name, data: values };
+    return columnSource(column, values);
   });
   const buffer = parquetWriteBuffer({
     columnData,
@@ -84,6 +91,13 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
     kvMetadata: keyValues(kvMetadata),
   });
   return new Uint8Array(buffer);
+}
+
+function columnSource(column: GoldColumnSpec, data: DecodedArray): ColumnSource {
+  const source: ColumnSource = { name: column.name, data };
+  if (column.statistics === false) source.statistics = false;
+  if (column.plain === true) source.encoding = 'PLAIN';
+  return source;
 }
 
 const keyValues = (metadata: Record<string, string>) =>
@@ -118,7 +132,7 @@ export class ParquetGroupWriter {
     const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
     if (rowCount === 0) return;
     if (rowCount > GOLD_PARQUET.rowGroupSize) throw new RangeError(`a row group of ${rowCount} rows exceeds ${GOLD_PARQUET.rowGroupSize}`);
-    const columnData = this.columns.map((column) => ({ name: column.name, data: data[column.name]! }));
+    const columnData = this.columns.map((column) => columnSource(column, data[column.name]!));
     void this.parquet.write({ columnData, rowGroupSize: GOLD_PARQUET.rowGroupSize, pageSize: GOLD_PARQUET.pageSize });
   }
 

@@ -76,9 +76,15 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
     if (order <= 0) {
       previousRow = before.current();
       previousStateRows += 1;
-      await before.advance();
+      const loading = before.advance();
+      if (loading !== undefined) await loading;
     }
-    const observation = order >= 0 ? await today.take() : null;
+    let observation = null;
+    if (order >= 0) {
+      observation = today.take();
+      const loading = today.loading();
+      if (loading !== undefined) await loading;
+    }
     const transition = advanceListing(previousRow, observation, context);
     if (transition.next !== null) state.push(transition.next);
     partial.ingest(transition, observation);
