@@ -186,6 +186,11 @@ export async function readColumns(
     onChunk: (chunk) => {
       const target = columns[chunk.columnName];
       if (target === undefined) return;
+      // A chunk that is exactly the range (a whole row group, as cursors read) is used as is.
+      if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd && Array.isArray(chunk.columnData)) {
+        columns[chunk.columnName] = chunk.columnData;
+        return;
+      }
       // Chunks may extend beyond the range asked for: copy only the overlap.
       const from = Math.max(chunk.rowStart, rowStart);
       const to = Math.min(chunk.rowEnd, rowEnd);
