@@ -196,3 +196,10 @@ test('property: realistic items always normalise; nothing ever throws', (t) => {
   );
   t.pass();
 });
+
+test('a web slug holding a lone surrogate (valid JSON) keeps the listing, with U+FFFD in its URL', (t) => {
+  const raw = JSON.parse('{"slug":"moto-\\ud83d-1234"}') as { slug: string };
+  const row = rowOf(item({ web_slug: raw.slug })).row;
+  t.is(row.listing_url, 'https://es.wallapop.com/item/moto-%EF%BF%BD-1234');
+  t.is(rowOf(item({ web_slug: 'cámara-\ud83d\udcf7-99' })).row.listing_url, `https://es.wallapop.com/item/${encodeURIComponent('cámara-\ud83d\udcf7-99')}`);
+});

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeEnvelope, looksTruncated, parseSearchBody } from '#shared/silver/page.ts';
 import { CLOUDFRONT_403, encode, envelope, makeItem, random, searchBody } from './helpers/bronze-fixtures.ts';
 
@@ -53,4 +54,50 @@ test('decodes envelopes; rejects what is not one', (t) => {
   t.false(decodeEnvelope(gzipSync('{"envelopeVersion":2}')).ok);
   const badTime = envelope('2026-11-24', 'ps5', 1, { body: '{}', fetchedAt: 'yesterday' });
   t.false(decodeEnvelope(encode(badTime)).ok);
+});
+
+test('gunzip sized from the gzip trailer gives the same text and the same errors as a plain gunzip', (t) => {
+  const plain = (bytes: Uint8Array): { ok: true; text: string } | { ok: false; detail: string } => {
+    try {
+      return { ok: true, text: new TextDecoder().decode(gunzipSync(bytes)) };
+    } catch (error) {
+      return { ok: false, detail: `cannot gunzip: ${(error as Error).message}` };
+    }
+  };
+  const text = JSON.stringify(envelope('2026-11-24', 'ps5', 1, { body: searchBody(Array.from({ length: 40 }, (_, i) => makeItem(random(i)))) }));
+  const whole = gzipSync(text);
+  // Two gzip members: the trailer states only the last one's length (a wrong hint must not matter).
+  const members = Buffer.concat([gzipSync(text.slice(0, 1000)), gzipSync(text.slice(1000))]);
+  const decoded = decodeEnvelope(whole);
+  t.true(decoded.ok);
+  t.deepEqual(decodeEnvelope(members), decoded);
+  // A trailer that lies (too small, zero, huge) changes nothing either.
+  for (const isize of [1, 0, 0xffffffff, 100]) {
+    const lying = Buffer.from(whole);
+    lying.writeUInt32LE(isize, lying.length - 4);
+    const result = decodeEnvelope(lying);
+    const expected = plain(lying);
+    if (expected.ok) t.deepEqual(result, decoded);
+    else t.is(result.ok ? 'ok' : result.detail, expected.detail);
+  }
+  // Truncated and corrupted streams fail with zlib's own message, as before.
+  for (const broken of [whole.subarray(0, whole.length - 9), whole.subarray(0, 30), Buffer.concat([whole.subarray(0, 40), Buffer.alloc(40, 7), whole.subarray(80)])]) {
+    const result = decodeEnvelope(broken);
+    const expected = plain(broken);
+    t.false(result.ok);
+    t.false(expected.ok);
+    if (!result.ok && !expected.ok) t.is(result.detail, expected.detail);
+  }
+});
+
+test('property: decodeEnvelope reads any gzip page as a plain gunzip would', (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.integer({ min: 0, max: 9 }), (body, level) => {
+      const text = JSON.stringify(envelope('2026-11-24', 'ps5', 1, { body }));
+      const decoded = decodeEnvelope(gzipSync(text, { level }));
+      return decoded.ok && decoded.envelope.body === body;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
 });

@@ -73,3 +73,24 @@ test('UTF-8 order differs from UTF-16 order above U+E000', (t) => {
   t.true(compareUtf8('ab', 'a') > 0);
   t.is(compareUtf8('x', 'x'), 0);
 });
+
+test('min/max statistics only on the prunable columns; near-unique columns written PLAIN', async (t) => {
+  const input = rows(2000, 5);
+  const metadata = await silverParquetMetadata(writeSilverParquet(input));
+  const columns = metadata.row_groups[0]!.columns.map((column) => column.meta_data!);
+  const withStatistics = columns.filter((column) => column.statistics !== undefined).map((column) => column.path_in_schema.join('.'));
+  t.deepEqual(withStatistics.sort(), [...SILVER_PARQUET.statisticsColumns].sort());
+  for (const column of columns) {
+    const name = column.path_in_schema.join('.');
+    if ((SILVER_PARQUET.plainColumns as readonly string[]).includes(name)) t.deepEqual(column.encodings, ['PLAIN'], name);
+  }
+  // Low-cardinality columns still get a dictionary where it pays.
+  const encodingsOf = (name: string) => columns.find((column) => column.path_in_schema.join('.') === name)!.encodings;
+  t.true(encodingsOf('search_slug').includes('RLE_DICTIONARY'));
+  t.true(encodingsOf('city').includes('RLE_DICTIONARY'));
+  // The listing_id bounds readers prune on are exact.
+  const ids = input.map((row) => row.listing_id).sort(compareUtf8);
+  const stats = columns[0]!.statistics!;
+  t.is(stats.min_value, ids[0]);
+  t.is(stats.max_value, ids.at(-1));
+});

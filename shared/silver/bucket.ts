@@ -16,6 +16,18 @@ const encoder = new TextEncoder();
 
 /** FNV-1a 32-bit hash of the UTF-8 encoding of `text`, as an unsigned integer. */
 export function fnv1a32(text: string): number {
+  // ASCII (every listing id): each UTF-16 unit is its own UTF-8 byte, so hash the units directly.
+  let hash = FNV_OFFSET_BASIS;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return fnv1a32Utf8(text);
+    hash = Math.imul(hash ^ code, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+/** The general case: FNV-1a over the bytes TextEncoder gives (lone surrogates become U+FFFD). */
+function fnv1a32Utf8(text: string): number {
   let hash = FNV_OFFSET_BASIS;
   for (const byte of encoder.encode(text)) {
     hash ^= byte;

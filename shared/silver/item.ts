@@ -193,8 +193,21 @@ function reject(raw: unknown, reason: ItemQuarantineReason, detail: string): Nor
   return { ok: false, reason, detail, listingId: id, ...fragmentOf(jsonFragment(raw)) };
 }
 
-/** Normalises one item seen on one page. Pure and total: never throws, whatever `raw` is. */
+/**
+ * Normalises one item seen on one page. Pure and total: never throws, whatever `raw` is.
+ *
+ * Most items have the common, well-formed shape: `fastRow` checks that shape by hand and builds
+ * the row straight from the parsed JSON (valibot's copy of every nested object was most of the
+ * cost). Anything else, including every item that would be rejected or repaired, goes through
+ * `normaliseItemChecked` (valibot), so a quarantine decision or reason never depends on which
+ * path ran; tests/silver-item-fast.test.ts checks that both paths agree.
+ */
 export function normaliseItem(raw: unknown, context: ItemContext): NormaliseResult {
+  return fastRow(raw, context) ?? normaliseItemChecked(raw, context);
+}
+
+/** The schema-checked path of `normaliseItem` (field repair, precise quarantine reasons), for any input. */
+export function normaliseItemChecked(raw: unknown, context: ItemContext): NormaliseResult {
   if (!isRecord(raw)) return reject(raw, 'item-not-object', `an items entry is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`);
   const rejected = rejectReason(raw);
   if (rejected) return reject(raw, rejected.reason, rejected.detail);
@@ -253,11 +266,211 @@ export function normaliseItem(raw: unknown, context: ItemContext): NormaliseResu
     is_bumped: bumpType === undefined || bumpType === null ? null : bumpType.trim() !== '',
     created_at: item.created_at ?? null,
     modified_at: item.modified_at ?? null,
-    listing_url: slug ? `${LISTING_URL_BASE}${encodeURIComponent(slug)}` : null,
+    listing_url: slug ? listingUrlOf(slug) : null,
     image_url: imageUrl,
     fetched_at: context.fetchedAtMs,
     source_page: context.page,
     schema_version: SILVER_SCHEMA_VERSION,
   };
   return { ok: true, row, notes: { invalidFields, textRepaired, textTruncated, categoryUnknown: categoryId !== null && category === undefined } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: accepts only what SearchItemSchema accepts on its first pass without any
+// transform that changes a value other than the ones mirrored here (bare-boolean flags, epoch
+// seconds), and returns `undefined` (→ the checked path) for everything else: string amounts,
+// string timestamps, arrays where objects belong, out-of-range numbers, wrong types.
+
+type Json = Record<string, unknown>;
+const absent = (value: unknown): value is null | undefined => value === undefined || value === null;
+const optText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const optBool = (value: unknown) => value === undefined || value === null || typeof value === 'boolean';
+const isMoney = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isCategoryId = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT32_MAX;
+const inRange = (value: unknown, limit: number) => absent(value) || (typeof value === 'number' && Number.isFinite(value) && value >= -limit && value <= limit);
+
+/** Marks a field the fast path does not handle. */
+const SLOW = Symbol('slow');
+
+/** `{ flag }` or a bare boolean, as the schema's Flag accepts them. */
+function flagOf(value: unknown): boolean | null | typeof SLOW {
+  if (absent(value)) return null;
+  if (typeof value === 'boolean') return value;
+  if (!isRecord(value)) return SLOW;
+  const flag = value.flag;
+  if (absent(flag)) return null;
+  return typeof flag === 'boolean' ? flag : SLOW;
+}
+
+/** Epoch ms as the schema's Instant gives it, for numbers only (strings take the checked path). */
+function instantOf(value: unknown): number | null | typeof SLOW {
+  if (absent(value)) return null;
+  if (typeof value !== 'number') return SLOW;
+  const ms = Math.round(Math.abs(value) < 1e11 ? value * 1000 : value);
+  return Number.isSafeInteger(ms) ? ms : SLOW;
+}
+
+/**
+ * The row of a well-formed item, equal to what `normaliseItemChecked` returns; undefined for
+ * anything else. Exported for tests (both paths must agree); callers use `normaliseItem`.
+ */
+export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | undefined {
+  if (!isRecord(raw)) return undefined;
+  const id = raw.id;
+  if (typeof id !== 'string' || id.trim() === '') return undefined;
+  const price = raw.price;
+  if (!isRecord(price) || !isMoney(price.amount) || !optText(price.currency)) return undefined;
+  const { user_id: userId, title, description, web_slug: webSlug, category_id: rawCategory } = raw;
+  if (!optText(userId) || !optText(title) || !optText(description) || !optText(webSlug)) return undefined;
+  if (!absent(rawCategory) && !isCategoryId(rawCategory)) return undefined;
+
+  let taxonomyId: number | null = null;
+  const taxonomy = raw.taxonomy;
+  if (!absent(taxonomy)) {
+    if (!Array.isArray(taxonomy)) return undefined;
+    for (let i = 0; i < taxonomy.length; i += 1) {
+      const entry: unknown = taxonomy[i];
+      if (!isRecord(entry) || !(absent(entry.id) || isCategoryId(entry.id))) return undefined;
+    }
+    if (taxonomy.length > 0) taxonomyId = ((taxonomy[taxonomy.length - 1] as Json).id as number | null | undefined) ?? null;
+  }
+
+  let imageUrl: string | null = null;
+  const images = raw.images;
+  if (!absent(images)) {
+    if (!Array.isArray(images)) return undefined;
+    if (images.length > 0) {
+      const first: unknown = images[0];
+      if (!isRecord(first)) return undefined;
+      const urls = first.urls;
+      if (!absent(urls)) {
+        if (!isRecord(urls)) return undefined;
+        const { small, medium, big } = urls;
+        if (!optText(small) || !optText(medium) || !optText(big)) return undefined;
+        imageUrl = (medium as string | null | undefined) || (big as string | null | undefined) || (small as string | null | undefined) || null;
+      }
+    }
+  }
+
+  const reserved = flagOf(raw.reserved);
+  const refurbished = flagOf(raw.is_refurbished);
+  const warranty = flagOf(raw.has_warranty);
+  const topProfile = flagOf(raw.is_top_profile);
+  if (reserved === SLOW || refurbished === SLOW || warranty === SLOW || topProfile === SLOW) return undefined;
+
+  let latitude: number | null = null;
+  let longitude: number | null = null;
+  let city: string | null = null;
+  let postalCode: string | null = null;
+  let region: string | null = null;
+  let countryCode: string | null = null;
+  const location = raw.location;
+  if (!absent(location)) {
+    if (!isRecord(location)) return undefined;
+    if (!inRange(location.latitude, 90) || !inRange(location.longitude, 180)) return undefined;
+    if (!optText(location.postal_code) || !optText(location.city) || !optText(location.region) || !optText(location.country_code)) return undefined;
+    latitude = (location.latitude as number | null | undefined) ?? null;
+    longitude = (location.longitude as number | null | undefined) ?? null;
+    city = (location.city as string | null | undefined) ?? null;
+    postalCode = (location.postal_code as string | null | undefined) ?? null;
+    region = (location.region as string | null | undefined) ?? null;
+    countryCode = (location.country_code as string | null | undefined) ?? null;
+  }
+
+  let isShippable: boolean | null = null;
+  let allowsShipping: boolean | null = null;
+  const shipping = raw.shipping;
+  if (!absent(shipping)) {
+    if (!isRecord(shipping) || !optBool(shipping.item_is_shippable) || !optBool(shipping.user_allows_shipping)) return undefined;
+    isShippable = (shipping.item_is_shippable as boolean | null | undefined) ?? null;
+    allowsShipping = (shipping.user_allows_shipping as boolean | null | undefined) ?? null;
+  }
+
+  let isBumped: boolean | null = null;
+  const bump = raw.bump;
+  if (!absent(bump)) {
+    if (!isRecord(bump) || !optText(bump.type)) return undefined;
+    const bumpType = bump.type as string | null | undefined;
+    isBumped = absent(bumpType) ? null : bumpType.trim() !== '';
+  }
+
+  let previousPrice: number | null = null;
+  const discount = raw.discount;
+  if (!absent(discount)) {
+    if (!isRecord(discount)) return undefined;
+    const previous = discount.previous_price;
+    if (!absent(previous) && !isMoney(previous)) return undefined;
+    previousPrice = previous ?? null;
+  }
+
+  const createdAt = instantOf(raw.created_at);
+  const modifiedAt = instantOf(raw.modified_at);
+  if (createdAt === SLOW || modifiedAt === SLOW) return undefined;
+
+  let textRepaired = false;
+  let textTruncated = false;
+  const text = (value: string | null | undefined, max: number): string | null => {
+    if (value === null || value === undefined) return null;
+    const clean = cleanText(value, max);
+    textRepaired ||= clean.repaired;
+    textTruncated ||= clean.truncated;
+    return clean.text;
+  };
+
+  const categoryId = (rawCategory as number | null | undefined) ?? taxonomyId;
+  const category = categoryId === null ? undefined : context.categories.get(categoryId);
+  const slug = (webSlug as string | null | undefined)?.trim();
+
+  // The same fields in the same order as the checked path's row.
+  const row: SilverRow = {
+    listing_id: id,
+    snapshot_day: context.day,
+    search_slug: context.search,
+    title: text(title as string | null | undefined, TITLE_MAX_CHARS),
+    description: text(description as string | null | undefined, DESCRIPTION_MAX_CHARS),
+    price: price.amount,
+    currency: (price.currency as string | null | undefined) ?? null,
+    previous_price: previousPrice,
+    category_id: categoryId,
+    category_name: category?.name ?? null,
+    category_path: category?.path ?? null,
+    seller_id: (userId as string | null | undefined) ?? null,
+    city,
+    postal_code: postalCode,
+    region,
+    country_code: countryCode,
+    latitude,
+    longitude,
+    is_reserved: reserved,
+    is_shippable: isShippable,
+    seller_allows_shipping: allowsShipping,
+    is_refurbished: refurbished,
+    has_warranty: warranty,
+    is_top_profile: topProfile,
+    is_bumped: isBumped,
+    created_at: createdAt,
+    modified_at: modifiedAt,
+    listing_url: slug ? listingUrlOf(slug) : null,
+    image_url: imageUrl,
+    fetched_at: context.fetchedAtMs,
+    source_page: context.page,
+    schema_version: SILVER_SCHEMA_VERSION,
+  };
+  return { ok: true, row, notes: { invalidFields: [], textRepaired, textTruncated, categoryUnknown: categoryId !== null && category === undefined } };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The listing's page from its web slug. JSON can carry a lone surrogate, which
+ * `encodeURIComponent` refuses; it becomes U+FFFD, as a browser would send it, rather than failing
+ * the whole page on every retry.
+ */
+export function listingUrlOf(slug: string): string {
+  try {
+    return `${LISTING_URL_BASE}${encodeURIComponent(slug)}`;
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    return `${LISTING_URL_BASE}${encodeURIComponent(slug.replace(LONE_SURROGATE, '\uFFFD'))}`;
+  }
 }

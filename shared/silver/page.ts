@@ -47,11 +47,26 @@ const decoder = new TextDecoder();
 /** gzip magic number: bronze is gzip, but a plain JSON object is accepted rather than quarantined. */
 const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
+/** Larger outputs than this are inflated in the default chunks rather than one buffer sized up front. */
+const MAX_SIZED_GUNZIP = 16 << 20;
+
+/**
+ * gunzip into one buffer sized from the gzip trailer (ISIZE: the uncompressed length mod 2^32).
+ * By default zlib inflates in 16 KB chunks and concatenates them, a second copy of every page; a
+ * buffer one byte larger than the output lets it finish in a single pass. ISIZE is only a hint (a
+ * corrupt or multi-member file may state anything): zlib still reads the real stream, so the bytes
+ * and errors are those of a plain gunzipSync.
+ */
+export function gunzipBronze(bytes: Uint8Array): Buffer {
+  const isize = bytes.length >= 18 ? (bytes[bytes.length - 4]! | (bytes[bytes.length - 3]! << 8) | (bytes[bytes.length - 2]! << 16) | (bytes[bytes.length - 1]! << 24)) >>> 0 : 0;
+  return isize > 0 && isize < MAX_SIZED_GUNZIP ? gunzipSync(bytes, { chunkSize: Math.max(64, isize + 1) }) : gunzipSync(bytes);
+}
+
 /** Decodes a stored bronze object (gzip JSON `BronzeEnvelope`). */
 export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
   let text: string;
   try {
-    text = decoder.decode(isGzip(bytes) ? gunzipSync(bytes) : bytes);
+    text = decoder.decode(isGzip(bytes) ? gunzipBronze(bytes) : bytes);
   } catch (error) {
     return { ok: false, detail: `cannot gunzip: ${(error as Error).message}`, text: Buffer.from(bytes.subarray(0, 512)).toString('base64') };
   }

@@ -18,8 +18,18 @@ export const SILVER_PARQUET = {
   rowGroupSize: 20_000,
   /** Target uncompressed page size (the library's default, pinned). */
   pageSize: 1 << 20,
-  /** Min/max per column chunk: sorted listing ids make them selective. */
-  statistics: true,
+  /**
+   * Min/max per column chunk, only on the columns a reader can prune on (sorted listing ids make
+   * theirs selective; day, price, category and times serve range filters). Min/max of long text
+   * (titles, descriptions, URLs) costs writer CPU and footer bytes and prunes nothing.
+   */
+  statisticsColumns: ['listing_id', 'snapshot_day', 'price', 'category_id', 'created_at', 'fetched_at'] satisfies readonly SilverColumnName[],
+  /**
+   * Columns whose values are (nearly) all distinct in a file: written PLAIN, so the writer does not
+   * sample them for a dictionary it would reject anyway. Low-cardinality columns keep the writer's
+   * choice (a dictionary when it at least halves the size).
+   */
+  plainColumns: ['listing_id', 'title', 'description', 'listing_url', 'image_url', 'seller_id', 'latitude', 'longitude', 'created_at', 'modified_at'] satisfies readonly SilverColumnName[],
   /** Listing ids are ~12 bytes: 32 keeps min/max exact for them instead of truncated prefixes. */
   statisticsTruncateLength: 32,
   createdBy: 'wallapop-market-pipeline silver',
@@ -83,6 +93,24 @@ function toDays(day: string): number {
   return ms / DAY_MS;
 }
 
+/** DATE column values as days since the epoch; a file holds one or two distinct days, so each is parsed once. */
+function dateColumn(values: unknown[]): Array<number | null> {
+  // null never reaches the comparison, so every other value is parsed (and checked) at least once.
+  let lastDay: unknown = null;
+  let lastDays = 0;
+  return values.map((value) => {
+    if (value === null) return null;
+    if (value !== lastDay) {
+      lastDays = toDays(value as string);
+      lastDay = value;
+    }
+    return lastDays;
+  });
+}
+
+const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.statisticsColumns);
+const PLAIN_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
+
 /**
  * Rows → one Parquet file, sorted by listing_id (so row-group min/max statistics on it are
  * disjoint and readers can skip groups). Rows must have distinct listing ids (dedupe first): the
@@ -95,7 +123,12 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
   }
   const columnData: ColumnSource[] = SILVER_COLUMNS.map((column) => {
     const values = sorted.map((row) => row[column.name]);
-    return { name: column.name, data: column.kind === 'DATE' ? values.map((value) => (value === null ? null : toDays(value as string))) : values };
+    return {
+      name: column.name,
+      data: column.kind === 'DATE' ? dateColumn(values) : values,
+      statistics: STATISTICS_COLUMNS.has(column.name),
+      ...(PLAIN_COLUMNS.has(column.name) ? { encoding: 'PLAIN' as const } : {}),
+    };
   });
   const buffer = parquetWriteBuffer({
     columnData,
@@ -103,7 +136,8 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
     codec: SILVER_PARQUET.codec,
     rowGroupSize: SILVER_PARQUET.rowGroupSize,
     pageSize: SILVER_PARQUET.pageSize,
-    statistics: SILVER_PARQUET.statistics,
+    // Every column sets its own (statisticsColumns above).
+    statistics: false,
     statisticsTruncateLength: SILVER_PARQUET.statisticsTruncateLength,
     createdBy: SILVER_PARQUET.createdBy,
     kvMetadata: [{ key: 'silver.schema_version', value: String(SILVER_SCHEMA_VERSION) }],
