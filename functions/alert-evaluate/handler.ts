@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { watchConfigFromBundle } from '#shared/alerts/bundled.ts';
 import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
 import type { WatchConfig } from '#shared/alerts/watches.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
@@ -15,13 +16,15 @@ const { logger, metrics } = observability;
 const lake = S3Lake.fromEnvironment();
 
 async function watchConfig(): Promise<WatchConfig> {
-  const { watchConfigFromBundle, watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+  // An if/else (not an early return) lets esbuild fold the condition and drop the file reader, and its YAML parser, from the bundle.
   if (typeof __WATCH_CONFIG__ === 'string' && typeof __SEARCH_CONFIG__ === 'string') {
     return watchConfigFromBundle(__WATCH_CONFIG__, __WATCH_FILE__ ?? 'watches.yml', __SEARCH_CONFIG__);
+  } else {
+    const { watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+    const { config, file } = await watchConfigFromFiles();
+    if (file === null) logger.info('no watch file beside the search configuration: no alerts');
+    return config;
   }
-  const { config, file } = await watchConfigFromFiles();
-  if (file === null) logger.info('no watch file beside the search configuration: no alerts');
-  return config;
 }
 
 export const handler = s3ObjectHandler(observability, async ({ key }) => {

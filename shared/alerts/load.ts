@@ -1,8 +1,10 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readSearchConfigFile, readYamlFile } from '../config/load.ts';
-import { parseSearchConfig } from '../config/searches.ts';
 import { parseWatchConfig, WatchConfigError, type WatchConfig } from './watches.ts';
+
+/** Re-exported for callers that load either way; a bundle should import it from ./bundled.ts. */
+export { watchConfigFromBundle } from './bundled.ts';
 
 /**
  * Where the watches come from. On AWS they are compiled into the bundle (esbuild.config.cjs defines
@@ -34,12 +36,6 @@ export async function watchConfigFromFiles(env: NodeJS.ProcessEnv = process.env)
   if (!explicit && !(await exists(file))) return { config: { watches: {} }, file: null };
   const searches = await readSearchConfigFile(searchesFile);
   return { config: await readWatchConfigFile(file, searches.searches.map((search) => search.slug)), file };
-}
-
-/** The watches compiled into a bundle (JSON texts of the parsed YAML files). */
-export function watchConfigFromBundle(watchJson: string, watchFile: string, searchJson: string): WatchConfig {
-  const searches = parseSearchConfig(JSON.parse(searchJson), 'the deployed search configuration');
-  return parseWatchConfig(JSON.parse(watchJson), `the deployed watch file (${watchFile})`, searches.searches.map((search) => search.slug));
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import { canonicalJson } from './json.ts';
 import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
 import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, readGoldManifest, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
-import { decodePartial, mergePartials, PartialMergeError, type GoldPartial } from './partial.ts';
+import { checkMergeable, decodePartial, mergeAllPartials, PartialMergeError, type GoldPartial } from './partial.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
 import { buildDayReport } from './report.ts';
 import { extendSeries } from './series.ts';
@@ -29,6 +29,9 @@ export type GoldFaninResult =
     };
 
 const decoder = new TextDecoder();
+
+/** How many decoded partials the fan-in holds before merging them (one pass each batch). */
+const MERGE_BATCH = 16;
 
 /**
  * Runs on every partial. Until all N partials of the day exist (and agree on the previous gold
@@ -131,6 +134,20 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
 async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, shardCount: number): Promise<{ merged: GoldPartial } | { stale: string[] }> {
   const expectedPrevious = (await previousGoldDay(lake, day))?.day ?? null;
   let merged: GoldPartial | undefined;
+  // Partials are merged MERGE_BATCH at a time in one pass (mergeAllPartials), which bounds memory
+  // to that many decoded partials however many shards there are.
+  let pending: GoldPartial[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    try {
+      merged = mergeAllPartials(merged === undefined ? pending : [merged, ...pending]);
+    } catch (error) {
+      if (!(error instanceof PartialMergeError)) throw error;
+      throw new GoldInputError(`the partials of ${day} cannot be merged: ${error.message}`, goldKeys.partialsOfDay(day), { cause: error });
+    }
+    pending = [];
+  };
+  let first: GoldPartial | undefined;
   const stale: string[] = [];
   for (const [shard, key] of partialKeys.entries()) {
     const bytes = await lake.get(key);
@@ -143,12 +160,16 @@ async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, sh
       stale.push(key);
       continue;
     }
+    if (stale.length > 0) continue; // nothing will be published: no need to merge
     try {
-      merged = merged === undefined ? partial : mergePartials(merged, partial);
+      if (first === undefined) first = partial;
+      else checkMergeable(first, partial);
     } catch (error) {
       if (!(error instanceof PartialMergeError)) throw error;
       throw new GoldInputError(`${key} cannot be merged with shards 0…${shard - 1}: ${error.message}`, key, { cause: error });
     }
+    pending.push(partial);
+    if (pending.length >= MERGE_BATCH) flush();
   }
   if (stale.length > 0) {
     for (const key of stale) {
@@ -159,6 +180,7 @@ async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, sh
     }
     return { stale };
   }
+  flush();
   if (merged === undefined) throw new GoldInputError(`day ${day} has no partials`, goldKeys.partialsOfDay(day));
   return { merged };
 }

@@ -2,8 +2,8 @@ import type { Day } from '../lake/keys.ts';
 import type { ListingCard } from './dashboard.ts';
 import { canonicalJson } from './json.ts';
 import type { ShardSettings } from './options.ts';
-import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey, type ListName } from './rankings.ts';
-import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
+import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
+import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './sketch.ts';
 
 /**
  * The partial aggregate of one or more shards of a day: everything the fan-in needs, in a form
@@ -13,7 +13,8 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
  * of a merge is the same bytes whatever the order or grouping of the merges.
  */
 
-export const PARTIAL_VERSION = 1;
+/** 2: sketches as plain bins (1: DDSketch protobuf, base64; still read). */
+export const PARTIAL_VERSION = 2;
 
 export const DIMENSIONS = ['overall', 'category', 'region', 'city', 'search'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -130,8 +131,8 @@ export class PartialMergeError extends Error {
   }
 }
 
-/** The partial of the union of `a`'s and `b`'s shards. Both must be of the same day, run and settings, with disjoint shards. */
-export function mergePartials(a: GoldPartial, b: GoldPartial): GoldPartial {
+/** Throws unless `b` can be merged with `a`: same day, run and settings, disjoint shards. */
+export function checkMergeable(a: GoldPartial, b: GoldPartial): void {
   const same = (what: string, x: unknown, y: unknown) => {
     if (canonicalJson(x) !== canonicalJson(y)) throw new PartialMergeError(`cannot merge partials with different ${what}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
   };
@@ -141,30 +142,91 @@ export function mergePartials(a: GoldPartial, b: GoldPartial): GoldPartial {
   same('settings', a.settings, b.settings);
   const overlap = a.shards.filter((shard) => b.shards.includes(shard));
   if (overlap.length > 0) throw new PartialMergeError(`cannot merge partials that both contain shard(s) ${overlap.join(', ')}: it would count them twice`);
+}
+
+/** The partial of the union of `a`'s and `b`'s shards. Both must be of the same day, run and settings, with disjoint shards. */
+export function mergePartials(a: GoldPartial, b: GoldPartial): GoldPartial {
+  return mergeAllPartials([a, b]);
+}
+
+/**
+ * The partial of the union of all `partials`' shards, in one pass: the same result as folding
+ * `mergePartials` over them (in any order or grouping), without the N−1 intermediate partials.
+ * Group figures add up group by group; each list's candidates from every partial are ranked once,
+ * with each card's rank facts (and its `Date.parse`) computed once. A single partial is returned as is.
+ */
+export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial {
+  const first = partials[0];
+  if (first === undefined) throw new PartialMergeError('no partials to merge');
+  if (partials.length === 1) return first;
+  const shards = new Set<number>();
+  for (const [index, partial] of partials.entries()) {
+    if (index > 0) checkMergeable(first, partial);
+    for (const shard of partial.shards) {
+      if (shards.has(shard)) throw new PartialMergeError(`cannot merge partials that both contain shard(s) ${shard}: it would count them twice`);
+      shards.add(shard);
+    }
+  }
 
   const groups = emptyGroups();
   for (const dimension of DIMENSIONS) {
-    const merged = new Map(a.groups[dimension]);
-    for (const [key, group] of b.groups[dimension]) {
-      const existing = merged.get(key);
-      merged.set(key, existing === undefined ? group : mergeGroups(existing, group));
+    const byKey = new Map<string, GroupAggregate[]>();
+    for (const partial of partials) {
+      for (const [key, group] of partial.groups[dimension]) {
+        const list = byKey.get(key);
+        if (list === undefined) byKey.set(key, [group]);
+        else list.push(group);
+      }
     }
-    groups[dimension] = merged;
+    const merged = groups[dimension];
+    for (const [key, list] of byKey) merged.set(key, list.length === 1 ? list[0]! : mergeGroupList(list));
   }
 
-  const candidates = new Map([...a.listings, ...b.listings]);
+  // A later partial's card wins, as in `new Map([...a.listings, ...b.listings])` (shards are disjoint: no listing is in two).
+  const candidates = new Map<string, ListingCard>();
+  for (const partial of partials) for (const [id, card] of partial.listings) candidates.set(id, card);
+  const facts = new Map<string, RankFacts>();
+  const factsOf = (list: ListName, listingId: string): RankFacts => {
+    let found = facts.get(listingId);
+    if (found === undefined) {
+      const card = candidates.get(listingId);
+      if (card === undefined) throw new PartialMergeError(`list ${list} refers to listing ${listingId}, which the partial does not describe (day ${first.day})`);
+      facts.set(listingId, (found = rankFactsOfCard(card)));
+    }
+    return found;
+  };
+
   const lists = emptyLists();
   const referenced = new Set<string>();
-  const day = a.day;
   for (const list of LIST_NAMES) {
     for (const dimension of LIST_DIMENSIONS[list]) {
-      const left = a.lists[list][dimension] ?? new Map<string, string[]>();
-      const right = b.lists[list][dimension] ?? new Map<string, string[]>();
+      const n = candidateCount(list, dimension, first.settings);
+      const byKey = new Map<string, string[][]>();
+      for (const partial of partials) {
+        const lists = partial.lists[list][dimension];
+        if (lists === undefined) continue;
+        for (const [key, ids] of lists) {
+          const found = byKey.get(key);
+          if (found === undefined) byKey.set(key, [ids]);
+          else found.push(ids);
+        }
+      }
       const merged = new Map<string, string[]>();
-      for (const key of new Set([...left.keys(), ...right.keys()])) {
-        const ids = topIds(list, [...new Set([...(left.get(key) ?? []), ...(right.get(key) ?? [])])], candidates, candidateCount(list, dimension, a.settings), day);
-        merged.set(key, ids);
-        for (const id of ids) referenced.add(id);
+      for (const [key, idLists] of byKey) {
+        const seen = new Set<string>();
+        const ranked: RankedEntry[] = [];
+        for (const ids of idLists) {
+          for (const listingId of ids) {
+            if (seen.has(listingId)) continue;
+            seen.add(listingId);
+            ranked.push({ listingId, key: rankKey(list, factsOf(list, listingId)) });
+          }
+        }
+        ranked.sort(compareRanked);
+        if (ranked.length > n) ranked.length = n;
+        const top = ranked.map((entry) => entry.listingId);
+        merged.set(key, top);
+        for (const id of top) referenced.add(id);
       }
       lists[list][dimension] = merged;
     }
@@ -172,38 +234,52 @@ export function mergePartials(a: GoldPartial, b: GoldPartial): GoldPartial {
   const listings = new Map<string, ListingCard>();
   for (const id of referenced) listings.set(id, candidates.get(id)!);
 
-  const silverRows: Record<string, number> = { ...a.inputs.silverRows };
-  for (const [search, rows] of Object.entries(b.inputs.silverRows)) silverRows[search] = (silverRows[search] ?? 0) + rows;
+  const silverRows: Record<string, number> = {};
+  const inputs = { previousStateRows: 0, stateRows: 0, expiredRows: 0 };
+  for (const partial of partials) {
+    for (const [search, rows] of Object.entries(partial.inputs.silverRows)) silverRows[search] = (silverRows[search] ?? 0) + rows;
+    inputs.previousStateRows += partial.inputs.previousStateRows;
+    inputs.stateRows += partial.inputs.stateRows;
+    inputs.expiredRows += partial.inputs.expiredRows;
+  }
 
   return {
-    day,
-    shardCount: a.shardCount,
-    shards: [...a.shards, ...b.shards].sort((x, y) => x - y),
-    previousDay: a.previousDay,
-    settings: a.settings,
-    inputs: {
-      silverRows,
-      previousStateRows: a.inputs.previousStateRows + b.inputs.previousStateRows,
-      stateRows: a.inputs.stateRows + b.inputs.stateRows,
-      expiredRows: a.inputs.expiredRows + b.inputs.expiredRows,
-    },
+    day: first.day,
+    shardCount: first.shardCount,
+    shards: [...shards].sort((x, y) => x - y),
+    previousDay: first.previousDay,
+    settings: first.settings,
+    inputs: { silverRows, ...inputs },
     groups,
     lists,
     listings,
   };
 }
 
-function topIds(list: ListName, ids: string[], cards: ReadonlyMap<string, ListingCard>, n: number, day: Day): string[] {
-  const ranked = ids.map((listingId) => {
-    const card = cards.get(listingId);
-    if (card === undefined) throw new PartialMergeError(`list ${list} refers to listing ${listingId}, which the partial does not describe (day ${day})`);
-    return { listingId, key: rankKey(list, rankFactsOfCard(card)) };
-  });
-  ranked.sort(compareRanked);
-  return ranked.slice(0, n).map((entry) => entry.listingId);
+/** `mergeGroups` over several groups at once (the same figures: every part is associative and commutative). */
+function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
+  const result = emptyGroup();
+  for (const group of list) {
+    result.label = smallerLabel(result.label, group.label);
+    result.active += group.active;
+    result.seen += group.seen;
+    result.new += group.new;
+    result.vanished += group.vanished;
+    result.reappeared += group.reappeared;
+    result.reserved += group.reserved;
+    result.shippable += group.shippable;
+    result.priceSumCents += group.priceSumCents;
+    result.priceMin = minOf(result.priceMin, group.priceMin);
+    result.priceMax = maxOf(result.priceMax, group.priceMax);
+    result.prices.mergeFrom(group.prices);
+    result.priceDrops += group.priceDrops;
+    result.dropPcts.mergeFrom(group.dropPcts);
+    for (const [days, count] of group.daysOnMarket) result.daysOnMarket.set(days, (result.daysOnMarket.get(days) ?? 0) + count);
+  }
+  return result;
 }
 
-export function rankFactsOfCard(card: ListingCard) {
+export function rankFactsOfCard(card: ListingCard): RankFacts {
   return {
     listingId: card.listingId,
     price: card.price,
@@ -215,22 +291,28 @@ export function rankFactsOfCard(card: ListingCard) {
 
 // ---------------------------------------------------------------------------------------------
 // Serialisation: `gold/partials/dt=D/shard=K.json`
+//
+// Version 2 stores sketches as plain bins (`{ zeroCount, offset, counts }`, see QuantileSketch.toBins)
+// instead of version 1's DDSketch protobuf in base64: partials are internal (shard → fan-in), and
+// published outputs keep the protobuf. Version 1 partials (written before an upgrade) still read.
 
 interface GroupJson extends Omit<GroupAggregate, 'prices' | 'dropPcts' | 'daysOnMarket'> {
-  /** DDSketch protobuf, base64; null when empty. */
-  prices: string | null;
-  dropPcts: string | null;
+  /** Version 2: the sketch's bins; version 1: DDSketch protobuf, base64. Null when empty. */
+  prices: SketchBins | string | null;
+  dropPcts: SketchBins | string | null;
   daysOnMarket: Record<string, number>;
 }
 
+type SketchEncoding = 'bins' | 'protobuf+base64';
+
 interface PartialJson {
-  partialVersion: typeof PARTIAL_VERSION;
+  partialVersion: typeof PARTIAL_VERSION | 1;
   day: Day;
   shardCount: number;
   shards: number[];
   previousDay: Day | null;
   settings: ShardSettings;
-  sketch: { algorithm: 'DDSketch'; relativeAccuracy: number; encoding: 'protobuf+base64' };
+  sketch: { algorithm: 'DDSketch'; relativeAccuracy: number; encoding: SketchEncoding };
   inputs: PartialInputs;
   groups: Record<Dimension, Record<string, GroupJson>>;
   lists: Record<ListName, Partial<Record<Dimension, Record<string, string[]>>>>;
@@ -239,8 +321,10 @@ interface PartialJson {
   listings: Record<string, unknown[]>;
 }
 
+const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', [PARTIAL_VERSION]: 'bins' };
+
 /** The card fields, in the order partials store them (listingId is the key). */
-const CARD_FIELDS = [
+export const CARD_FIELDS = [
   'title',
   'price',
   'priceBeforeChange',
@@ -267,21 +351,84 @@ const CARD_FIELDS = [
   'searches',
 ] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
 
-const encodeSketch = (sketch: QuantileSketch) => (sketch.count === 0 ? null : sketch.encode());
-const decodeSketch = (text: string | null) => (text === null ? new QuantileSketch() : QuantileSketch.decode(text));
+/** A card's stored values, in CARD_FIELDS order. */
+export function cardValues(card: ListingCard): unknown[] {
+  return [
+    card.title,
+    card.price,
+    card.priceBeforeChange,
+    card.priceChangedOn,
+    card.priceDropPct,
+    card.firstPrice,
+    card.minPrice,
+    card.currency,
+    card.status,
+    card.firstSeenDay,
+    card.lastSeenDay,
+    card.vanishedOn,
+    card.daysOnMarket,
+    card.daysListed,
+    card.createdAt,
+    card.isReserved,
+    card.isShippable,
+    card.categoryId,
+    card.categoryName,
+    card.region,
+    card.city,
+    card.listingUrl,
+    card.imageUrl,
+    card.searches,
+  ];
+}
 
-/** Canonical JSON bytes of a partial: the same partial always gives the same text. */
+/** The card of stored values (CARD_FIELDS order), built as one object literal (tests check it against CARD_FIELDS). */
+export function cardOfValues(listingId: string, v: readonly unknown[]): ListingCard {
+  return {
+    listingId,
+    title: v[0],
+    price: v[1],
+    priceBeforeChange: v[2],
+    priceChangedOn: v[3],
+    priceDropPct: v[4],
+    firstPrice: v[5],
+    minPrice: v[6],
+    currency: v[7],
+    status: v[8],
+    firstSeenDay: v[9],
+    lastSeenDay: v[10],
+    vanishedOn: v[11],
+    daysOnMarket: v[12],
+    daysListed: v[13],
+    createdAt: v[14],
+    isReserved: v[15],
+    isShippable: v[16],
+    categoryId: v[17],
+    categoryName: v[18],
+    region: v[19],
+    city: v[20],
+    listingUrl: v[21],
+    imageUrl: v[22],
+    searches: v[23],
+  } as ListingCard;
+}
+
+/** canonicalJson without its trailing newline. */
+const canonical = (value: unknown) => canonicalJson(value).slice(0, -1);
+
+/**
+ * Canonical JSON bytes of a partial: the same partial always gives the same text (keys sorted at
+ * every depth, exactly as `canonicalJson` of the PartialJson would write them). The cards, most of
+ * the bytes, are written directly: each is an array of primitives (and the searches' strings),
+ * whose canonical form is its JSON.stringify.
+ */
 export function encodePartial(partial: GoldPartial): string {
-  const groups = {} as PartialJson['groups'];
+  const groups = {} as Record<Dimension, Record<string, unknown>>;
   for (const dimension of DIMENSIONS) {
-    const entries: Record<string, GroupJson> = {};
+    const entries: Record<string, unknown> = {};
     for (const [key, group] of partial.groups[dimension]) {
-      entries[key] = {
-        ...group,
-        prices: encodeSketch(group.prices),
-        dropPcts: encodeSketch(group.dropPcts),
-        daysOnMarket: Object.fromEntries([...group.daysOnMarket].map(([days, count]) => [String(days), count])),
-      };
+      const daysOnMarket: Record<string, number> = {};
+      for (const [days, count] of group.daysOnMarket) daysOnMarket[String(days)] = count;
+      entries[key] = { ...group, prices: group.prices.toBins(), dropPcts: group.dropPcts.toBins(), daysOnMarket };
     }
     groups[dimension] = entries;
   }
@@ -290,21 +437,51 @@ export function encodePartial(partial: GoldPartial): string {
     lists[list] = {};
     for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = Object.fromEntries(partial.lists[list][dimension] ?? []);
   }
-  const json: PartialJson = {
-    partialVersion: PARTIAL_VERSION,
-    day: partial.day,
-    shardCount: partial.shardCount,
-    shards: partial.shards,
-    previousDay: partial.previousDay,
-    settings: partial.settings,
-    sketch: { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY, encoding: 'protobuf+base64' },
-    inputs: partial.inputs,
-    groups,
-    lists,
-    cardFields: CARD_FIELDS,
-    listings: Object.fromEntries([...partial.listings].map(([id, card]) => [id, CARD_FIELDS.map((field) => card[field])])),
-  };
-  return canonicalJson(json);
+  const sketch: PartialJson['sketch'] = { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY, encoding: 'bins' };
+  // In sorted key order, as canonicalJson writes them.
+  const fields: Array<[keyof PartialJson, string]> = [
+    ['cardFields', canonical(CARD_FIELDS)],
+    ['day', canonical(partial.day)],
+    ['groups', canonical(groups)],
+    ['inputs', canonical(partial.inputs)],
+    ['listings', encodeListings(partial.listings)],
+    ['lists', canonical(lists)],
+    ['partialVersion', canonical(PARTIAL_VERSION)],
+    ['previousDay', canonical(partial.previousDay)],
+    ['settings', canonical(partial.settings)],
+    ['shardCount', canonical(partial.shardCount)],
+    ['shards', canonical(partial.shards)],
+    ['sketch', canonical(sketch)],
+  ];
+  return `{${fields.map(([key, text]) => `"${key}":${text}`).join(',')}}\n`;
+}
+
+function encodeListings(listings: ReadonlyMap<string, ListingCard>): string {
+  const ids = [...listings.keys()].sort();
+  if (ids.length === 0) return '{}';
+  const out: string[] = [];
+  for (const id of ids) {
+    const values = cardValues(listings.get(id)!);
+    for (const value of values) {
+      if (value !== null && typeof value === 'object') {
+        if (!Array.isArray(value) || !value.every((item) => item === null || typeof item === 'string')) throw new TypeError(`encodePartial: card ${id} has a field that is not a primitive or a list of strings`);
+      } else if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new TypeError(`canonicalJson: ${value} has no JSON form`);
+      }
+    }
+    out.push(`${JSON.stringify(id)}:${JSON.stringify(values)}`);
+  }
+  return `{${out.join(',')}}`;
+}
+
+function decodeSketch(value: SketchBins | string | null, encoding: SketchEncoding, source: string): QuantileSketch {
+  try {
+    if (encoding === 'protobuf+base64') return value === null ? new QuantileSketch() : QuantileSketch.decode(value as string);
+    if (typeof value === 'string') throw new RangeError('a protobuf sketch in a partial of plain bins');
+    return QuantileSketch.fromBins(value);
+  } catch (error) {
+    throw new PartialMergeError(`${source} holds an unreadable sketch: ${(error as Error).message}`);
+  }
 }
 
 export function decodePartial(text: string, source = 'partial'): GoldPartial {
@@ -314,17 +491,22 @@ export function decodePartial(text: string, source = 'partial'): GoldPartial {
   } catch (error) {
     throw new PartialMergeError(`${source} is not JSON: ${(error as Error).message}`);
   }
-  if (json.partialVersion !== PARTIAL_VERSION) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
+  const encoding = SKETCH_ENCODING[json.partialVersion];
+  if (encoding === undefined) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
   if (canonicalJson(json.cardFields) !== canonicalJson(CARD_FIELDS)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(CARD_FIELDS)}`);
   if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
+  if (json.sketch.encoding !== encoding) throw new PartialMergeError(`${source} (partialVersion ${json.partialVersion}) stores sketches as ${String(json.sketch.encoding)}, expected ${encoding}`);
   const groups = emptyGroups();
   for (const dimension of DIMENSIONS) {
+    const target = groups[dimension];
     for (const [key, group] of Object.entries(json.groups[dimension] ?? {})) {
-      groups[dimension].set(key, {
+      const daysOnMarket = new Map<number, number>();
+      for (const [days, count] of Object.entries(group.daysOnMarket)) daysOnMarket.set(Number(days), count);
+      target.set(key, {
         ...group,
-        prices: decodeSketch(group.prices),
-        dropPcts: decodeSketch(group.dropPcts),
-        daysOnMarket: new Map(Object.entries(group.daysOnMarket).map(([days, count]) => [Number(days), count])),
+        prices: decodeSketch(group.prices, encoding, source),
+        dropPcts: decodeSketch(group.dropPcts, encoding, source),
+        daysOnMarket,
       });
     }
   }
@@ -332,6 +514,8 @@ export function decodePartial(text: string, source = 'partial'): GoldPartial {
   for (const list of LIST_NAMES) {
     for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = new Map(Object.entries(json.lists[list]?.[dimension] ?? {}));
   }
+  const listings = new Map<string, ListingCard>();
+  for (const listingId in json.listings) listings.set(listingId, cardOfValues(listingId, json.listings[listingId]!));
   return {
     day: json.day,
     shardCount: json.shardCount,
@@ -341,11 +525,6 @@ export function decodePartial(text: string, source = 'partial'): GoldPartial {
     inputs: json.inputs,
     groups,
     lists,
-    listings: new Map(
-      Object.entries(json.listings).map(([listingId, values]) => [
-        listingId,
-        { listingId, ...Object.fromEntries(CARD_FIELDS.map((field, index) => [field, values[index]])) } as ListingCard,
-      ]),
-    ),
+    listings,
   };
 }

@@ -81,6 +81,40 @@ export class QuantileSketch {
     return sketch;
   }
 
+  /**
+   * The bins as plain numbers, laid out like `toDDSketch` (counts[i] is the count of key offset + i,
+   * zeros in between): the gold partials' internal form, much cheaper to write and read than the
+   * protobuf. Null when the sketch is empty.
+   */
+  toBins(): SketchBins | null {
+    if (this.zeroCount === 0 && this.bins.size === 0) return null;
+    if (this.bins.size === 0) return { zeroCount: this.zeroCount, offset: 0, counts: [] };
+    let lowest = Number.POSITIVE_INFINITY;
+    let highest = Number.NEGATIVE_INFINITY;
+    for (const key of this.bins.keys()) {
+      if (key < lowest) lowest = key;
+      if (key > highest) highest = key;
+    }
+    const counts = new Array<number>(highest - lowest + 1).fill(0);
+    for (const [key, count] of this.bins) counts[key - lowest] = count;
+    return { zeroCount: this.zeroCount, offset: lowest, counts };
+  }
+
+  /** The inverse of `toBins` (null: an empty sketch). Throws a RangeError on anything that is not bins of counts. */
+  static fromBins(bins: SketchBins | null): QuantileSketch {
+    const sketch = new QuantileSketch();
+    if (bins === null) return sketch;
+    const { zeroCount, offset, counts } = bins;
+    if (!isCount(zeroCount) || !Number.isSafeInteger(offset) || !Array.isArray(counts)) throw new RangeError(`not sketch bins: ${JSON.stringify(bins).slice(0, 200)}`);
+    sketch.zeroCount = zeroCount;
+    for (let i = 0; i < counts.length; i += 1) {
+      const count = counts[i];
+      if (!isCount(count)) throw new RangeError(`sketch bin ${offset + i} has count ${String(count)}`);
+      if (count > 0) sketch.bins.set(offset + i, count);
+    }
+    return sketch;
+  }
+
   /** The standard DDSketch protobuf, base64: the same bins always give the same text. */
   encode(): string {
     return Buffer.from(this.toDDSketch().toProto()).toString('base64');
@@ -102,3 +136,12 @@ export class QuantileSketch {
     return sketch;
   }
 }
+
+/** A sketch's bins as plain JSON (see `QuantileSketch.toBins`). */
+export interface SketchBins {
+  zeroCount: number;
+  offset: number;
+  counts: number[];
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

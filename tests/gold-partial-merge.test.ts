@@ -1,0 +1,249 @@
+import test from 'ava';
+import fc from 'fast-check';
+import type { ListingCard } from '#shared/gold/dashboard.ts';
+import { canonicalJson } from '#shared/gold/json.ts';
+import {
+  CARD_FIELDS,
+  DIMENSIONS,
+  PARTIAL_VERSION,
+  cardOfValues,
+  cardValues,
+  decodePartial,
+  emptyGroup,
+  emptyGroups,
+  emptyLists,
+  encodePartial,
+  mergeAllPartials,
+  mergePartials,
+  type GoldPartial,
+} from '#shared/gold/partial.ts';
+import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey } from '#shared/gold/rankings.ts';
+import { rankFactsOfCard } from '#shared/gold/partial.ts';
+import { QuantileSketch } from '#shared/gold/sketch.ts';
+
+/**
+ * The fan-in merges all partials in one pass (`mergeAllPartials`); `mergePartials` is the pairwise
+ * merge whose fold defines the result. Random partials here are built the way shards build them
+ * (disjoint listings, each list its group's N first in rank order), with few distinct prices,
+ * dates and days on market so that rank keys tie and only the listing id decides.
+ */
+
+const settings = { topN: 4, topNPerCategory: 2, dealMinPrice: 1, vanishedRetentionDays: 30 };
+const DAY = '2026-11-21';
+
+const cardArbitrary = fc.record({
+  title: fc.option(fc.string({ maxLength: 6 })),
+  price: fc.integer({ min: 1, max: 6 }),
+  priceDropPct: fc.option(fc.constantFrom(5, 12.5, 40)),
+  createdAt: fc.option(fc.constantFrom('2026-10-01T00:00:00.000Z', '2026-10-02T08:30:00.000Z', '2026-11-20T23:59:59.999Z')),
+  daysOnMarket: fc.option(fc.integer({ min: 0, max: 3 })),
+  categoryId: fc.option(fc.constantFrom(100, 200)),
+  region: fc.option(fc.constantFrom('R1', 'R2')),
+  searches: fc.subarray(['north', 'south']),
+});
+
+const groupArbitrary = fc.record({
+  label: fc.option(fc.constantFrom('Coches', 'Motos')),
+  active: fc.nat(50),
+  seen: fc.nat(50),
+  priceSumCents: fc.nat(100_000),
+  priceMin: fc.option(fc.integer({ min: 1, max: 9 })),
+  priceMax: fc.option(fc.integer({ min: 10, max: 99 })),
+  prices: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.5, max: 1e5, noNaN: true })), { maxLength: 12 }),
+  drops: fc.array(fc.double({ min: 0.5, max: 90, noNaN: true }), { maxLength: 4 }),
+  daysOnMarket: fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 3 })), { maxLength: 3 }),
+});
+
+const GROUP_KEYS = { overall: [''], category: ['c100', 'c200', 'c'], region: ['R1', 'R2'], city: ['R1|x'], search: ['north', 'south'] } as const;
+
+const partialArbitrary = fc.record({
+  cards: fc.array(cardArbitrary, { maxLength: 14 }),
+  groups: fc.array(fc.tuple(fc.constantFrom(...DIMENSIONS), fc.nat(2), groupArbitrary), { maxLength: 8 }),
+  listKeys: fc.array(fc.tuple(fc.constantFrom(...LIST_NAMES), fc.nat(2), fc.nat(2)), { maxLength: 10 }),
+  silverRows: fc.dictionary(fc.constantFrom('north', 'south'), fc.nat(1000)),
+});
+
+type PartialSpec = typeof partialArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function buildPartial(shard: number, spec: PartialSpec): GoldPartial {
+  const listings = new Map<string, ListingCard>();
+  spec.cards.forEach((card, index) => {
+    const listingId = `s${shard}-${index % 3 === 0 ? 'a' : 'b'}${index}`;
+    listings.set(listingId, {
+      listingId,
+      ...card,
+      priceBeforeChange: null,
+      priceChangedOn: null,
+      firstPrice: card.price,
+      minPrice: card.price,
+      currency: 'EUR',
+      status: card.daysOnMarket === null ? 'active' : 'vanished',
+      firstSeenDay: DAY,
+      lastSeenDay: DAY,
+      vanishedOn: null,
+      daysListed: 0,
+      isReserved: null,
+      isShippable: true,
+      categoryName: null,
+      city: null,
+      listingUrl: `https://example.test/${listingId}`,
+      imageUrl: null,
+    });
+  });
+  const groups = emptyGroups();
+  for (const [dimension, keyIndex, spec_] of spec.groups) {
+    const keys = GROUP_KEYS[dimension];
+    const group = emptyGroup();
+    Object.assign(group, { label: spec_.label, active: spec_.active, seen: spec_.seen, priceSumCents: spec_.priceSumCents, priceMin: spec_.priceMin, priceMax: spec_.priceMax });
+    for (const price of spec_.prices) group.prices.add(price);
+    for (const drop of spec_.drops) group.dropPcts.add(drop);
+    for (const [days, count] of spec_.daysOnMarket) group.daysOnMarket.set(days, (group.daysOnMarket.get(days) ?? 0) + count);
+    groups[dimension].set(keys[keyIndex % keys.length]!, group);
+  }
+  // Each list: the N first of some of this shard's listings, in rank order (what a shard writes).
+  const lists = emptyLists();
+  const referenced = new Set<string>();
+  const ids = [...listings.keys()];
+  for (const [list, dimensionIndex, variant] of spec.listKeys) {
+    const dimensions = LIST_DIMENSIONS[list];
+    const dimension = dimensions[dimensionIndex % dimensions.length]!;
+    const keys = GROUP_KEYS[dimension];
+    const key = keys[variant % keys.length]!;
+    const chosen = ids.filter((_, index) => (index + variant) % 2 === 0 || variant === 2);
+    const ranked = chosen.map((listingId) => ({ listingId, key: rankKey(list, rankFactsOfCard(listings.get(listingId)!)) })).sort(compareRanked);
+    const top = ranked.slice(0, candidateCount(list, dimension, settings)).map((entry) => entry.listingId);
+    lists[list][dimension]!.set(key, top);
+    for (const id of top) referenced.add(id);
+  }
+  return {
+    day: DAY,
+    shardCount: 8,
+    shards: [shard],
+    previousDay: '2026-11-20',
+    settings,
+    inputs: { silverRows: spec.silverRows, previousStateRows: spec.cards.length, stateRows: spec.cards.length + 1, expiredRows: shard % 2 },
+    groups,
+    lists,
+    listings: new Map([...listings].filter(([id]) => referenced.has(id))),
+  };
+}
+
+const partialsArbitrary = fc
+  .array(partialArbitrary, { minLength: 1, maxLength: 6 })
+  .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec))));
+
+const fold = (partials: readonly GoldPartial[]) => partials.reduce((merged, partial) => mergePartials(merged, partial));
+
+test('merging all partials in one pass gives exactly the pairwise fold', (t) => {
+  fc.assert(
+    fc.property(partialsArbitrary, (partials) => {
+      const reference = encodePartial(fold(partials));
+      // The same bytes, and (through the decoded form) the same in-memory partial.
+      return encodePartial(mergeAllPartials(partials)) === reference && encodePartial(mergeAllPartials([...partials].reverse())) === reference;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});
+
+test('one-pass merges nest: merging merged groups gives the same partial', (t) => {
+  fc.assert(
+    fc.property(partialsArbitrary, fc.nat(), (partials, split) => {
+      const at = 1 + (split % Math.max(1, partials.length - 1));
+      if (partials.length < 2) return true;
+      const nested = mergeAllPartials([mergeAllPartials(partials.slice(0, at)), mergeAllPartials(partials.slice(at))]);
+      return encodePartial(nested) === encodePartial(mergeAllPartials(partials));
+    }),
+    { numRuns: 150 },
+  );
+  t.pass();
+});
+
+test('mergeAllPartials refuses what mergePartials refuses', (t) => {
+  const spec = { cards: [], groups: [], listKeys: [], silverRows: {} };
+  const a = buildPartial(1, spec);
+  t.throws(() => mergeAllPartials([a, buildPartial(2, spec), buildPartial(1, spec)]), { message: /count them twice/ });
+  t.throws(() => mergeAllPartials([a, { ...buildPartial(2, spec), day: '2026-11-22' }]), { message: /different day/ });
+  t.throws(() => mergeAllPartials([]), { message: /no partials/ });
+  t.is(mergeAllPartials([a]), a);
+});
+
+test('partial encoding is canonical JSON and survives a round trip', (t) => {
+  fc.assert(
+    fc.property(partialsArbitrary, (partials) => {
+      const text = encodePartial(mergeAllPartials(partials));
+      return text === canonicalJson(JSON.parse(text)) && encodePartial(decodePartial(text)) === text && JSON.parse(text).partialVersion === PARTIAL_VERSION;
+    }),
+    { numRuns: 100 },
+  );
+  t.pass();
+});
+
+test('cards are stored and read in CARD_FIELDS order', (t) => {
+  const values = CARD_FIELDS.map((field) => `value of ${field}`);
+  const card = cardOfValues('id-1', values);
+  t.deepEqual(Object.keys(card), ['listingId', ...CARD_FIELDS]);
+  for (const field of CARD_FIELDS) t.is(card[field] as unknown, `value of ${field}`);
+  t.deepEqual(cardValues(card), values);
+});
+
+test('version 1 partials (DDSketch protobuf sketches) still read', (t) => {
+  const partial = buildPartial(3, {
+    cards: [],
+    groups: [['category', 0, { label: 'Coches', active: 3, seen: 2, priceSumCents: 500, priceMin: 2, priceMax: 30, prices: [0, 2, 3.5, 30], drops: [10], daysOnMarket: [[1, 2]] }]],
+    listKeys: [],
+    silverRows: { north: 2 },
+  });
+  const v2 = encodePartial(partial);
+  const json = JSON.parse(v2);
+  json.partialVersion = 1;
+  json.sketch.encoding = 'protobuf+base64';
+  for (const group of Object.values(json.groups.category) as Array<Record<string, unknown>>) {
+    for (const field of ['prices', 'dropPcts']) group[field] = group[field] === null ? null : QuantileSketch.fromBins(group[field] as never).encode();
+  }
+  t.is(encodePartial(decodePartial(canonicalJson(json))), v2);
+  json.sketch.encoding = 'bins';
+  t.throws(() => decodePartial(canonicalJson(json)), { message: /stores sketches as bins/ });
+  t.throws(() => decodePartial(v2.replace('"partialVersion":2', '"partialVersion":3')), { message: /partialVersion 3/ });
+});
+
+test('sketch bins round-trip and give the same protobuf', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 1e7, noNaN: true })), { maxLength: 60 }), (values) => {
+      const sketch = new QuantileSketch();
+      for (const value of values) sketch.add(value);
+      const back = QuantileSketch.fromBins(JSON.parse(JSON.stringify(sketch.toBins())));
+      return back.count === sketch.count && (sketch.count === 0 || back.encode() === sketch.encode());
+    }),
+  );
+  t.throws(() => QuantileSketch.fromBins({ zeroCount: 0, offset: 3, counts: [1, -1] }), { instanceOf: RangeError });
+});
+
+/** The canonical form as first written (key-sorted entries, recursively): the reference for the faster writer. */
+function referenceCanonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => referenceCanonical(item === undefined ? null : item)).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined && typeof record[key] !== 'function')
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${referenceCanonical(record[key])}`).join(',')}}`;
+}
+
+test('canonicalJson writes keys sorted at every depth, whatever the shapes', (t) => {
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('a', 'b', '10', '9', 'é', '"')), tie('value'), { maxKeys: 5 }),
+  })).value;
+  fc.assert(
+    fc.property(fc.array(json, { maxLength: 6 }), (values) => {
+      // Many objects of one shape, as a writer's shape cache sees them.
+      const value = { values, again: values.map((item) => ({ x: item, a: 1, m: [item] })) };
+      return canonicalJson(value) === `${referenceCanonical(value)}\n`;
+    }),
+    { numRuns: 300 },
+  );
+  t.is(canonicalJson({ b: undefined, a: () => 1 }), '{}\n');
+  t.is(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }, { pretty: true }), '{\n  "a": [\n    1,\n    {\n      "c": 3,\n      "d": 2\n    }\n  ],\n  "b": 1\n}\n');
+});
