@@ -9,7 +9,7 @@ import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './errors.ts';
 import { canonicalJson } from './json.ts';
 import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
-import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, readGoldManifest, type GoldManifest } from './manifest.ts';
+import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
 import { checkMergeable, decodePartial, mergeAllPartials, PartialMergeError, type GoldPartial } from './partial.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
@@ -32,6 +32,8 @@ const decoder = new TextDecoder();
 
 /** How many decoded partials the fan-in holds before merging them (one pass each batch). */
 const MERGE_BATCH = 16;
+/** Partials being fetched at once. */
+const PARTIAL_READ_AHEAD = 4;
 
 /**
  * Runs on every partial. Until all N partials of the day exist (and agree on the previous gold
@@ -44,24 +46,31 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   const options = resolveGoldOptions(overrides);
   const day = dayOfKey(partialKey);
   const planKey = keys.runPlan(day);
-  const plan = await getJson<RunPlan>(lake, planKey);
+  const [plan, presentKeys] = await Promise.all([getJson<RunPlan>(lake, planKey), lake.list(goldKeys.partialsOfDay(day))]);
   if (plan === undefined) throw new GoldInputError(`no run plan ${planKey} for ${partialKey}`, planKey);
   const { shardCount } = plan;
 
   const expected = Array.from({ length: shardCount }, (_, shard) => keys.goldPartial(day, shard));
-  const present = new Set(await lake.list(goldKeys.partialsOfDay(day)));
+  const present = new Set(presentKeys);
   const missing = expected.filter((key) => !present.has(key));
   if (missing.length > 0) return { status: 'waiting', day, missing };
 
-  const outcome = await mergeDay(lake, expected, day, shardCount);
+  // What the publication needs besides the partials is read while they are fetched and merged.
+  const previous = started(previousGoldDay(lake, day));
+  const slugs = plan.searches.map((search) => search.slug).sort();
+  const sourcesRead = started(Promise.all(slugs.map((slug) => searchSources(lake, day, slug))));
+  const contextRead = started(
+    previous.then(async (found) => ({
+      previousSeries: found === null ? null : await readSeries(lake, found.manifest.dashboard.seriesThrough),
+      unfinished: await unfinishedDays(lake, found?.day ?? null, day),
+    })),
+  );
+
+  const outcome = await mergeDay(lake, expected, day, shardCount, previous);
   if ('stale' in outcome) return { status: 'waiting', day, missing: outcome.stale };
   const { merged } = outcome;
   const { previousDay } = merged;
-  const previousManifest = previousDay === null ? null : await readGoldManifest(lake, previousDay);
-  const previousSeries = previousManifest === null ? null : await readSeries(lake, previousManifest.dashboard.seriesThrough);
-
-  const slugs = plan.searches.map((search) => search.slug).sort();
-  const sources = await Promise.all(slugs.map((slug) => searchSources(lake, day, slug)));
+  const [sources, { previousSeries, unfinished }] = await Promise.all([sourcesRead, contextRead]);
   const report = buildDayReport(
     merged,
     sources.map((source) => ({ slug: source.slug, outcome: source.silver.outcome, snapshotComplete: source.silver.snapshotComplete })),
@@ -71,7 +80,7 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
     day,
     previousDay,
     gapDays: previousDay === null ? 0 : dayNumber(day) - dayNumber(previousDay) - 1,
-    unfinishedDays: await unfinishedDays(lake, previousDay, day),
+    unfinishedDays: unfinished,
     shardCount,
     sources,
     merged,
@@ -84,21 +93,22 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
 
   const tables = goldTableFiles(day, report);
   const tableKeys = {} as Record<GoldTable, string>;
-  for (const table of GOLD_TABLES) {
-    tableKeys[table] = goldKeys.table(table, day);
-    await lake.put(tableKeys[table], tables[table], 'application/vnd.apache.parquet');
-  }
+  for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   const dayText = canonicalJson(dayFile);
   const seriesText = canonicalJson(series);
-  await lake.put(goldKeys.quality(day), canonicalJson(quality, { pretty: true }), 'application/json');
-  await lake.put(goldKeys.dashboardDay(day), dayText, 'application/json');
-  await lake.put(goldKeys.dashboardSeriesThrough(day), seriesText, 'application/json');
+  // Independent objects are written concurrently (S3 round trips are most of a small day's fan-in);
+  // the manifest, which announces them, only once they all exist.
+  await Promise.all([
+    ...GOLD_TABLES.map((table) => lake.put(tableKeys[table], tables[table], 'application/vnd.apache.parquet')),
+    lake.put(goldKeys.quality(day), canonicalJson(quality, { pretty: true }), 'application/json'),
+    lake.put(goldKeys.dashboardDay(day), dayText, 'application/json'),
+    lake.put(goldKeys.dashboardSeriesThrough(day), seriesText, 'application/json'),
+  ]);
 
   // Re-running a past day must not roll the dashboard back.
   const latestUpdated = (await goldDays(lake)).every((published) => published <= day);
   if (latestUpdated) {
-    await lake.put(goldKeys.dashboardLatest, dayText, 'application/json');
-    await lake.put(goldKeys.dashboardSeries, seriesText, 'application/json');
+    await Promise.all([lake.put(goldKeys.dashboardLatest, dayText, 'application/json'), lake.put(goldKeys.dashboardSeries, seriesText, 'application/json')]);
   }
 
   const manifest: GoldManifest = {
@@ -131,8 +141,13 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
  * Those are re-dispatched: rewriting a task object (same bytes) triggers its shard again, and its
  * new partial triggers this fan-in again.
  */
-async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, shardCount: number): Promise<{ merged: GoldPartial } | { stale: string[] }> {
-  const expectedPrevious = (await previousGoldDay(lake, day))?.day ?? null;
+async function mergeDay(
+  lake: Lake,
+  partialKeys: readonly string[],
+  day: Day,
+  shardCount: number,
+  previous: Promise<{ day: Day } | null>,
+): Promise<{ merged: GoldPartial } | { stale: string[] }> {
   let merged: GoldPartial | undefined;
   // Partials are merged MERGE_BATCH at a time in one pass (mergeAllPartials), which bounds memory
   // to that many decoded partials however many shards there are.
@@ -149,8 +164,23 @@ async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, sh
   };
   let first: GoldPartial | undefined;
   const stale: string[] = [];
+  // Partials are fetched PARTIAL_READ_AHEAD ahead of the one being decoded: the round trips
+  // overlap, and memory holds a bounded number of them whatever the shard count.
+  const fetches = new Map<number, Promise<Uint8Array | undefined>>();
+  const fetchAhead = (from: number) => {
+    for (let next = from; next < Math.min(partialKeys.length, from + PARTIAL_READ_AHEAD); next += 1) {
+      if (fetches.has(next)) continue;
+      const fetch = lake.get(partialKeys[next]!);
+      fetch.catch(() => undefined); // awaited in turn; an early exit must not leave it unhandled
+      fetches.set(next, fetch);
+    }
+  };
+  fetchAhead(0);
+  const expectedPrevious = (await previous)?.day ?? null;
   for (const [shard, key] of partialKeys.entries()) {
-    const bytes = await lake.get(key);
+    fetchAhead(shard);
+    const bytes = await fetches.get(shard)!;
+    fetches.delete(shard);
     if (bytes === undefined) throw new GoldInputError(`partial ${key} was listed but cannot be read`, key);
     const partial = decodePartial(decoder.decode(bytes), key);
     if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {
@@ -183,6 +213,12 @@ async function mergeDay(lake: Lake, partialKeys: readonly string[], day: Day, sh
   flush();
   if (merged === undefined) throw new GoldInputError(`day ${day} has no partials`, goldKeys.partialsOfDay(day));
   return { merged };
+}
+
+/** A read started now and awaited later: if the caller returns early, its failure is not left unhandled. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 async function readSeries(lake: Lake, key: string): Promise<DashboardSeries> {
