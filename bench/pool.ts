@@ -6,7 +6,9 @@
  *   - `runFresh`: one new child, one job, then it exits; its peak RSS is that invocation's peak.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import type { ChildMessage, Job, JobKind, JobReport } from './jobs.ts';
 
 const INVOKE = fileURLToPath(new URL('./invoke.ts', import.meta.url));
@@ -15,8 +17,28 @@ const TSX = import.meta.resolve('tsx');
 export interface ChildOptions {
   /** Write a V8 CPU profile of the child into this directory (node --cpu-prof). */
   cpuProfDir?: string;
-  /** Extra Node flags, e.g. --max-old-space-size. */
+  /** Node flags instead of those serverless.yml gives the stage's function (`lambdaNodeFlags`). */
   nodeFlags?: string[];
+}
+
+const FUNCTION_OF_JOB: Partial<Record<JobKind, string>> = { silver: 'silver', 'gold-shard': 'goldShard', 'gold-fanin': 'goldFanin' };
+let configuredFlags: Map<string, string[]> | undefined;
+
+/**
+ * The V8 memory flags (`--max-…`) in the NODE_OPTIONS serverless.yml sets for the function that
+ * runs this kind of job: children run the stage with the heap the Lambda has. Other flags
+ * (--enable-source-maps) do not apply to TypeScript run by tsx.
+ */
+export function lambdaNodeFlags(kind: JobKind): string[] {
+  const name = FUNCTION_OF_JOB[kind];
+  if (name === undefined) return [];
+  if (configuredFlags === undefined) {
+    const service = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as { functions?: Record<string, { environment?: { NODE_OPTIONS?: string } }> };
+    configuredFlags = new Map(
+      Object.entries(service.functions ?? {}).map(([fn, definition]) => [fn, (definition.environment?.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag.startsWith('--max-'))]),
+    );
+  }
+  return configuredFlags.get(name) ?? [];
 }
 
 export class BenchChild {
@@ -26,7 +48,7 @@ export class BenchChild {
   ) {}
 
   static start(preload: JobKind, options: ChildOptions = {}): Promise<BenchChild> {
-    const execArgv = [`--import=${TSX}`, '--openssl-legacy-provider', ...(options.nodeFlags ?? [])];
+    const execArgv = [`--import=${TSX}`, '--openssl-legacy-provider', ...(options.nodeFlags ?? lambdaNodeFlags(preload))];
     if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
     const child = fork(INVOKE, ['--preload', preload], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {

@@ -44,7 +44,7 @@ import { copyLake, measureColdStarts, packageFunctions, runBundledHandler, s3Eve
 import { benchMarket, writeDayPlan } from './generate.ts';
 import { DirectoryLake } from './gold-scale.ts';
 import type { Job, JobReport } from './jobs.ts';
-import { runFresh, runPool } from './pool.ts';
+import { lambdaNodeFlags, runFresh, runPool } from './pool.ts';
 import { formatSummary, readProfile, summariseProfile } from './profile.ts';
 import { benchSearches, DAY, PREVIOUS_DAY, SEED } from './scenario.ts';
 import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
@@ -424,6 +424,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   }
   const baseline = await runFresh({ kind: 'idle' });
   notes.push(`Processes run the TypeScript sources under tsx: a child holds ${baseline.baselineRssMb} MB before any work (tsx and the loaded modules); the "as deployed" rows run the bundles, without tsx.`);
+  notes.push(
+    `Children run with the memory flags serverless.yml gives each function: silver ${lambdaNodeFlags('silver').join(' ') || '(none)'}; gold shard ${lambdaNodeFlags('gold-shard').join(' ') || '(none)'}; fan-in ${lambdaNodeFlags('gold-fanin').join(' ') || '(none)'}.`,
+  );
   if (options.profile) notes.push(`CPU profiles (first repeat) in ${options.profile}; the one-invocation rows of that repeat include the profiler's overhead.`);
 
   // Bundles, cold starts, and the bundled handlers over this lake in S3.
