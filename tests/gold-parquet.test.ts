@@ -12,7 +12,7 @@ const ids = (count: number) =>
 test('a cursor walks a multi-row-group file in listing_id order, batch by batch', async (t) => {
   const wanted = ids(45_000);
   const bytes = writeSilverParquet(wanted.map((id, index) => silverRow('2026-11-01', 's', { id, price: index })));
-  const cursor = await ParquetListingCursor.open('silver', bytes, ['price'], (columns, index) => columns.price![index] as number);
+  const cursor = await ParquetListingCursor.open('silver', bytes, ['price'], (columns) => (index) => columns.price![index] as number);
   const seen: string[] = [];
   let prices = 0;
   while (cursor.currentId !== undefined) {
@@ -61,7 +61,7 @@ test('state files round-trip through the row-group writer, nulls and lists inclu
 
 test('a file that is not sorted by listing_id is refused, naming it', async (t) => {
   const bytes = writeColumns([{ name: 'listing_id', kind: 'STRING', nullable: false, description: '' }], { listing_id: ['b', 'a'] });
-  const cursor = await ParquetListingCursor.open('silver/x.parquet', bytes, [], () => null);
+  const cursor = await ParquetListingCursor.open('silver/x.parquet', bytes, [], () => () => null);
   const error = await t.throwsAsync(async () => cursor.advance(), { instanceOf: GoldInputError });
   t.regex(error!.message, /silver\/x\.parquet is not sorted/);
 });

@@ -25,13 +25,18 @@ export async function advanceCursor<Row>(cursor: ListingCursor<Row>): Promise<vo
   if (loading !== undefined) await loading;
 }
 
-/** The columns of the current row group and a row index into them. */
-export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>, index: number) => Row;
+/**
+ * Binds the columns of a decoded row group once, and returns how to read row `index` of it: the
+ * per-row work is then plain array reads, with no lookup of columns by name.
+ */
+export type RowReader<Row> = (columns: Readonly<Record<string, DecodedArray>>) => (index: number) => Row;
 
 export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   private group = -1;
-  private columns: Record<string, DecodedArray> = {};
   private ids: DecodedArray = [];
+  private row: (index: number) => Row = () => {
+    throw new RangeError('cursor exhausted');
+  };
   private rows = 0;
   private index = 0;
   /** Absolute first row of each row group, plus the total at the end. */
@@ -66,7 +71,7 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   }
 
   current(): Row {
-    return this.read(this.columns, this.index);
+    return this.row(this.index);
   }
 
   advance(): Promise<void> | undefined {
@@ -82,7 +87,6 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
    * batches decoded each page once per batch.
    */
   private async loadGroup(group: number): Promise<void> {
-    this.columns = {};
     this.ids = [];
     this.rows = 0;
     this.index = 0;
@@ -90,7 +94,7 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
     if (group >= this.groupStarts.length - 1) return;
     try {
       const table = await readColumns(this.bytes, this.names, { metadata: this.metadata, rowStart: this.groupStarts[group]!, rowEnd: this.groupStarts[group + 1]! });
-      this.columns = table.columns;
+      this.row = this.read(table.columns);
       this.ids = table.columns.listing_id!;
       this.rows = table.rowCount;
     } catch (cause) {

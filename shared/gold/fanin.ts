@@ -31,7 +31,7 @@ export type GoldFaninResult =
 const decoder = new TextDecoder();
 
 /** How many decoded partials the fan-in holds before merging them (one pass each batch). */
-const MERGE_BATCH = 16;
+const MERGE_BATCH = 4;
 /** Partials being fetched at once. */
 const PARTIAL_READ_AHEAD = 4;
 

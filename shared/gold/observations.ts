@@ -41,7 +41,7 @@ interface SilverRowView {
   index: number;
 }
 
-const view = (columns: Readonly<Record<string, DecodedArray>>, index: number): SilverRowView => ({ columns, index });
+const view = (columns: Readonly<Record<string, DecodedArray>>) => (index: number): SilverRowView => ({ columns, index });
 
 export class DayObservations {
   /** Silver rows read per search (every input present, zero included). */

@@ -84,37 +84,42 @@ const COLUMN_NAMES = STATE_COLUMNS.map((column) => column.name);
 
 /**
  * A state row from the columns of a row group (missing values of nullable columns read as null).
- * One literal, fields in STATE_COLUMNS order: every row shares one hidden class.
+ * Columns are bound once per row group; each row is one literal, fields in STATE_COLUMNS order, so
+ * every row shares one hidden class.
  */
-export const readStateRow: RowReader<ListingState> = (columns, index) => {
-  const value = (name: StateColumnName) => columns[name]![index] ?? null;
-  return {
-    listing_id: value('listing_id') as string,
-    day: value('day') as number,
-    status: value('status') as ListingStatus,
-    first_seen_day: value('first_seen_day') as number,
-    last_seen_day: value('last_seen_day') as number,
-    vanished_on: value('vanished_on') as number | null,
-    days_on_market: value('days_on_market') as number | null,
-    first_price: value('first_price') as number,
-    min_price: value('min_price') as number,
-    last_price: value('last_price') as number,
-    price_before_change: value('price_before_change') as number | null,
-    price_changed_on: value('price_changed_on') as number | null,
-    price_change_count: value('price_change_count') as number,
-    currency: value('currency') as string | null,
-    is_reserved: value('is_reserved') as boolean | null,
-    is_shippable: value('is_shippable') as boolean | null,
-    searches: value('searches') as string[],
-    title: value('title') as string | null,
-    category_id: value('category_id') as number | null,
-    category_name: value('category_name') as string | null,
-    region: value('region') as string | null,
-    city: value('city') as string | null,
-    created_at: value('created_at') as number | null,
-    listing_url: value('listing_url') as string | null,
-    image_url: value('image_url') as string | null,
-  };
+export const readStateRow: RowReader<ListingState> = (columns) => {
+  const c = columns as Readonly<Record<StateColumnName, DecodedArray>>;
+  const { listing_id: id, day, status, first_seen_day: firstSeen, last_seen_day: lastSeen, vanished_on: vanishedOn, days_on_market: daysOnMarket } = c;
+  const { first_price: firstPrice, min_price: minPrice, last_price: lastPrice, price_before_change: priceBefore, price_changed_on: changedOn, price_change_count: changeCount } = c;
+  const { currency, is_reserved: reserved, is_shippable: shippable, searches, title, category_id: categoryId, category_name: categoryName } = c;
+  const { region, city, created_at: createdAt, listing_url: listingUrl, image_url: imageUrl } = c;
+  return (index) => ({
+    listing_id: id[index] as string,
+    day: day[index] as number,
+    status: status[index] as ListingStatus,
+    first_seen_day: firstSeen[index] as number,
+    last_seen_day: lastSeen[index] as number,
+    vanished_on: (vanishedOn[index] ?? null) as number | null,
+    days_on_market: (daysOnMarket[index] ?? null) as number | null,
+    first_price: firstPrice[index] as number,
+    min_price: minPrice[index] as number,
+    last_price: lastPrice[index] as number,
+    price_before_change: (priceBefore[index] ?? null) as number | null,
+    price_changed_on: (changedOn[index] ?? null) as number | null,
+    price_change_count: changeCount[index] as number,
+    currency: (currency[index] ?? null) as string | null,
+    is_reserved: (reserved[index] ?? null) as boolean | null,
+    is_shippable: (shippable[index] ?? null) as boolean | null,
+    searches: searches[index] as string[],
+    title: (title[index] ?? null) as string | null,
+    category_id: (categoryId[index] ?? null) as number | null,
+    category_name: (categoryName[index] ?? null) as string | null,
+    region: (region[index] ?? null) as string | null,
+    city: (city[index] ?? null) as string | null,
+    created_at: (createdAt[index] ?? null) as number | null,
+    listing_url: (listingUrl[index] ?? null) as string | null,
+    image_url: (imageUrl[index] ?? null) as string | null,
+  });
 };
 
 export function openStateCursor(key: string, bytes: Uint8Array): Promise<ListingCursor<ListingState>> {
