@@ -1,6 +1,6 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { asyncBufferOf } from '../silver/parquet.ts';
+import { asyncBufferOf, utf8Column } from '../silver/parquet.ts';
 
 /**
  * Gold's Parquet I/O: whole columns in, whole columns out. The shard reads a handful of columns
@@ -94,7 +94,8 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
 }
 
 function columnSource(column: GoldColumnSpec, data: DecodedArray): ColumnSource {
-  const source: ColumnSource = { name: column.name, data };
+  const plainText = column.kind === 'STRING' && column.plain === true && column.statistics === false;
+  const source: ColumnSource = { name: column.name, data: plainText ? (utf8Column(data as unknown[]) as DecodedArray) : data };
   if (column.statistics === false) source.statistics = false;
   if (column.plain === true) source.encoding = 'PLAIN';
   return source;

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
@@ -108,6 +109,41 @@ function dateColumn(values: unknown[]): Array<number | null> {
   });
 }
 
+/**
+ * The UTF-8 bytes of a column's strings, encoded in one pass (nulls stay null). hyparquet-writer
+ * would encode each value on its own, a TextEncoder call and a buffer per value: this is ~2.5×
+ * faster for long near-unique text. Only for PLAIN columns without statistics, whose writer never
+ * compares the values.
+ */
+export function utf8Column(values: readonly unknown[]): unknown[] {
+  const lengths = new Array<number>(values.length);
+  const strings: string[] = [];
+  let total = 0;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (typeof value !== 'string') continue;
+    lengths[index] = Buffer.byteLength(value, 'utf8');
+    total += lengths[index]!;
+    strings.push(value);
+  }
+  const bytes = Buffer.from(strings.join(''), 'utf8');
+  // A lone high surrogate at the end of one value and a low one at the start of the next would
+  // join into one character: then encode value by value.
+  if (bytes.length !== total) return values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value));
+  const column = new Array<unknown>(values.length);
+  let offset = 0;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (typeof value !== 'string') {
+      column[index] = value;
+      continue;
+    }
+    column[index] = bytes.subarray(offset, offset + lengths[index]!);
+    offset += lengths[index]!;
+  }
+  return column;
+}
+
 const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.statisticsColumns);
 const PLAIN_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
 
@@ -123,9 +159,10 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
   }
   const columnData: ColumnSource[] = SILVER_COLUMNS.map((column) => {
     const values = sorted.map((row) => row[column.name]);
+    const plainText = column.kind === 'STRING' && PLAIN_COLUMNS.has(column.name) && !STATISTICS_COLUMNS.has(column.name);
     return {
       name: column.name,
-      data: column.kind === 'DATE' ? dateColumn(values) : values,
+      data: column.kind === 'DATE' ? dateColumn(values) : plainText ? utf8Column(values) : values,
       statistics: STATISTICS_COLUMNS.has(column.name),
       ...(PLAIN_COLUMNS.has(column.name) ? { encoding: 'PLAIN' as const } : {}),
     };
