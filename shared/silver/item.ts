@@ -221,35 +221,16 @@ export function normaliseItemChecked(raw: unknown, context: ItemContext): Normal
   if (!validated) return reject(raw, 'invalid-item', 'the item does not validate even without its unusable optional fields');
   const { item, invalidFields } = validated;
 
-  let textRepaired = false;
-  let textTruncated = false;
-  const text = (value: string | null | undefined, max: number): string | null => {
-    if (value === null || value === undefined) return null;
-    const clean = cleanText(value, max);
-    textRepaired ||= clean.repaired;
-    textTruncated ||= clean.truncated;
-    return clean.text;
-  };
-
-  const categoryId = item.category_id ?? item.taxonomy?.at(-1)?.id ?? null;
-  const category = categoryId === null ? undefined : context.categories.get(categoryId);
   const image = item.images?.[0]?.urls;
-  const imageUrl = image?.medium || image?.big || image?.small || null;
   const bumpType = item.bump?.type;
-  const slug = item.web_slug?.trim();
-
-  const row: SilverRow = {
+  const reading: ItemReading = {
     listing_id: item.id,
-    snapshot_day: context.day,
-    search_slug: context.search,
-    title: text(item.title, TITLE_MAX_CHARS),
-    description: text(item.description, DESCRIPTION_MAX_CHARS),
+    title: item.title,
+    description: item.description,
     price: item.price.amount,
     currency: item.price.currency ?? null,
     previous_price: item.discount?.previous_price ?? null,
-    category_id: categoryId,
-    category_name: category?.name ?? null,
-    category_path: category?.path ?? null,
+    category_id: item.category_id ?? item.taxonomy?.at(-1)?.id ?? null,
     seller_id: item.user_id ?? null,
     city: item.location?.city ?? null,
     postal_code: item.location?.postal_code ?? null,
@@ -266,8 +247,67 @@ export function normaliseItemChecked(raw: unknown, context: ItemContext): Normal
     is_bumped: bumpType === undefined || bumpType === null ? null : bumpType.trim() !== '',
     created_at: item.created_at ?? null,
     modified_at: item.modified_at ?? null,
+    web_slug: item.web_slug,
+    image_url: image?.medium || image?.big || image?.small || null,
+  };
+  return rowOf(reading, invalidFields, context);
+}
+
+/**
+ * What either path read from an item, named by the silver columns the values become, before the
+ * steps both paths share (`rowOf`).
+ */
+type ItemReading = Omit<SilverRow, 'snapshot_day' | 'search_slug' | 'title' | 'description' | 'category_name' | 'category_path' | 'listing_url' | 'fetched_at' | 'source_page' | 'schema_version'> & {
+  title: string | null | undefined;
+  description: string | null | undefined;
+  web_slug: string | null | undefined;
+};
+
+/** The row from what an item says: text cleaned, category looked up, listing URL, the page's context. */
+function rowOf(reading: ItemReading, invalidFields: string[], context: ItemContext): NormaliseResult {
+  let textRepaired = false;
+  let textTruncated = false;
+  const text = (value: string | null | undefined, max: number): string | null => {
+    if (value === null || value === undefined) return null;
+    const clean = cleanText(value, max);
+    textRepaired ||= clean.repaired;
+    textTruncated ||= clean.truncated;
+    return clean.text;
+  };
+  const categoryId = reading.category_id;
+  const category = categoryId === null ? undefined : context.categories.get(categoryId);
+  const slug = reading.web_slug?.trim();
+
+  const row: SilverRow = {
+    listing_id: reading.listing_id,
+    snapshot_day: context.day,
+    search_slug: context.search,
+    title: text(reading.title, TITLE_MAX_CHARS),
+    description: text(reading.description, DESCRIPTION_MAX_CHARS),
+    price: reading.price,
+    currency: reading.currency,
+    previous_price: reading.previous_price,
+    category_id: categoryId,
+    category_name: category?.name ?? null,
+    category_path: category?.path ?? null,
+    seller_id: reading.seller_id,
+    city: reading.city,
+    postal_code: reading.postal_code,
+    region: reading.region,
+    country_code: reading.country_code,
+    latitude: reading.latitude,
+    longitude: reading.longitude,
+    is_reserved: reading.is_reserved,
+    is_shippable: reading.is_shippable,
+    seller_allows_shipping: reading.seller_allows_shipping,
+    is_refurbished: reading.is_refurbished,
+    has_warranty: reading.has_warranty,
+    is_top_profile: reading.is_top_profile,
+    is_bumped: reading.is_bumped,
+    created_at: reading.created_at,
+    modified_at: reading.modified_at,
     listing_url: slug ? listingUrlOf(slug) : null,
-    image_url: imageUrl,
+    image_url: reading.image_url,
     fetched_at: context.fetchedAtMs,
     source_page: context.page,
     schema_version: SILVER_SCHEMA_VERSION,
@@ -407,33 +447,14 @@ export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | u
   const modifiedAt = instantOf(raw.modified_at);
   if (createdAt === SLOW || modifiedAt === SLOW) return undefined;
 
-  let textRepaired = false;
-  let textTruncated = false;
-  const text = (value: string | null | undefined, max: number): string | null => {
-    if (value === null || value === undefined) return null;
-    const clean = cleanText(value, max);
-    textRepaired ||= clean.repaired;
-    textTruncated ||= clean.truncated;
-    return clean.text;
-  };
-
-  const categoryId = (rawCategory as number | null | undefined) ?? taxonomyId;
-  const category = categoryId === null ? undefined : context.categories.get(categoryId);
-  const slug = (webSlug as string | null | undefined)?.trim();
-
-  // The same fields in the same order as the checked path's row.
-  const row: SilverRow = {
+  const reading: ItemReading = {
     listing_id: id,
-    snapshot_day: context.day,
-    search_slug: context.search,
-    title: text(title as string | null | undefined, TITLE_MAX_CHARS),
-    description: text(description as string | null | undefined, DESCRIPTION_MAX_CHARS),
+    title: title as string | null | undefined,
+    description: description as string | null | undefined,
     price: price.amount,
     currency: (price.currency as string | null | undefined) ?? null,
     previous_price: previousPrice,
-    category_id: categoryId,
-    category_name: category?.name ?? null,
-    category_path: category?.path ?? null,
+    category_id: (rawCategory as number | null | undefined) ?? taxonomyId,
     seller_id: (userId as string | null | undefined) ?? null,
     city,
     postal_code: postalCode,
@@ -450,13 +471,10 @@ export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | u
     is_bumped: isBumped,
     created_at: createdAt,
     modified_at: modifiedAt,
-    listing_url: slug ? listingUrlOf(slug) : null,
+    web_slug: webSlug as string | null | undefined,
     image_url: imageUrl,
-    fetched_at: context.fetchedAtMs,
-    source_page: context.page,
-    schema_version: SILVER_SCHEMA_VERSION,
   };
-  return { ok: true, row, notes: { invalidFields: [], textRepaired, textTruncated, categoryUnknown: categoryId !== null && category === undefined } };
+  return rowOf(reading, [], context);
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
