@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { indexCategories } from '#shared/silver/categories.ts';
 import { fastRow, normaliseItem, normaliseItemChecked, type ItemContext } from '#shared/silver/item.ts';
-import { CATEGORY_TREE, makeItem, random } from './helpers/bronze-fixtures.ts';
+import { CATEGORY_TREE, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
 
 /**
  * normaliseItem takes a hand-written fast path for well-formed items and the valibot path
@@ -33,28 +33,7 @@ function agree(raw: unknown): boolean {
   return JSON.stringify(fast) === JSON.stringify(checked) && fc.stringify(fast) === fc.stringify(checked);
 }
 
-const base = (): Record<string, unknown> => ({
-  id: 'pzpko29729j3',
-  user_id: 'qjwy4weydwzo',
-  title: 'iPhone 13 128GB azul',
-  description: 'Como nuevo',
-  category_id: 24202,
-  taxonomy: [{ id: 24200, name: 'Tecnología y electrónica', icon: 'tech' }],
-  price: { amount: 385.0, currency: 'EUR' },
-  images: [{ id: 'i1', average_color: '#fff', urls: { small: 'https://img/s.jpg', medium: 'https://img/m.jpg', big: 'https://img/b.jpg' } }],
-  reserved: { flag: false },
-  favorited: { flag: false },
-  is_refurbished: { flag: false },
-  is_top_profile: { flag: true },
-  has_warranty: { flag: false },
-  location: { latitude: 40.42, longitude: -3.7, postal_code: '28004', city: 'Madrid', region: 'Comunidad de Madrid', country_code: 'ES' },
-  shipping: { item_is_shippable: true, user_allows_shipping: false },
-  bump: { type: '' },
-  web_slug: 'iphone-13-128gb-azul-1275712826',
-  created_at: 1_790_000_000_000,
-  modified_at: 1_790_000_100_000,
-  discount: { previous_price: 400, percentage: 4 },
-});
+const base = (): Record<string, unknown> => sampleItem({ discount: { previous_price: 400, percentage: 4 } });
 
 /** Awkward values per field: every type the API (or a broken client) might send, valid or not. */
 const flag = [true, false, null, undefined, { flag: true }, { flag: false }, { flag: null }, {}, { flag: 'yes' }, { flag: 1 }, [], 'true', 0];

@@ -4,7 +4,7 @@ import { indexCategories } from '#shared/silver/categories.ts';
 import { DESCRIPTION_MAX_CHARS, normaliseItem, type ItemContext } from '#shared/silver/item.ts';
 import type { ItemQuarantineReason } from '#shared/silver/quarantine.ts';
 import { SILVER_COLUMN_NAMES, SILVER_SCHEMA_VERSION } from '#shared/silver/schema.ts';
-import { CATEGORY_TREE, makeItem, random } from './helpers/bronze-fixtures.ts';
+import { CATEGORY_TREE, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
 
 const context: ItemContext = {
   day: '2026-11-24',
@@ -14,28 +14,6 @@ const context: ItemContext = {
   categories: indexCategories(CATEGORY_TREE),
 };
 
-const item = (overrides: Record<string, unknown> = {}) => ({
-  id: 'pzpko29729j3',
-  user_id: 'qjwy4weydwzo',
-  title: 'iPhone 13 128GB azul',
-  description: 'Como nuevo',
-  category_id: 24202,
-  taxonomy: [{ id: 24200, name: 'Tecnología y electrónica', icon: 'tech' }],
-  price: { amount: 385.0, currency: 'EUR' },
-  images: [{ id: 'i1', average_color: '#fff', urls: { small: 'https://img/s.jpg', medium: 'https://img/m.jpg', big: 'https://img/b.jpg' } }],
-  reserved: { flag: false },
-  favorited: { flag: false },
-  is_refurbished: { flag: false },
-  is_top_profile: { flag: true },
-  has_warranty: { flag: false },
-  location: { latitude: 40.42, longitude: -3.7, postal_code: '28004', city: 'Madrid', region: 'Comunidad de Madrid', country_code: 'ES' },
-  shipping: { item_is_shippable: true, user_allows_shipping: false },
-  bump: { type: '' },
-  web_slug: 'iphone-13-128gb-azul-1275712826',
-  created_at: 1_790_000_000_000,
-  modified_at: 1_790_000_100_000,
-  ...overrides,
-});
 
 const rowOf = (raw: unknown) => {
   const result = normaliseItem(raw, context);
@@ -44,7 +22,7 @@ const rowOf = (raw: unknown) => {
 };
 
 test('a complete item becomes a complete row', (t) => {
-  const { row, notes } = rowOf(item());
+  const { row, notes } = rowOf(sampleItem());
   t.deepEqual(Object.keys(row).sort(), [...SILVER_COLUMN_NAMES].sort());
   t.deepEqual(row, {
     listing_id: 'pzpko29729j3',
@@ -84,36 +62,36 @@ test('a complete item becomes a complete row', (t) => {
 });
 
 test('tolerates the known quirks', (t) => {
-  t.is(rowOf(item({ price: 120 })).row.price, 120);
-  t.is(rowOf(item({ price: 120 })).row.currency, null);
-  t.is(rowOf(item({ price: { amount: '99.50', currency: 'EUR' } })).row.price, 99.5);
-  t.is(rowOf(item({ images: [] })).row.image_url, null);
-  t.is(rowOf(item({ images: undefined })).row.image_url, null);
-  t.is(rowOf(item({ images: [{ urls: { big: 'https://img/b.jpg' } }] })).row.image_url, 'https://img/b.jpg');
-  t.is(rowOf(item({ bump: { type: 'country' } })).row.is_bumped, true);
-  t.is(rowOf(item({ bump: undefined })).row.is_bumped, null);
-  t.is(rowOf(item({ reserved: true })).row.is_reserved, true);
-  t.is(rowOf(item({ reserved: { flag: true } })).row.is_reserved, true);
-  t.is(rowOf(item({ description: undefined })).row.description, null);
-  t.is(rowOf(item({ discount: { previous_price: 450, percentage: 14 } })).row.previous_price, 450);
-  t.is(rowOf(item({ created_at: 1_790_000_000 })).row.created_at, 1_790_000_000_000);
-  t.is(rowOf(item({ created_at: '2026-09-21T10:00:00Z' })).row.created_at, Date.parse('2026-09-21T10:00:00Z'));
-  t.is(rowOf(item({ web_slug: undefined })).row.listing_url, null);
-  t.is(rowOf(item({ extra_field_from_the_future: { nested: [1, 2] } })).row.listing_id, 'pzpko29729j3');
-  t.is(rowOf(item({ price: { amount: 0, currency: 'EUR' } })).row.price, 0);
+  t.is(rowOf(sampleItem({ price: 120 })).row.price, 120);
+  t.is(rowOf(sampleItem({ price: 120 })).row.currency, null);
+  t.is(rowOf(sampleItem({ price: { amount: '99.50', currency: 'EUR' } })).row.price, 99.5);
+  t.is(rowOf(sampleItem({ images: [] })).row.image_url, null);
+  t.is(rowOf(sampleItem({ images: undefined })).row.image_url, null);
+  t.is(rowOf(sampleItem({ images: [{ urls: { big: 'https://img/b.jpg' } }] })).row.image_url, 'https://img/b.jpg');
+  t.is(rowOf(sampleItem({ bump: { type: 'country' } })).row.is_bumped, true);
+  t.is(rowOf(sampleItem({ bump: undefined })).row.is_bumped, null);
+  t.is(rowOf(sampleItem({ reserved: true })).row.is_reserved, true);
+  t.is(rowOf(sampleItem({ reserved: { flag: true } })).row.is_reserved, true);
+  t.is(rowOf(sampleItem({ description: undefined })).row.description, null);
+  t.is(rowOf(sampleItem({ discount: { previous_price: 450, percentage: 14 } })).row.previous_price, 450);
+  t.is(rowOf(sampleItem({ created_at: 1_790_000_000 })).row.created_at, 1_790_000_000_000);
+  t.is(rowOf(sampleItem({ created_at: '2026-09-21T10:00:00Z' })).row.created_at, Date.parse('2026-09-21T10:00:00Z'));
+  t.is(rowOf(sampleItem({ web_slug: undefined })).row.listing_url, null);
+  t.is(rowOf(sampleItem({ extra_field_from_the_future: { nested: [1, 2] } })).row.listing_id, 'pzpko29729j3');
+  t.is(rowOf(sampleItem({ price: { amount: 0, currency: 'EUR' } })).row.price, 0);
 });
 
 test('category: taxonomy as fallback, unknown ids counted', (t) => {
-  const fallback = rowOf(item({ category_id: undefined, taxonomy: [{ id: 24200 }, { id: 10304 }] }));
+  const fallback = rowOf(sampleItem({ category_id: undefined, taxonomy: [{ id: 24200 }, { id: 10304 }] }));
   t.is(fallback.row.category_id, 10304);
   t.is(fallback.row.category_path, 'Tecnología y electrónica > Informática > Componentes de PC');
-  const unknown = rowOf(item({ category_id: 999_999 }));
+  const unknown = rowOf(sampleItem({ category_id: 999_999 }));
   t.is(unknown.row.category_name, null);
   t.true(unknown.notes.categoryUnknown);
 });
 
 test('unusable optional fields become null and are reported', (t) => {
-  const result = rowOf(item({ location: { latitude: '40.4', longitude: -3.7, city: 42, region: 'Madrid' }, title: { es: 'x' }, shipping: 'yes' }));
+  const result = rowOf(sampleItem({ location: { latitude: '40.4', longitude: -3.7, city: 42, region: 'Madrid' }, title: { es: 'x' }, shipping: 'yes' }));
   t.is(result.row.latitude, null);
   t.is(result.row.longitude, -3.7);
   t.is(result.row.city, null);
@@ -121,12 +99,12 @@ test('unusable optional fields become null and are reported', (t) => {
   t.is(result.row.title, null);
   t.is(result.row.is_shippable, null);
   t.deepEqual(result.notes.invalidFields, ['location.city', 'location.latitude', 'shipping', 'title']);
-  t.deepEqual(rowOf(item({ images: [{ urls: { medium: 5 } }] })).notes.invalidFields, ['images[].urls.medium']);
-  t.deepEqual(rowOf(item({ price: { amount: 10, currency: 978 } })).notes.invalidFields, ['price.currency']);
+  t.deepEqual(rowOf(sampleItem({ images: [{ urls: { medium: 5 } }] })).notes.invalidFields, ['images[].urls.medium']);
+  t.deepEqual(rowOf(sampleItem({ price: { amount: 10, currency: 978 } })).notes.invalidFields, ['price.currency']);
 });
 
 test('text: mojibake repaired, description bounded', (t) => {
-  const result = rowOf(item({ title: 'CamiÃ³n teledirigido', description: 'x'.repeat(DESCRIPTION_MAX_CHARS + 50) }));
+  const result = rowOf(sampleItem({ title: 'CamiÃ³n teledirigido', description: 'x'.repeat(DESCRIPTION_MAX_CHARS + 50) }));
   t.is(result.row.title, 'Camión teledirigido');
   t.is(result.row.description?.length, DESCRIPTION_MAX_CHARS);
   t.true(result.notes.textRepaired);
@@ -135,17 +113,17 @@ test('text: mojibake repaired, description bounded', (t) => {
 
 test('rejects items without an id or a price, with the reason and the fragment', (t) => {
   const cases: Array<[unknown, ItemQuarantineReason]> = [
-    [item({ id: undefined }), 'missing-id'],
-    [item({ id: '' }), 'missing-id'],
-    [item({ id: '   ' }), 'missing-id'],
-    [item({ id: 12345 }), 'invalid-id'],
-    [item({ price: undefined }), 'missing-price'],
-    [item({ price: null }), 'missing-price'],
-    [item({ price: { currency: 'EUR' } }), 'missing-price'],
-    [item({ price: { amount: -5, currency: 'EUR' } }), 'invalid-price'],
-    [item({ price: { amount: 'gratis', currency: 'EUR' } }), 'invalid-price'],
-    [item({ price: { amount: Number.NaN } }), 'invalid-price'],
-    [item({ price: true }), 'invalid-price'],
+    [sampleItem({ id: undefined }), 'missing-id'],
+    [sampleItem({ id: '' }), 'missing-id'],
+    [sampleItem({ id: '   ' }), 'missing-id'],
+    [sampleItem({ id: 12345 }), 'invalid-id'],
+    [sampleItem({ price: undefined }), 'missing-price'],
+    [sampleItem({ price: null }), 'missing-price'],
+    [sampleItem({ price: { currency: 'EUR' } }), 'missing-price'],
+    [sampleItem({ price: { amount: -5, currency: 'EUR' } }), 'invalid-price'],
+    [sampleItem({ price: { amount: 'gratis', currency: 'EUR' } }), 'invalid-price'],
+    [sampleItem({ price: { amount: Number.NaN } }), 'invalid-price'],
+    [sampleItem({ price: true }), 'invalid-price'],
     [null, 'item-not-object'],
     ['pzpko29729j3', 'item-not-object'],
     [[1, 2], 'item-not-object'],
@@ -158,9 +136,9 @@ test('rejects items without an id or a price, with the reason and the fragment',
       t.true(result.fragment.length <= 2048);
     }
   }
-  const noPrice = normaliseItem(item({ price: undefined }), context);
+  const noPrice = normaliseItem(sampleItem({ price: undefined }), context);
   t.true(!noPrice.ok && noPrice.listingId === 'pzpko29729j3' && noPrice.fragment.includes('pzpko29729j3'));
-  const huge = normaliseItem(item({ price: undefined, description: 'y'.repeat(10_000) }), context);
+  const huge = normaliseItem(sampleItem({ price: undefined, description: 'y'.repeat(10_000) }), context);
   t.true(!huge.ok && huge.fragment.length === 2048 && huge.fragmentTruncated);
 });
 
@@ -199,7 +177,7 @@ test('property: realistic items always normalise; nothing ever throws', (t) => {
 
 test('a web slug holding a lone surrogate (valid JSON) keeps the listing, with U+FFFD in its URL', (t) => {
   const raw = JSON.parse('{"slug":"moto-\\ud83d-1234"}') as { slug: string };
-  const row = rowOf(item({ web_slug: raw.slug })).row;
+  const row = rowOf(sampleItem({ web_slug: raw.slug })).row;
   t.is(row.listing_url, 'https://es.wallapop.com/item/moto-%EF%BF%BD-1234');
-  t.is(rowOf(item({ web_slug: 'cámara-\ud83d\udcf7-99' })).row.listing_url, `https://es.wallapop.com/item/${encodeURIComponent('cámara-\ud83d\udcf7-99')}`);
+  t.is(rowOf(sampleItem({ web_slug: 'cámara-\ud83d\udcf7-99' })).row.listing_url, `https://es.wallapop.com/item/${encodeURIComponent('cámara-\ud83d\udcf7-99')}`);
 });

@@ -115,6 +115,30 @@ export function makeItem(next: () => number, options: ItemOptions = {}): Record<
 }
 
 /** A search response body with its items where the given endpoint puts them. */
+/** One well-formed search item as the API returns it (iPhone 13, Madrid), with `overrides` applied. */
+export const sampleItem = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  id: 'pzpko29729j3',
+  user_id: 'qjwy4weydwzo',
+  title: 'iPhone 13 128GB azul',
+  description: 'Como nuevo',
+  category_id: 24202,
+  taxonomy: [{ id: 24200, name: 'Tecnología y electrónica', icon: 'tech' }],
+  price: { amount: 385.0, currency: 'EUR' },
+  images: [{ id: 'i1', average_color: '#fff', urls: { small: 'https://img/s.jpg', medium: 'https://img/m.jpg', big: 'https://img/b.jpg' } }],
+  reserved: { flag: false },
+  favorited: { flag: false },
+  is_refurbished: { flag: false },
+  is_top_profile: { flag: true },
+  has_warranty: { flag: false },
+  location: { latitude: 40.42, longitude: -3.7, postal_code: '28004', city: 'Madrid', region: 'Comunidad de Madrid', country_code: 'ES' },
+  shipping: { item_is_shippable: true, user_allows_shipping: false },
+  bump: { type: '' },
+  web_slug: 'iphone-13-128gb-azul-1275712826',
+  created_at: 1_790_000_000_000,
+  modified_at: 1_790_000_100_000,
+  ...overrides,
+});
+
 export function searchBody(items: unknown[], endpoint: 'search' | 'section' = 'search', nextPage?: string): string {
   const section = endpoint === 'search' ? { type: 'organic_search_results', payload: { items } } : { type: 'organic_search_results', items };
   return JSON.stringify({ data: { section }, meta: nextPage ? { next_page: nextPage } : {} });
