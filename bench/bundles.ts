@@ -56,7 +56,16 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
   await cp(REPO, service, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(REPO, source).split(sep).join('/')) });
   await symlink(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
   const started = performance.now();
-  await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], service);
+  // serverless-esbuild leaves a copy of every zip's contents in the temporary directory: give it
+  // one of its own and delete it afterwards.
+  const scratch = `${outDir}-tmp`;
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  try {
+    await runCommand(join(REPO, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--region', 'eu-west-1', '--package', outDir], service, { TMPDIR: scratch });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   const ms = performance.now() - started;
   const template = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, TemplateFunction> };
   const bundles: BundleInfo[] = [];
@@ -93,9 +102,9 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
   return { ms, bundles };
 }
 
-function runCommand(command: string, args: string[], cwd: string, timeoutMs = 300_000): Promise<string> {
+function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
       output += `\n(killed after ${timeoutMs / 1000} s)`;

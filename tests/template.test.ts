@@ -1,6 +1,6 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,15 +14,26 @@ interface Template {
 /** Packages the service exactly as `sls deploy` would, offline and without credentials. */
 async function packageService(stage: string): Promise<{ template: Template; directory: string }> {
   const directory = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  await run('npx', ['serverless', 'package', '--stage', stage, '--region', 'eu-west-1', '--package', directory], {
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', ESBUILD_WORK_FOLDER: `.esbuild-template-${process.pid}` },
-    timeout: 120_000,
-  });
+  // serverless-esbuild leaves a copy of every zip's contents in TMPDIR: give it one to delete.
+  const scratch = `${directory}-tmp`;
+  await mkdir(scratch);
+  try {
+    await run('npx', ['serverless', 'package', '--stage', stage, '--region', 'eu-west-1', '--package', directory], {
+      env: { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', ESBUILD_WORK_FOLDER: `.esbuild-template-${process.pid}` },
+      timeout: 120_000,
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   const template = JSON.parse(await readFile(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   return { template, directory };
 }
 
 const packaged = packageService('prod');
+test.after.always(async () => {
+  const { directory } = await packaged;
+  await rm(directory, { recursive: true, force: true });
+});
 
 function s3Triggers(template: Template) {
   return Object.values(template.Resources)

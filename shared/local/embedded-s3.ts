@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ export interface EmbeddedS3 {
   lake: S3Lake;
   /** Subscribes to the bucket's notifications; returns the unsubscribe function. */
   onEvent(listener: (event: S3EventNotification) => void): () => void;
+  /** Stops the server; deletes its directory when it made one (a caller's directory is kept). */
   close(): Promise<void>;
 }
 
@@ -34,6 +35,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export async function startEmbeddedS3(options: { bucket?: string; directory?: string; port?: number } = {}): Promise<EmbeddedS3> {
   const bucket = options.bucket ?? 'wallapop-lake';
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'wallapop-s3-')));
+  const ownsDirectory = options.directory === undefined;
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,
@@ -56,6 +58,7 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
     async close() {
       client.destroy();
       await server.close();
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
 }
