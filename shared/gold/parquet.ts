@@ -1,5 +1,6 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { SNAPPY_COMPRESSORS, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { asyncBufferOf, utf8Column } from '../silver/parquet.ts';
 
 /**
@@ -83,6 +84,7 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
     columnData,
     schema: parquetSchemaOf(columns),
     codec: GOLD_PARQUET.codec,
+    compressors: SNAPPY_COMPRESSORS,
     rowGroupSize: GOLD_PARQUET.rowGroupSize,
     pageSize: GOLD_PARQUET.pageSize,
     statistics: GOLD_PARQUET.statistics,
@@ -122,6 +124,7 @@ export class ParquetGroupWriter {
       writer: this.writer,
       schema: parquetSchemaOf(columns),
       codec: GOLD_PARQUET.codec,
+      compressors: SNAPPY_COMPRESSORS,
       statistics: GOLD_PARQUET.statistics,
       statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
       createdBy: GOLD_PARQUET.createdBy,
@@ -184,6 +187,7 @@ export async function readColumns(
     // Decode only the pages a range needs (both writers store offset indexes).
     useOffsetIndex: true,
     parsers: PRIMITIVE_PARSERS,
+    compressors: SNAPPY_DECOMPRESSORS,
     onChunk: (chunk) => {
       const target = columns[chunk.columnName];
       if (target === undefined) return;

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { SNAPPY_COMPRESSORS, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
 
 /**
@@ -9,7 +10,7 @@ import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type Silv
  */
 
 export const SILVER_PARQUET = {
-  /** Built into hyparquet-writer and read natively by hyparquet, DuckDB, Athena and Spark: no extra codec package. */
+  /** Read natively by hyparquet, DuckDB, Athena and Spark; encoded and decoded by hysnappy (../lake/snappy.ts). */
   codec: 'SNAPPY',
   /**
    * Rows per row group. A typical shard file (one search, one day, one of N shards) holds a few
@@ -171,6 +172,7 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
     columnData,
     schema: SILVER_PARQUET_SCHEMA,
     codec: SILVER_PARQUET.codec,
+    compressors: SNAPPY_COMPRESSORS,
     rowGroupSize: SILVER_PARQUET.rowGroupSize,
     pageSize: SILVER_PARQUET.pageSize,
     // Every column sets its own (statisticsColumns above).
@@ -222,6 +224,7 @@ export async function readSilverRows<Name extends SilverColumnName = SilverColum
     ...(options.rowEnd !== undefined ? { rowEnd: options.rowEnd } : {}),
     ...(options.metadata ? { metadata: options.metadata } : {}),
     parsers: SILVER_PARSERS,
+    compressors: SNAPPY_DECOMPRESSORS,
   });
   return rows as Array<Pick<SilverRow, Name>>;
 }
