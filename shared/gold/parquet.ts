@@ -1,6 +1,6 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { SNAPPY_COMPRESSORS, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
+import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { asyncBufferOf, utf8Column } from '../silver/parquet.ts';
 
 /**
@@ -84,7 +84,7 @@ export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<
     columnData,
     schema: parquetSchemaOf(columns),
     codec: GOLD_PARQUET.codec,
-    compressors: SNAPPY_COMPRESSORS,
+    compressors: snappyCompressors(),
     rowGroupSize: GOLD_PARQUET.rowGroupSize,
     pageSize: GOLD_PARQUET.pageSize,
     statistics: GOLD_PARQUET.statistics,
@@ -124,7 +124,7 @@ export class ParquetGroupWriter {
       writer: this.writer,
       schema: parquetSchemaOf(columns),
       codec: GOLD_PARQUET.codec,
-      compressors: SNAPPY_COMPRESSORS,
+      compressors: snappyCompressors(),
       statistics: GOLD_PARQUET.statistics,
       statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
       createdBy: GOLD_PARQUET.createdBy,

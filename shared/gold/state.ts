@@ -1,5 +1,6 @@
 import type { DecodedArray } from 'hyparquet';
 import { ParquetListingCursor, advanceCursor, type ListingCursor, type RowReader } from './cursor.ts';
+import { columnExtractor } from '../lake/columns.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
 
 /**
@@ -143,23 +144,17 @@ export async function readStateFile(bytes: Uint8Array, key = 'state file'): Prom
  */
 export class StateWriter {
   private readonly writer = new ParquetGroupWriter(STATE_COLUMNS, { 'gold.state.schema_version': String(STATE_SCHEMA_VERSION) });
-  private buffer = StateWriter.emptyColumns();
-  private buffered = 0;
+  private buffer: ListingState[] = [];
   private written = 0;
-
-  private static emptyColumns(): Record<StateColumnName, unknown[]> {
-    return Object.fromEntries(COLUMN_NAMES.map((name) => [name, []])) as unknown as Record<StateColumnName, unknown[]>;
-  }
 
   /** Rows pushed so far. */
   get length(): number {
-    return this.written + this.buffered;
+    return this.written + this.buffer.length;
   }
 
   push(row: ListingState): void {
-    for (const name of COLUMN_NAMES) this.buffer[name].push(row[name]);
-    this.buffered += 1;
-    if (this.buffered === GOLD_PARQUET.rowGroupSize) this.flush();
+    this.buffer.push(row);
+    if (this.buffer.length === GOLD_PARQUET.rowGroupSize) this.flush();
   }
 
   finish(): Uint8Array {
@@ -168,10 +163,11 @@ export class StateWriter {
   }
 
   private flush(): void {
-    if (this.buffered === 0) return;
-    this.writer.writeGroup(this.buffer as unknown as Record<string, DecodedArray>);
-    this.written += this.buffered;
-    this.buffer = StateWriter.emptyColumns();
-    this.buffered = 0;
+    if (this.buffer.length === 0) return;
+    this.writer.writeGroup(stateColumnsOf(this.buffer) as unknown as Record<string, DecodedArray>);
+    this.written += this.buffer.length;
+    this.buffer = [];
   }
 }
+
+const stateColumnsOf = columnExtractor<ListingState, StateColumnName>(COLUMN_NAMES);

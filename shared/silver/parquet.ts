@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { SNAPPY_COMPRESSORS, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
+import { columnExtractor } from '../lake/columns.ts';
+import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
 
 /**
@@ -145,6 +146,8 @@ export function utf8Column(values: readonly unknown[]): unknown[] {
   return column;
 }
 
+const silverColumnsOf = columnExtractor<SilverRow, SilverColumnName>(SILVER_COLUMNS.map((column) => column.name));
+
 const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.statisticsColumns);
 const PLAIN_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
 
@@ -158,8 +161,9 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
   for (let i = 1; i < sorted.length; i += 1) {
     if (sorted[i - 1]!.listing_id === sorted[i]!.listing_id) throw new Error(`duplicate listing_id ${sorted[i]!.listing_id}: dedupe before writing`);
   }
+  const columns = silverColumnsOf(sorted);
   const columnData: ColumnSource[] = SILVER_COLUMNS.map((column) => {
-    const values = sorted.map((row) => row[column.name]);
+    const values: unknown[] = columns[column.name];
     const plainText = column.kind === 'STRING' && PLAIN_COLUMNS.has(column.name) && !STATISTICS_COLUMNS.has(column.name);
     return {
       name: column.name,
@@ -172,7 +176,7 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
     columnData,
     schema: SILVER_PARQUET_SCHEMA,
     codec: SILVER_PARQUET.codec,
-    compressors: SNAPPY_COMPRESSORS,
+    compressors: snappyCompressors(),
     rowGroupSize: SILVER_PARQUET.rowGroupSize,
     pageSize: SILVER_PARQUET.pageSize,
     // Every column sets its own (statisticsColumns above).

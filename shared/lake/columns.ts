@@ -1,0 +1,29 @@
+/**
+ * Row objects → one array per column, for the Parquet writers.
+ *
+ * The obvious `rows.map((row) => row[name])` per column reads a property whose name changes from
+ * column to column at one call site: V8 then falls back to its megamorphic lookup, ~70 ns a value,
+ * which was 15 % of writing a silver file. The extractor is generated once per schema with one
+ * named property read per column (`row.title`), so every read site sees one shape and stays fast.
+ * Names come from our own schemas and must be plain identifiers.
+ */
+export type Columns<Row, Name extends keyof Row> = { [K in Name]: Array<Row[K]> };
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export function columnExtractor<Row, Name extends keyof Row & string>(names: readonly Name[]): (rows: readonly Row[]) => Columns<Row, Name> {
+  const invalid = names.filter((name) => !IDENTIFIER.test(name));
+  if (invalid.length > 0) throw new TypeError(`column names must be identifiers: ${invalid.join(', ')}`);
+  if (new Set(names).size !== names.length) throw new TypeError('column names must be distinct');
+  const body = [
+    'const count = rows.length;',
+    ...names.map((name, index) => `const c${index} = new Array(count);`),
+    'for (let i = 0; i < count; i += 1) {',
+    '  const row = rows[i];',
+    ...names.map((name, index) => `  c${index}[i] = row.${name};`),
+    '}',
+    `return { ${names.map((name, index) => `${name}: c${index}`).join(', ')} };`,
+  ].join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from checked identifiers, see above
+  return new Function('rows', body) as (rows: readonly Row[]) => Columns<Row, Name>;
+}
