@@ -109,3 +109,14 @@ test('utf8Column encodes a column in one pass to exactly the bytes of each value
     }),
   );
 });
+
+test('rows are written in UTF-8 byte order of listing_id, also where UTF-16 order differs', async (t) => {
+  // U+FF5E sorts before U+1F600 in UTF-8 (EF… < F0…) but after it in UTF-16 (FF5E > D83D).
+  const ids = ['b', '\u{1F600}x', '\uFF5Ex', 'a'];
+  const input = rows(ids.length).map((row, i) => ({ ...row, listing_id: ids[i]! }));
+  const output = await readSilverRows(writeSilverParquet(input), { columns: ['listing_id'] });
+  t.deepEqual(
+    output.map((row) => row.listing_id),
+    ['a', 'b', '\uFF5Ex', '\u{1F600}x'],
+  );
+});

@@ -90,6 +90,18 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * The rows in listing_id order (UTF-8 byte order). Without surrogates, UTF-16 order (what `<`
+ * compares, natively) is UTF-8 order, and ids are almost always ASCII: compareUtf8 only when needed.
+ */
+function sortedByListingId(rows: readonly SilverRow[]): SilverRow[] {
+  const sorted = [...rows];
+  if (sorted.some((row) => SURROGATE.test(row.listing_id))) return sorted.sort((a, b) => compareUtf8(a.listing_id, b.listing_id));
+  return sorted.sort((a, b) => (a.listing_id < b.listing_id ? -1 : a.listing_id > b.listing_id ? 1 : 0));
+}
+
 function toDays(day: string): number {
   const ms = Date.parse(`${day}T00:00:00Z`);
   if (!Number.isFinite(ms)) throw new RangeError(`not a day: ${day}`);
@@ -157,7 +169,7 @@ const PLAIN_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
  * sort is then a total order and the bytes depend only on the set of rows.
  */
 export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
-  const sorted = [...rows].sort((a, b) => compareUtf8(a.listing_id, b.listing_id));
+  const sorted = sortedByListingId(rows);
   for (let i = 1; i < sorted.length; i += 1) {
     if (sorted[i - 1]!.listing_id === sorted[i]!.listing_id) throw new Error(`duplicate listing_id ${sorted[i]!.listing_id}: dedupe before writing`);
   }
