@@ -1,7 +1,7 @@
-import type { DecodedArray } from 'hyparquet';
+import { rowReader } from '../lake/columns.ts';
 import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
-import type { SilverColumnName } from '../silver/schema.ts';
+import { SILVER_COLUMNS, type SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
 import { ParquetListingCursor, type RowReader } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
@@ -44,32 +44,11 @@ interface SilverObservation extends Observation {
 /** Replaced by the searches that returned the listing, on the row `take` chooses. */
 const NO_SEARCHES: string[] = [];
 
-/**
- * Binds a row group's columns once; each row is then one object literal of plain array reads (a
- * lookup of the column by name per field and row cost the shard more than the rest of the read).
- */
-const readObservation: RowReader<SilverObservation> = (columns) => {
-  const c = columns as Readonly<Record<(typeof COLUMNS)[number], DecodedArray>>;
-  const { listing_id: id, price, currency, is_reserved: reserved, is_shippable: shippable, title, category_id: categoryId, category_name: categoryName } = c;
-  const { region, city, created_at: createdAt, listing_url: listingUrl, image_url: imageUrl, fetched_at: fetchedAt } = c;
-  return (index) => ({
-    listing_id: id[index] as string,
-    price: price[index] as number,
-    currency: (currency[index] ?? null) as string | null,
-    is_reserved: (reserved[index] ?? null) as boolean | null,
-    is_shippable: (shippable[index] ?? null) as boolean | null,
-    title: (title[index] ?? null) as string | null,
-    category_id: (categoryId[index] ?? null) as number | null,
-    category_name: (categoryName[index] ?? null) as string | null,
-    region: (region[index] ?? null) as string | null,
-    city: (city[index] ?? null) as string | null,
-    created_at: (createdAt[index] ?? null) as number | null,
-    listing_url: (listingUrl[index] ?? null) as string | null,
-    image_url: (imageUrl[index] ?? null) as string | null,
-    searches: NO_SEARCHES,
-    fetched_at: Number(fetchedAt[index]),
-  });
-};
+/** A silver row as an observation (one literal per row, columns bound once per row group). */
+const readObservation: RowReader<SilverObservation> = rowReader<SilverObservation>(
+  COLUMNS.map((name) => SILVER_COLUMNS.find((column) => column.name === name)!),
+  { searches: NO_SEARCHES },
+);
 
 export class DayObservations {
   /** Silver rows read per search (every input present, zero included). */

@@ -1,6 +1,6 @@
 import type { DecodedArray } from 'hyparquet';
 import { ParquetListingCursor, advanceCursor, type ListingCursor, type RowReader } from './cursor.ts';
-import { columnExtractor } from '../lake/columns.ts';
+import { columnExtractor, rowReader } from '../lake/columns.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
 
 /**
@@ -83,45 +83,8 @@ export type StateColumnName = (typeof STATE_COLUMNS)[number]['name'];
 
 const COLUMN_NAMES = STATE_COLUMNS.map((column) => column.name);
 
-/**
- * A state row from the columns of a row group (missing values of nullable columns read as null).
- * Columns are bound once per row group; each row is one literal, fields in STATE_COLUMNS order, so
- * every row shares one hidden class.
- */
-export const readStateRow: RowReader<ListingState> = (columns) => {
-  const c = columns as Readonly<Record<StateColumnName, DecodedArray>>;
-  const { listing_id: id, day, status, first_seen_day: firstSeen, last_seen_day: lastSeen, vanished_on: vanishedOn, days_on_market: daysOnMarket } = c;
-  const { first_price: firstPrice, min_price: minPrice, last_price: lastPrice, price_before_change: priceBefore, price_changed_on: changedOn, price_change_count: changeCount } = c;
-  const { currency, is_reserved: reserved, is_shippable: shippable, searches, title, category_id: categoryId, category_name: categoryName } = c;
-  const { region, city, created_at: createdAt, listing_url: listingUrl, image_url: imageUrl } = c;
-  return (index) => ({
-    listing_id: id[index] as string,
-    day: day[index] as number,
-    status: status[index] as ListingStatus,
-    first_seen_day: firstSeen[index] as number,
-    last_seen_day: lastSeen[index] as number,
-    vanished_on: (vanishedOn[index] ?? null) as number | null,
-    days_on_market: (daysOnMarket[index] ?? null) as number | null,
-    first_price: firstPrice[index] as number,
-    min_price: minPrice[index] as number,
-    last_price: lastPrice[index] as number,
-    price_before_change: (priceBefore[index] ?? null) as number | null,
-    price_changed_on: (changedOn[index] ?? null) as number | null,
-    price_change_count: changeCount[index] as number,
-    currency: (currency[index] ?? null) as string | null,
-    is_reserved: (reserved[index] ?? null) as boolean | null,
-    is_shippable: (shippable[index] ?? null) as boolean | null,
-    searches: searches[index] as string[],
-    title: (title[index] ?? null) as string | null,
-    category_id: (categoryId[index] ?? null) as number | null,
-    category_name: (categoryName[index] ?? null) as string | null,
-    region: (region[index] ?? null) as string | null,
-    city: (city[index] ?? null) as string | null,
-    created_at: (createdAt[index] ?? null) as number | null,
-    listing_url: (listingUrl[index] ?? null) as string | null,
-    image_url: (imageUrl[index] ?? null) as string | null,
-  });
-};
+/** A state row from the columns of a row group (missing values of nullable columns read as null). */
+export const readStateRow: RowReader<ListingState> = rowReader<ListingState>(STATE_COLUMNS);
 
 export function openStateCursor(key: string, bytes: Uint8Array): Promise<ListingCursor<ListingState>> {
   return ParquetListingCursor.open(key, bytes, COLUMN_NAMES, readStateRow);
