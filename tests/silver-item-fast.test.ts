@@ -1,8 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { indexCategories } from '#shared/silver/categories.ts';
 import { fastRow, normaliseItem, normaliseItemChecked, type ItemContext } from '#shared/silver/item.ts';
-import { CATEGORY_TREE, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
+import { ITEM_CONTEXT, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
 
 /**
  * normaliseItem takes a hand-written fast path for well-formed items and the valibot path
@@ -10,13 +9,7 @@ import { CATEGORY_TREE, makeItem, random, sampleItem } from './helpers/bronze-fi
  * the same row and notes, or the same quarantine reason, detail and fragment (or the same throw).
  */
 
-const context: ItemContext = {
-  day: '2026-11-24',
-  search: 'iphone-13',
-  page: 3,
-  fetchedAtMs: Date.parse('2026-11-24T06:00:04.500Z'),
-  categories: indexCategories(CATEGORY_TREE),
-};
+const context = ITEM_CONTEXT;
 
 const outcome = (normalise: (raw: unknown, context: ItemContext) => unknown, raw: unknown) => {
   try {

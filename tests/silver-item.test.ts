@@ -1,18 +1,11 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { indexCategories } from '#shared/silver/categories.ts';
-import { DESCRIPTION_MAX_CHARS, normaliseItem, type ItemContext } from '#shared/silver/item.ts';
+import { DESCRIPTION_MAX_CHARS, normaliseItem } from '#shared/silver/item.ts';
 import type { ItemQuarantineReason } from '#shared/silver/quarantine.ts';
 import { SILVER_COLUMN_NAMES, SILVER_SCHEMA_VERSION } from '#shared/silver/schema.ts';
-import { CATEGORY_TREE, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
+import { ITEM_CONTEXT, makeItem, random, sampleItem } from './helpers/bronze-fixtures.ts';
 
-const context: ItemContext = {
-  day: '2026-11-24',
-  search: 'iphone-13',
-  page: 3,
-  fetchedAtMs: Date.parse('2026-11-24T06:00:04.500Z'),
-  categories: indexCategories(CATEGORY_TREE),
-};
+const context = ITEM_CONTEXT;
 
 
 const rowOf = (raw: unknown) => {

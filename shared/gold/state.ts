@@ -1,6 +1,6 @@
 import type { DecodedArray } from 'hyparquet';
-import { ParquetListingCursor, advanceCursor, type ListingCursor, type RowReader } from './cursor.ts';
 import { columnExtractor, rowReader } from '../lake/columns.ts';
+import { ParquetListingCursor, advanceCursor, type ListingCursor, type RowReader } from './cursor.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
 
 /**

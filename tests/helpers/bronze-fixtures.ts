@@ -8,6 +8,8 @@ import type { BronzeEnvelope, BronzeManifest, ExtractOutcome } from '#shared/lak
 import { keys } from '#shared/lake/keys.ts';
 import { putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
+import { indexCategories } from '#shared/silver/categories.ts';
+import type { ItemContext } from '#shared/silver/item.ts';
 
 /** mulberry32: a tiny seeded PRNG, enough for fixtures. */
 export function random(seed: number): () => number {
@@ -114,7 +116,6 @@ export function makeItem(next: () => number, options: ItemOptions = {}): Record<
   };
 }
 
-/** A search response body with its items where the given endpoint puts them. */
 /** One well-formed search item as the API returns it (iPhone 13, Madrid), with `overrides` applied. */
 export const sampleItem = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   id: 'pzpko29729j3',
@@ -139,6 +140,16 @@ export const sampleItem = (overrides: Record<string, unknown> = {}): Record<stri
   ...overrides,
 });
 
+/** Where the item tests normalise: page 3 of search iphone-13 on 2026-11-24, the fixture category tree. */
+export const ITEM_CONTEXT: ItemContext = {
+  day: '2026-11-24',
+  search: 'iphone-13',
+  page: 3,
+  fetchedAtMs: Date.parse('2026-11-24T06:00:04.500Z'),
+  categories: indexCategories(CATEGORY_TREE),
+};
+
+/** A search response body with its items where the given endpoint puts them. */
 export function searchBody(items: unknown[], endpoint: 'search' | 'section' = 'search', nextPage?: string): string {
   const section = endpoint === 'search' ? { type: 'organic_search_results', payload: { items } } : { type: 'organic_search_results', items };
   return JSON.stringify({ data: { section }, meta: nextPage ? { next_page: nextPage } : {} });
