@@ -2,21 +2,8 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { ListingCard } from '#shared/gold/dashboard.ts';
 import { canonicalJson } from '#shared/gold/json.ts';
-import {
-  CARD_FIELDS,
-  DIMENSIONS,
-  PARTIAL_VERSION,
-  cardOfValues,
-  cardValues,
-  decodePartial,
-  emptyGroup,
-  emptyGroups,
-  emptyLists,
-  encodePartial,
-  mergeAllPartials,
-  mergePartials,
-  type GoldPartial,
-} from '#shared/gold/partial.ts';
+import { DIMENSIONS, emptyGroup, emptyGroups, emptyLists, mergeAllPartials, mergePartials, type GoldPartial } from '#shared/gold/partial.ts';
+import { CARD_FIELDS, PARTIAL_VERSION, cardOfValues, cardValues, decodePartial, encodePartial } from '#shared/gold/partial-file.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey } from '#shared/gold/rankings.ts';
 import { rankFactsOfCard } from '#shared/gold/partial.ts';
 import { QuantileSketch } from '#shared/gold/sketch.ts';
@@ -168,15 +155,62 @@ test('mergeAllPartials refuses what mergePartials refuses', (t) => {
   t.is(mergeAllPartials([a]), a);
 });
 
-test('partial encoding is canonical JSON and survives a round trip', (t) => {
+test('a list out of rank order is refused: the merge reads each list only as far as it needs', (t) => {
+  const [specs] = fc.sample(
+    fc.tuple(partialArbitrary, partialArbitrary).filter(([x]) => [...buildPartial(0, x).lists.newest.overall!.values()].some((ids) => ids.length >= 2)),
+    { numRuns: 1, seed: 11 },
+  );
+  const a = buildPartial(0, specs![0]);
+  const b = buildPartial(1, specs![1]);
+  const newest = new Map([...a.lists.newest.overall!].map(([key, ids]) => [key, ids.length >= 2 ? [...ids].reverse() : ids]));
+  t.throws(() => mergeAllPartials([{ ...a, lists: { ...a.lists, newest: { ...a.lists.newest, overall: newest } } }, b]), { message: /list newest of overall .* is not in rank order/ });
+});
+
+test('a partial file is one JSON document: a canonical header line, then one card per line', (t) => {
   fc.assert(
     fc.property(partialsArbitrary, (partials) => {
-      const text = encodePartial(mergeAllPartials(partials));
-      return text === canonicalJson(JSON.parse(text)) && encodePartial(decodePartial(text)) === text && JSON.parse(text).partialVersion === PARTIAL_VERSION;
+      const merged = mergeAllPartials(partials);
+      const text = encodePartial(merged);
+      const file = JSON.parse(text) as { partialVersion: number; header: { candidates: unknown[][] }; cards: unknown[][] };
+      const lines = text.split('\n');
+      return (
+        file.partialVersion === PARTIAL_VERSION &&
+        lines[0] === `{"partialVersion":${PARTIAL_VERSION},"header":${canonicalJson(file.header).slice(0, -1)},"cards":[` &&
+        lines.length === merged.listings.size + 3 &&
+        file.cards.every((card, index) => card[0] === file.header.candidates[index]![0] && lines[index + 1] === JSON.stringify(card) + (index < file.cards.length - 1 ? ',' : '')) &&
+        encodePartial(decodePartial(text)) === text &&
+        encodePartial(decodePartial(new TextEncoder().encode(text))) === text
+      );
     }),
     { numRuns: 100 },
   );
   t.pass();
+});
+
+test('merging partials read from their files (cards decoded only when kept) gives the same partial', (t) => {
+  fc.assert(
+    fc.property(partialsArbitrary, (partials) => {
+      const read = partials.map((partial) => decodePartial(encodePartial(partial)));
+      const reference = encodePartial(mergeAllPartials(partials));
+      return encodePartial(mergeAllPartials(read)) === reference && encodePartial(mergeAllPartials([mergeAllPartials(read.slice(0, 2)), ...read.slice(2)])) === reference;
+    }),
+    { numRuns: 100 },
+  );
+  t.pass();
+});
+
+test('a damaged partial file is refused with its name', (t) => {
+  const [partials] = fc.sample(partialsArbitrary.filter((list) => mergeAllPartials(list).listings.size >= 2), { numRuns: 1, seed: 7 });
+  const text = encodePartial(mergeAllPartials(partials!));
+  const lines = text.split('\n');
+  t.throws(() => decodePartial(lines.slice(0, 2).join('\n'), 'shard=003.json'), { message: /shard=003\.json is cut short/ });
+  t.throws(() => decodePartial(text.slice(0, text.indexOf(',"cards":[')), 'shard=003.json'), { message: /shard=003\.json is cut short/ });
+  t.throws(() => decodePartial(`${text}{}`, 'shard=003.json'), { message: /does not end after its/ });
+  const mislabelled = [lines[0], lines[1]!.replace(/^\["[^"]*"/, '["someone-else"'), ...lines.slice(2)].join('\n');
+  const partial = decodePartial(mislabelled, 'shard=003.json');
+  t.throws(() => [...partial.listings.values()], { message: /shard=003\.json: card 1 is not the card of/ });
+  t.throws(() => decodePartial('{"partialVersion":4}', 'shard=003.json'), { message: /partialVersion 4, expected 3/ });
+  t.throws(() => decodePartial('<html>', 'shard=003.json'), { message: /shard=003\.json: it is not JSON/ });
 });
 
 test('cards are stored and read in CARD_FIELDS order', (t) => {
@@ -187,6 +221,24 @@ test('cards are stored and read in CARD_FIELDS order', (t) => {
   t.deepEqual(cardValues(card), values);
 });
 
+/** The version 2 file of the partial a version 3 file holds: one canonical object, cards by listing id. */
+function versionTwoOf(text: string): Record<string, unknown> & { sketch: { encoding: string }; groups: Record<string, Record<string, Record<string, unknown>>> } {
+  const file = JSON.parse(text) as { header: Record<string, unknown>; cards: unknown[][] };
+  const { candidates: _candidates, candidateFields: _fields, ...header } = file.header;
+  return { ...(header as ReturnType<typeof versionTwoOf>), partialVersion: 2, listings: Object.fromEntries(file.cards.map(([id, ...values]) => [id, values])) };
+}
+
+test('version 2 partials (one JSON object) still read', (t) => {
+  fc.assert(
+    fc.property(partialsArbitrary, (partials) => {
+      const v3 = encodePartial(mergeAllPartials(partials));
+      return encodePartial(decodePartial(canonicalJson(versionTwoOf(v3)))) === v3;
+    }),
+    { numRuns: 50 },
+  );
+  t.pass();
+});
+
 test('version 1 partials (DDSketch protobuf sketches) still read', (t) => {
   const partial = buildPartial(3, {
     cards: [],
@@ -194,17 +246,16 @@ test('version 1 partials (DDSketch protobuf sketches) still read', (t) => {
     listKeys: [],
     silverRows: { north: 2 },
   });
-  const v2 = encodePartial(partial);
-  const json = JSON.parse(v2);
+  const v3 = encodePartial(partial);
+  const json = versionTwoOf(v3);
   json.partialVersion = 1;
   json.sketch.encoding = 'protobuf+base64';
-  for (const group of Object.values(json.groups.category) as Array<Record<string, unknown>>) {
+  for (const group of Object.values(json.groups.category!)) {
     for (const field of ['prices', 'dropPcts']) group[field] = group[field] === null ? null : QuantileSketch.fromBins(group[field] as never).encode();
   }
-  t.is(encodePartial(decodePartial(canonicalJson(json))), v2);
+  t.is(encodePartial(decodePartial(canonicalJson(json))), v3);
   json.sketch.encoding = 'bins';
   t.throws(() => decodePartial(canonicalJson(json)), { message: /stores sketches as bins/ });
-  t.throws(() => decodePartial(v2.replace('"partialVersion":2', '"partialVersion":3')), { message: /partialVersion 3/ });
 });
 
 test('sketch bins round-trip and give the same protobuf', (t) => {

@@ -11,7 +11,8 @@ import { canonicalJson } from './json.ts';
 import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
 import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
-import { checkMergeable, decodePartial, mergeAllPartials, PartialMergeError, type GoldPartial } from './partial.ts';
+import { checkMergeable, mergeAllPartials, PartialMergeError, type GoldPartial } from './partial.ts';
+import { decodePartial } from './partial-file.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
 import { buildDayReport } from './report.ts';
 import { extendSeries } from './series.ts';
@@ -27,8 +28,6 @@ export type GoldFaninResult =
       /** Whether `latest.json` / `series.json` now show this day (false when re-running a past day). */
       latestUpdated: boolean;
     };
-
-const decoder = new TextDecoder();
 
 /** How many decoded partials the fan-in holds before merging them (one pass each batch). */
 const MERGE_BATCH = 4;
@@ -182,7 +181,7 @@ async function mergeDay(
     const bytes = await fetches.get(shard)!;
     fetches.delete(shard);
     if (bytes === undefined) throw new GoldInputError(`partial ${key} was listed but cannot be read`, key);
-    const partial = decodePartial(decoder.decode(bytes), key);
+    const partial = decodePartial(bytes, key);
     if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {
       throw new GoldInputError(`${key} is not shard ${shard} of ${shardCount} of ${day} (it says shards ${partial.shards.join(',')} of ${partial.shardCount}, day ${partial.day})`, key);
     }

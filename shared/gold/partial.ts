@@ -3,18 +3,15 @@ import type { ListingCard } from './dashboard.ts';
 import { canonicalJson } from './json.ts';
 import type { ShardSettings } from './options.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
-import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './sketch.ts';
+import { QuantileSketch } from './sketch.ts';
 
 /**
  * The partial aggregate of one or more shards of a day: everything the fan-in needs, in a form
  * that merges exactly. Counts, cent sums and histograms add (integers: exact); min and max take
  * the extreme; sketches add their bins; top-N lists keep the N first of the union (./rankings.ts).
- * Every part of `mergePartials` is therefore associative and commutative, and the canonical JSON
- * of a merge is the same bytes whatever the order or grouping of the merges.
+ * Every part of `mergePartials` is therefore associative and commutative, and the encoded file
+ * of a merge (./partial-file.ts) is the same bytes whatever the order or grouping of the merges.
  */
-
-/** 2: sketches as plain bins (1: DDSketch protobuf, base64; still read). */
-export const PARTIAL_VERSION = 2;
 
 export const DIMENSIONS = ['overall', 'category', 'region', 'city', 'search'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -62,8 +59,19 @@ export interface GoldPartial {
   /** list → dimension → group key → listing ids in rank order (at most topN). */
   lists: Record<ListName, Partial<Record<Dimension, Map<string, string[]>>>>;
   /** Every listing the lists refer to, and no other. */
-  listings: Map<string, ListingCard>;
+  listings: ReadonlyMap<string, ListingCard>;
 }
+
+/**
+ * Cards that can tell a listing's rank facts without building its card: a partial read from its
+ * file (./partial-file.ts) decodes a card only when the merge keeps it, and most candidates a shard
+ * sends are not kept.
+ */
+export interface RankedCards extends ReadonlyMap<string, ListingCard> {
+  rankFacts(listingId: string): RankFacts | undefined;
+}
+
+const knowsRankFacts = (cards: ReadonlyMap<string, ListingCard>): cards is RankedCards => typeof (cards as Partial<RankedCards>).rankFacts === 'function';
 
 export function emptyGroup(): GroupAggregate {
   return {
@@ -182,16 +190,19 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
     for (const [key, list] of byKey) merged.set(key, list.length === 1 ? list[0]! : mergeGroupList(list));
   }
 
-  // A later partial's card wins, as in `new Map([...a.listings, ...b.listings])` (shards are disjoint: no listing is in two).
-  const candidates = new Map<string, ListingCard>();
-  for (const partial of partials) for (const [id, card] of partial.listings) candidates.set(id, card);
+  // Which partial's cards hold each candidate; a later partial wins, as in
+  // `new Map([...a.listings, ...b.listings])` (shards are disjoint: no listing is in two).
+  const holders = new Map<string, ReadonlyMap<string, ListingCard>>();
+  for (const partial of partials) for (const id of partial.listings.keys()) holders.set(id, partial.listings);
   const facts = new Map<string, RankFacts>();
   const factsOf = (list: ListName, listingId: string): RankFacts => {
     let found = facts.get(listingId);
     if (found === undefined) {
-      const card = candidates.get(listingId);
-      if (card === undefined) throw new PartialMergeError(`list ${list} refers to listing ${listingId}, which the partial does not describe (day ${first.day})`);
-      facts.set(listingId, (found = rankFactsOfCard(card)));
+      const cards = holders.get(listingId);
+      if (cards === undefined) throw new PartialMergeError(`list ${list} refers to listing ${listingId}, which the partial does not describe (day ${first.day})`);
+      found = knowsRankFacts(cards) ? cards.rankFacts(listingId) : rankFactsOfCard(cards.get(listingId)!);
+      if (found === undefined) throw new PartialMergeError(`listing ${listingId} has a card but no rank facts (day ${first.day})`);
+      facts.set(listingId, found);
     }
     return found;
   };
@@ -212,19 +223,9 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
         }
       }
       const merged = new Map<string, string[]>();
+      const rank = (listingId: string) => rankKey(list, factsOf(list, listingId));
       for (const [key, idLists] of byKey) {
-        const seen = new Set<string>();
-        const ranked: RankedEntry[] = [];
-        for (const ids of idLists) {
-          for (const listingId of ids) {
-            if (seen.has(listingId)) continue;
-            seen.add(listingId);
-            ranked.push({ listingId, key: rankKey(list, factsOf(list, listingId)) });
-          }
-        }
-        ranked.sort(compareRanked);
-        if (ranked.length > n) ranked.length = n;
-        const top = ranked.map((entry) => entry.listingId);
+        const top = firstOfRanked(idLists, n, rank, `list ${list} of ${dimension} ${key}`);
         merged.set(key, top);
         for (const id of top) referenced.add(id);
       }
@@ -232,7 +233,7 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
     }
   }
   const listings = new Map<string, ListingCard>();
-  for (const id of referenced) listings.set(id, candidates.get(id)!);
+  for (const id of referenced) listings.set(id, holders.get(id)!.get(id)!);
 
   const silverRows: Record<string, number> = {};
   const inputs = { previousStateRows: 0, stateRows: 0, expiredRows: 0 };
@@ -254,6 +255,39 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
     lists,
     listings,
   };
+}
+
+/**
+ * The n first of the union of lists that are each in rank order (as every partial keeps them), by
+ * a k-way merge: only the entries that make the cut, and the head of each list, are ranked, so a
+ * candidate that loses is never looked at. The same n as sorting the union and cutting it. A list
+ * found out of order is refused, since its unread tail could then hold a better entry.
+ */
+function firstOfRanked(idLists: readonly string[][], n: number, rank: (listingId: string) => [number, number], where: string): string[] {
+  const cursors = idLists.filter((ids) => ids.length > 0).map((ids) => ({ ids, at: 0, head: { listingId: ids[0]!, key: rank(ids[0]!) } as RankedEntry }));
+  const top: string[] = [];
+  const taken = new Set<string>();
+  while (top.length < n && cursors.length > 0) {
+    let best = 0;
+    for (let index = 1; index < cursors.length; index += 1) if (compareRanked(cursors[index]!.head, cursors[best]!.head) < 0) best = index;
+    const cursor = cursors[best]!;
+    const { head } = cursor;
+    // The same listing in two lists (partials never share one, but merging must stay a union) counts once.
+    if (!taken.has(head.listingId)) {
+      taken.add(head.listingId);
+      top.push(head.listingId);
+    }
+    cursor.at += 1;
+    if (cursor.at === cursor.ids.length) {
+      cursors.splice(best, 1);
+      continue;
+    }
+    const listingId = cursor.ids[cursor.at]!;
+    const next: RankedEntry = { listingId, key: rank(listingId) };
+    if (compareRanked(head, next) >= 0) throw new PartialMergeError(`${where} is not in rank order: ${listingId} follows ${head.listingId}`);
+    cursor.head = next;
+  }
+  return top;
 }
 
 /** `mergeGroups` over several groups at once (the same figures: every part is associative and commutative). */
@@ -286,245 +320,5 @@ export function rankFactsOfCard(card: ListingCard): RankFacts {
     priceDropPct: card.priceDropPct,
     createdAtMs: card.createdAt === null ? null : Date.parse(card.createdAt),
     daysOnMarket: card.daysOnMarket,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Serialisation: `gold/partials/dt=D/shard=K.json`
-//
-// Version 2 stores sketches as plain bins (`{ zeroCount, offset, counts }`, see QuantileSketch.toBins)
-// instead of version 1's DDSketch protobuf in base64: partials are internal (shard → fan-in), and
-// published outputs keep the protobuf. Version 1 partials (written before an upgrade) still read.
-
-interface GroupJson extends Omit<GroupAggregate, 'prices' | 'dropPcts' | 'daysOnMarket'> {
-  /** Version 2: the sketch's bins; version 1: DDSketch protobuf, base64. Null when empty. */
-  prices: SketchBins | string | null;
-  dropPcts: SketchBins | string | null;
-  daysOnMarket: Record<string, number>;
-}
-
-type SketchEncoding = 'bins' | 'protobuf+base64';
-
-interface PartialJson {
-  partialVersion: typeof PARTIAL_VERSION | 1;
-  day: Day;
-  shardCount: number;
-  shards: number[];
-  previousDay: Day | null;
-  settings: ShardSettings;
-  sketch: { algorithm: 'DDSketch'; relativeAccuracy: number; encoding: SketchEncoding };
-  inputs: PartialInputs;
-  groups: Record<Dimension, Record<string, GroupJson>>;
-  lists: Record<ListName, Partial<Record<Dimension, Record<string, string[]>>>>;
-  /** Cards as arrays of their fields in CARD_FIELDS order: most of a partial is cards, and most of a card would be key names. */
-  cardFields: readonly string[];
-  listings: Record<string, unknown[]>;
-}
-
-const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', [PARTIAL_VERSION]: 'bins' };
-
-/** The card fields, in the order partials store them (listingId is the key). */
-export const CARD_FIELDS = [
-  'title',
-  'price',
-  'priceBeforeChange',
-  'priceChangedOn',
-  'priceDropPct',
-  'firstPrice',
-  'minPrice',
-  'currency',
-  'status',
-  'firstSeenDay',
-  'lastSeenDay',
-  'vanishedOn',
-  'daysOnMarket',
-  'daysListed',
-  'createdAt',
-  'isReserved',
-  'isShippable',
-  'categoryId',
-  'categoryName',
-  'region',
-  'city',
-  'listingUrl',
-  'imageUrl',
-  'searches',
-] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
-
-/** A card's stored values, in CARD_FIELDS order. */
-export function cardValues(card: ListingCard): unknown[] {
-  return [
-    card.title,
-    card.price,
-    card.priceBeforeChange,
-    card.priceChangedOn,
-    card.priceDropPct,
-    card.firstPrice,
-    card.minPrice,
-    card.currency,
-    card.status,
-    card.firstSeenDay,
-    card.lastSeenDay,
-    card.vanishedOn,
-    card.daysOnMarket,
-    card.daysListed,
-    card.createdAt,
-    card.isReserved,
-    card.isShippable,
-    card.categoryId,
-    card.categoryName,
-    card.region,
-    card.city,
-    card.listingUrl,
-    card.imageUrl,
-    card.searches,
-  ];
-}
-
-/** The card of stored values (CARD_FIELDS order), built as one object literal (tests check it against CARD_FIELDS). */
-export function cardOfValues(listingId: string, v: readonly unknown[]): ListingCard {
-  return {
-    listingId,
-    title: v[0],
-    price: v[1],
-    priceBeforeChange: v[2],
-    priceChangedOn: v[3],
-    priceDropPct: v[4],
-    firstPrice: v[5],
-    minPrice: v[6],
-    currency: v[7],
-    status: v[8],
-    firstSeenDay: v[9],
-    lastSeenDay: v[10],
-    vanishedOn: v[11],
-    daysOnMarket: v[12],
-    daysListed: v[13],
-    createdAt: v[14],
-    isReserved: v[15],
-    isShippable: v[16],
-    categoryId: v[17],
-    categoryName: v[18],
-    region: v[19],
-    city: v[20],
-    listingUrl: v[21],
-    imageUrl: v[22],
-    searches: v[23],
-  } as ListingCard;
-}
-
-/** canonicalJson without its trailing newline. */
-const canonical = (value: unknown) => canonicalJson(value).slice(0, -1);
-
-/**
- * Canonical JSON bytes of a partial: the same partial always gives the same text (keys sorted at
- * every depth, exactly as `canonicalJson` of the PartialJson would write them). The cards, most of
- * the bytes, are written directly: each is an array of primitives (and the searches' strings),
- * whose canonical form is its JSON.stringify.
- */
-export function encodePartial(partial: GoldPartial): string {
-  const groups = {} as Record<Dimension, Record<string, unknown>>;
-  for (const dimension of DIMENSIONS) {
-    const entries: Record<string, unknown> = {};
-    for (const [key, group] of partial.groups[dimension]) {
-      const daysOnMarket: Record<string, number> = {};
-      for (const [days, count] of group.daysOnMarket) daysOnMarket[String(days)] = count;
-      entries[key] = { ...group, prices: group.prices.toBins(), dropPcts: group.dropPcts.toBins(), daysOnMarket };
-    }
-    groups[dimension] = entries;
-  }
-  const lists = {} as PartialJson['lists'];
-  for (const list of LIST_NAMES) {
-    lists[list] = {};
-    for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = Object.fromEntries(partial.lists[list][dimension] ?? []);
-  }
-  const sketch: PartialJson['sketch'] = { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY, encoding: 'bins' };
-  // In sorted key order, as canonicalJson writes them.
-  const fields: Array<[keyof PartialJson, string]> = [
-    ['cardFields', canonical(CARD_FIELDS)],
-    ['day', canonical(partial.day)],
-    ['groups', canonical(groups)],
-    ['inputs', canonical(partial.inputs)],
-    ['listings', encodeListings(partial.listings)],
-    ['lists', canonical(lists)],
-    ['partialVersion', canonical(PARTIAL_VERSION)],
-    ['previousDay', canonical(partial.previousDay)],
-    ['settings', canonical(partial.settings)],
-    ['shardCount', canonical(partial.shardCount)],
-    ['shards', canonical(partial.shards)],
-    ['sketch', canonical(sketch)],
-  ];
-  return `{${fields.map(([key, text]) => `"${key}":${text}`).join(',')}}\n`;
-}
-
-function encodeListings(listings: ReadonlyMap<string, ListingCard>): string {
-  const ids = [...listings.keys()].sort();
-  if (ids.length === 0) return '{}';
-  const out: string[] = [];
-  for (const id of ids) {
-    const values = cardValues(listings.get(id)!);
-    for (const value of values) {
-      if (value !== null && typeof value === 'object') {
-        if (!Array.isArray(value) || !value.every((item) => item === null || typeof item === 'string')) throw new TypeError(`encodePartial: card ${id} has a field that is not a primitive or a list of strings`);
-      } else if (typeof value === 'number' && !Number.isFinite(value)) {
-        throw new TypeError(`canonicalJson: ${value} has no JSON form`);
-      }
-    }
-    out.push(`${JSON.stringify(id)}:${JSON.stringify(values)}`);
-  }
-  return `{${out.join(',')}}`;
-}
-
-function decodeSketch(value: SketchBins | string | null, encoding: SketchEncoding, source: string): QuantileSketch {
-  try {
-    if (encoding === 'protobuf+base64') return value === null ? new QuantileSketch() : QuantileSketch.decode(value as string);
-    if (typeof value === 'string') throw new RangeError('a protobuf sketch in a partial of plain bins');
-    return QuantileSketch.fromBins(value);
-  } catch (error) {
-    throw new PartialMergeError(`${source} holds an unreadable sketch: ${(error as Error).message}`);
-  }
-}
-
-export function decodePartial(text: string, source = 'partial'): GoldPartial {
-  let json: PartialJson;
-  try {
-    json = JSON.parse(text) as PartialJson;
-  } catch (error) {
-    throw new PartialMergeError(`${source} is not JSON: ${(error as Error).message}`);
-  }
-  const encoding = SKETCH_ENCODING[json.partialVersion];
-  if (encoding === undefined) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
-  if (canonicalJson(json.cardFields) !== canonicalJson(CARD_FIELDS)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(CARD_FIELDS)}`);
-  if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
-  if (json.sketch.encoding !== encoding) throw new PartialMergeError(`${source} (partialVersion ${json.partialVersion}) stores sketches as ${String(json.sketch.encoding)}, expected ${encoding}`);
-  const groups = emptyGroups();
-  for (const dimension of DIMENSIONS) {
-    const target = groups[dimension];
-    for (const [key, group] of Object.entries(json.groups[dimension] ?? {})) {
-      const daysOnMarket = new Map<number, number>();
-      for (const [days, count] of Object.entries(group.daysOnMarket)) daysOnMarket.set(Number(days), count);
-      target.set(key, {
-        ...group,
-        prices: decodeSketch(group.prices, encoding, source),
-        dropPcts: decodeSketch(group.dropPcts, encoding, source),
-        daysOnMarket,
-      });
-    }
-  }
-  const lists = emptyLists();
-  for (const list of LIST_NAMES) {
-    for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = new Map(Object.entries(json.lists[list]?.[dimension] ?? {}));
-  }
-  const listings = new Map<string, ListingCard>();
-  for (const listingId in json.listings) listings.set(listingId, cardOfValues(listingId, json.listings[listingId]!));
-  return {
-    day: json.day,
-    shardCount: json.shardCount,
-    shards: json.shards,
-    previousDay: json.previousDay,
-    settings: json.settings,
-    inputs: json.inputs,
-    groups,
-    lists,
-    listings,
   };
 }

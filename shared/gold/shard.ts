@@ -5,7 +5,7 @@ import { PartialBuilder } from './accumulate.ts';
 import { advanceListing, type DayContext } from './advance.ts';
 import { dayNumber } from './days.ts';
 import { GoldInputError } from './errors.ts';
-import { encodePartial } from './partial.ts';
+import { encodePartial } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';
 import { DayObservations } from './observations.ts';
 import { openPreviousState } from './previous-state.ts';

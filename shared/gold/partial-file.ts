@@ -1,0 +1,383 @@
+import type { ListingCard } from './dashboard.ts';
+import { canonicalJson } from './json.ts';
+import { DIMENSIONS, PartialMergeError, emptyGroups, emptyLists, rankFactsOfCard, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs, type RankedCards } from './partial.ts';
+import { LIST_DIMENSIONS, LIST_NAMES, type ListName, type RankFacts } from './rankings.ts';
+import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './sketch.ts';
+
+/**
+ * The partial's file, `gold/partials/dt=D/shard=K.json`: what a shard hands the fan-in. Internal,
+ * but versioned, because a fan-in may read partials written by the previous release.
+ *
+ * Version 3 is one JSON document laid out in lines so that the fan-in can decode a card only if
+ * the merge keeps it (at 1M listings, 8 shards send ~190,000 candidate cards, most of each
+ * partial's bytes, and the published lists keep ~32,000):
+ *
+ *   {"partialVersion":3,"header":{…canonical JSON…},"cards":[
+ *   ["<listing id>",<CARD_FIELDS values>…],
+ *   …
+ *   ["<listing id>",<CARD_FIELDS values>…]
+ *   ]}
+ *
+ * The header holds everything but the cards, and `candidates`: each card's rank facts (what the
+ * lists are ordered by) in the order of the card lines, which are sorted by listing id. A line is
+ * one card's JSON (JSON escapes every newline inside strings). Every part is written in one fixed
+ * order, so equal partials give equal bytes. Versions 1 (sketches as DDSketch protobuf, base64)
+ * and 2 (sketches as plain bins, cards in one `listings` object) still read.
+ */
+export const PARTIAL_VERSION = 3;
+
+interface GroupJson extends Omit<GroupAggregate, 'prices' | 'dropPcts' | 'daysOnMarket'> {
+  /** The sketch's bins (versions 2 and 3) or DDSketch protobuf, base64 (version 1). Null when empty. */
+  prices: SketchBins | string | null;
+  dropPcts: SketchBins | string | null;
+  daysOnMarket: Record<string, number>;
+}
+
+type SketchEncoding = 'bins' | 'protobuf+base64';
+
+/** What every version's JSON has besides the cards. */
+interface PartialHeaderJson {
+  day: GoldPartial['day'];
+  shardCount: number;
+  shards: number[];
+  previousDay: GoldPartial['previousDay'];
+  settings: GoldPartial['settings'];
+  sketch: { algorithm: 'DDSketch'; relativeAccuracy: number; encoding: SketchEncoding };
+  inputs: PartialInputs;
+  groups: Record<Dimension, Record<string, GroupJson>>;
+  lists: Record<ListName, Partial<Record<Dimension, Record<string, string[]>>>>;
+  /** Cards as arrays of their fields in CARD_FIELDS order: most of a partial is cards, and most of a card would be key names. */
+  cardFields: readonly string[];
+}
+
+interface HeaderJsonV3 extends PartialHeaderJson {
+  candidateFields: typeof CANDIDATE_FIELDS;
+  /** One row per card line, in the same order. */
+  candidates: CandidateRow[];
+}
+
+/** Versions 1 and 2: one JSON object, cards by listing id. */
+interface PartialJsonV2 extends PartialHeaderJson {
+  /** 1 or 2 (anything else is refused). */
+  partialVersion: number;
+  listings: Record<string, unknown[]>;
+}
+
+const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', [PARTIAL_VERSION]: 'bins' };
+
+/** The card fields, in the order partials store them (listingId is the key). */
+export const CARD_FIELDS = [
+  'title',
+  'price',
+  'priceBeforeChange',
+  'priceChangedOn',
+  'priceDropPct',
+  'firstPrice',
+  'minPrice',
+  'currency',
+  'status',
+  'firstSeenDay',
+  'lastSeenDay',
+  'vanishedOn',
+  'daysOnMarket',
+  'daysListed',
+  'createdAt',
+  'isReserved',
+  'isShippable',
+  'categoryId',
+  'categoryName',
+  'region',
+  'city',
+  'listingUrl',
+  'imageUrl',
+  'searches',
+] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
+
+const CANDIDATE_FIELDS = ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket'] as const satisfies ReadonlyArray<keyof RankFacts>;
+type CandidateRow = [string, number, number | null, number | null, number | null];
+
+/** A card's stored values, in CARD_FIELDS order. */
+export function cardValues(card: ListingCard): unknown[] {
+  return [
+    card.title,
+    card.price,
+    card.priceBeforeChange,
+    card.priceChangedOn,
+    card.priceDropPct,
+    card.firstPrice,
+    card.minPrice,
+    card.currency,
+    card.status,
+    card.firstSeenDay,
+    card.lastSeenDay,
+    card.vanishedOn,
+    card.daysOnMarket,
+    card.daysListed,
+    card.createdAt,
+    card.isReserved,
+    card.isShippable,
+    card.categoryId,
+    card.categoryName,
+    card.region,
+    card.city,
+    card.listingUrl,
+    card.imageUrl,
+    card.searches,
+  ];
+}
+
+/** The card of stored values (CARD_FIELDS order, from `offset`), built as one object literal (tests check it against CARD_FIELDS). */
+export function cardOfValues(listingId: string, v: readonly unknown[], offset = 0): ListingCard {
+  return {
+    listingId,
+    title: v[offset],
+    price: v[offset + 1],
+    priceBeforeChange: v[offset + 2],
+    priceChangedOn: v[offset + 3],
+    priceDropPct: v[offset + 4],
+    firstPrice: v[offset + 5],
+    minPrice: v[offset + 6],
+    currency: v[offset + 7],
+    status: v[offset + 8],
+    firstSeenDay: v[offset + 9],
+    lastSeenDay: v[offset + 10],
+    vanishedOn: v[offset + 11],
+    daysOnMarket: v[offset + 12],
+    daysListed: v[offset + 13],
+    createdAt: v[offset + 14],
+    isReserved: v[offset + 15],
+    isShippable: v[offset + 16],
+    categoryId: v[offset + 17],
+    categoryName: v[offset + 18],
+    region: v[offset + 19],
+    city: v[offset + 20],
+    listingUrl: v[offset + 21],
+    imageUrl: v[offset + 22],
+    searches: v[offset + 23],
+  } as ListingCard;
+}
+
+const V3_OPENING = `{"partialVersion":${PARTIAL_VERSION},"header":`;
+const V3_CARDS = ',"cards":[';
+const V3_CLOSING = ']}\n';
+
+/** The partial's file (version 3, above): the same partial always gives the same bytes. */
+export function encodePartial(partial: GoldPartial): string {
+  const ids = [...partial.listings.keys()].sort();
+  const candidates: CandidateRow[] = [];
+  const lines: string[] = [];
+  for (const id of ids) {
+    const card = partial.listings.get(id)!;
+    const facts = rankFactsOfCard(card);
+    candidates.push([id, facts.price, facts.priceDropPct, facts.createdAtMs, facts.daysOnMarket]);
+    lines.push(cardLine(id, card));
+  }
+  const header: HeaderJsonV3 = { ...headerJson(partial), candidateFields: CANDIDATE_FIELDS, candidates };
+  // canonicalJson ends its text with a newline: the header's line ends with the cards' opening instead.
+  return `${V3_OPENING}${canonicalJson(header).slice(0, -1)}${V3_CARDS}\n${lines.length === 0 ? '' : `${lines.join(',\n')}\n`}${V3_CLOSING}`;
+}
+
+function headerJson(partial: GoldPartial): PartialHeaderJson {
+  const groups = {} as PartialHeaderJson['groups'];
+  for (const dimension of DIMENSIONS) {
+    const entries: Record<string, GroupJson> = {};
+    for (const [key, group] of partial.groups[dimension]) {
+      const daysOnMarket: Record<string, number> = {};
+      for (const [days, count] of group.daysOnMarket) daysOnMarket[String(days)] = count;
+      entries[key] = { ...group, prices: group.prices.toBins(), dropPcts: group.dropPcts.toBins(), daysOnMarket };
+    }
+    groups[dimension] = entries;
+  }
+  const lists = {} as PartialHeaderJson['lists'];
+  for (const list of LIST_NAMES) {
+    lists[list] = {};
+    for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = Object.fromEntries(partial.lists[list][dimension] ?? []);
+  }
+  return {
+    day: partial.day,
+    shardCount: partial.shardCount,
+    shards: partial.shards,
+    previousDay: partial.previousDay,
+    settings: partial.settings,
+    sketch: { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY, encoding: 'bins' },
+    inputs: partial.inputs,
+    groups,
+    lists,
+    cardFields: CARD_FIELDS,
+  };
+}
+
+/** One card as its line: the JSON of [id, …values], checked to be what a line may hold. */
+function cardLine(id: string, card: ListingCard): string {
+  const values = cardValues(card);
+  for (const value of values) {
+    if (value !== null && typeof value === 'object') {
+      if (!Array.isArray(value) || !value.every((item) => item === null || typeof item === 'string')) throw new TypeError(`encodePartial: card ${id} has a field that is not a primitive or a list of strings`);
+    } else if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError(`encodePartial: card ${id} has ${value}, which has no JSON form`);
+    }
+  }
+  return JSON.stringify([id, ...values]);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const NEWLINE = 10;
+const V3_OPENING_BYTES = encoder.encode(V3_OPENING);
+
+/** A partial's file, any version, as bytes (what the fan-in reads) or text. Throws a PartialMergeError naming `source` on anything else. */
+export function decodePartial(file: string | Uint8Array, source = 'partial'): GoldPartial {
+  const bytes = typeof file === 'string' ? encoder.encode(file) : file;
+  try {
+    return startsWith(bytes, V3_OPENING_BYTES) ? decodeVersion3(bytes, source) : decodeVersion2(bytes, source);
+  } catch (error) {
+    if (error instanceof PartialMergeError) throw error;
+    throw new PartialMergeError(`${source} is not a readable partial: ${(error as Error).message}`);
+  }
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let index = 0; index < prefix.length; index += 1) if (bytes[index] !== prefix[index]) return false;
+  return true;
+}
+
+function parseJson<T>(text: string, source: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new PartialMergeError(`${source}: ${what} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function decodeVersion3(bytes: Uint8Array, source: string): GoldPartial {
+  const headerEnd = bytes.indexOf(NEWLINE);
+  const firstLine = decoder.decode(bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd));
+  if (headerEnd === -1 || !firstLine.endsWith(V3_CARDS)) throw new PartialMergeError(`${source} is cut short: its first line does not end with ${V3_CARDS}`);
+  const header = parseJson<HeaderJsonV3>(firstLine.slice(V3_OPENING.length, -V3_CARDS.length), source, 'the header');
+  if (canonicalJson(header.candidateFields) !== canonicalJson(CANDIDATE_FIELDS)) {
+    throw new PartialMergeError(`${source} stores candidates with fields ${JSON.stringify(header.candidateFields)}, expected ${JSON.stringify(CANDIDATE_FIELDS)}`);
+  }
+  const candidates = header.candidates;
+  if (!Array.isArray(candidates)) throw new PartialMergeError(`${source} has no candidates list`);
+  // Card k is line k + 1; a line but the last ends with a comma.
+  const starts = new Uint32Array(candidates.length);
+  const ends = new Uint32Array(candidates.length);
+  let start = headerEnd + 1;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) throw new PartialMergeError(`${source} is cut short: it has ${index} of its ${candidates.length} cards`);
+    starts[index] = start;
+    ends[index] = index < candidates.length - 1 ? end - 1 : end;
+    start = end + 1;
+  }
+  if (decoder.decode(bytes.subarray(start)) !== V3_CLOSING) throw new PartialMergeError(`${source} does not end after its ${candidates.length} cards`);
+  return { ...partialOfHeader(header, 'bins', source), listings: new EncodedCards(bytes, candidates, starts, ends, source) };
+}
+
+function decodeVersion2(bytes: Uint8Array, source: string): GoldPartial {
+  const json = parseJson<PartialJsonV2>(decoder.decode(bytes), source, 'it');
+  const encoding = SKETCH_ENCODING[json.partialVersion];
+  if (encoding === undefined || json.partialVersion === PARTIAL_VERSION) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
+  const listings = new Map<string, ListingCard>();
+  for (const listingId in json.listings) listings.set(listingId, cardOfValues(listingId, json.listings[listingId]!));
+  return { ...partialOfHeader(json, encoding, source), listings };
+}
+
+function partialOfHeader(json: PartialHeaderJson, encoding: SketchEncoding, source: string): Omit<GoldPartial, 'listings'> {
+  if (canonicalJson(json.cardFields) !== canonicalJson(CARD_FIELDS)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(CARD_FIELDS)}`);
+  if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
+  if (json.sketch.encoding !== encoding) throw new PartialMergeError(`${source} stores sketches as ${String(json.sketch.encoding)}, expected ${encoding}`);
+  const groups = emptyGroups();
+  for (const dimension of DIMENSIONS) {
+    const target = groups[dimension];
+    for (const [key, group] of Object.entries(json.groups[dimension] ?? {})) {
+      const daysOnMarket = new Map<number, number>();
+      for (const [days, count] of Object.entries(group.daysOnMarket)) daysOnMarket.set(Number(days), count);
+      target.set(key, { ...group, prices: decodeSketch(group.prices, encoding, source), dropPcts: decodeSketch(group.dropPcts, encoding, source), daysOnMarket });
+    }
+  }
+  const lists = emptyLists();
+  for (const list of LIST_NAMES) {
+    for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = new Map(Object.entries(json.lists[list]?.[dimension] ?? {}));
+  }
+  return { day: json.day, shardCount: json.shardCount, shards: json.shards, previousDay: json.previousDay, settings: json.settings, inputs: json.inputs, groups, lists };
+}
+
+function decodeSketch(value: SketchBins | string | null, encoding: SketchEncoding, source: string): QuantileSketch {
+  try {
+    if (encoding === 'protobuf+base64') return value === null ? new QuantileSketch() : QuantileSketch.decode(value as string);
+    if (typeof value === 'string') throw new RangeError('a protobuf sketch in a partial of plain bins');
+    return QuantileSketch.fromBins(value);
+  } catch (error) {
+    throw new PartialMergeError(`${source} holds an unreadable sketch: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The cards of a version 3 file, still encoded: rank facts come from the header, and a card's line
+ * is decoded the first time it is asked for.
+ */
+class EncodedCards implements RankedCards {
+  private readonly lineOf = new Map<string, number>();
+  private readonly decoded = new Map<string, ListingCard>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly candidates: readonly CandidateRow[],
+    private readonly starts: Uint32Array,
+    private readonly ends: Uint32Array,
+    private readonly source: string,
+  ) {
+    for (const [line, row] of candidates.entries()) this.lineOf.set(row[0], line);
+  }
+
+  get size(): number {
+    return this.lineOf.size;
+  }
+
+  has(listingId: string): boolean {
+    return this.lineOf.has(listingId);
+  }
+
+  rankFacts(listingId: string): RankFacts | undefined {
+    const line = this.lineOf.get(listingId);
+    if (line === undefined) return undefined;
+    const [id, price, priceDropPct, createdAtMs, daysOnMarket] = this.candidates[line]!;
+    return { listingId: id, price, priceDropPct, createdAtMs, daysOnMarket };
+  }
+
+  get(listingId: string): ListingCard | undefined {
+    const found = this.decoded.get(listingId);
+    if (found !== undefined) return found;
+    const line = this.lineOf.get(listingId);
+    if (line === undefined) return undefined;
+    const values = parseJson<unknown[]>(decoder.decode(this.bytes.subarray(this.starts[line], this.ends[line])), this.source, `card ${line + 1}`);
+    if (!Array.isArray(values) || values[0] !== listingId || values.length !== CARD_FIELDS.length + 1) {
+      throw new PartialMergeError(`${this.source}: card ${line + 1} is not the card of ${listingId}`);
+    }
+    const card = cardOfValues(listingId, values, 1);
+    this.decoded.set(listingId, card);
+    return card;
+  }
+
+  keys(): MapIterator<string> {
+    return this.lineOf.keys();
+  }
+
+  *entries(): MapIterator<[string, ListingCard]> {
+    for (const id of this.lineOf.keys()) yield [id, this.get(id)!];
+  }
+
+  *values(): MapIterator<ListingCard> {
+    for (const id of this.lineOf.keys()) yield this.get(id)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ListingCard]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: ListingCard, key: string, map: ReadonlyMap<string, ListingCard>) => void, thisArg?: unknown): void {
+    for (const [id, card] of this.entries()) callback.call(thisArg, card, id, this);
+  }
+}
