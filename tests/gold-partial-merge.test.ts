@@ -228,11 +228,15 @@ function versionTwoOf(text: string): Record<string, unknown> & { sketch: { encod
   return { ...(header as ReturnType<typeof versionTwoOf>), partialVersion: 2, listings: Object.fromEntries(file.cards.map(([id, ...values]) => [id, values])) };
 }
 
-test('version 2 partials (one JSON object) still read', (t) => {
+test('version 2 partials (one JSON object) still read, and merge with version 3 ones (an upgrade between shards and fan-in)', (t) => {
   fc.assert(
     fc.property(partialsArbitrary, (partials) => {
       const v3 = encodePartial(mergeAllPartials(partials));
-      return encodePartial(decodePartial(canonicalJson(versionTwoOf(v3)))) === v3;
+      const mixed = partials.map((partial, index) => {
+        const file = encodePartial(partial);
+        return decodePartial(index % 2 === 0 ? canonicalJson(versionTwoOf(file)) : file);
+      });
+      return encodePartial(decodePartial(canonicalJson(versionTwoOf(v3)))) === v3 && encodePartial(mergeAllPartials(mixed)) === v3;
     }),
     { numRuns: 50 },
   );
