@@ -34,7 +34,7 @@ module.exports = (serverless) => {
   return {
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     minify: true,
     sourcemap: 'linked',
     // Stack traces need only the mappings: without the sources' text the map is a third of the

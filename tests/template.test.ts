@@ -51,6 +51,14 @@ function s3Triggers(template: Template) {
     });
 }
 
+// The tests must run on the Lambda runtime's Node major, or they prove nothing about production.
+const LAMBDA_RUNTIME = 'nodejs24.x';
+
+test('the tests run on the Lambda runtime\'s Node major (npm ci installs it into node_modules/.bin)', (t) => {
+  const major = process.versions.node.split('.')[0];
+  t.is(`nodejs${major}.x`, LAMBDA_RUNTIME, `tests run on Node ${process.versions.node}; run them through npm (npm test), which puts node_modules/.bin/node first on the PATH`);
+});
+
 const STAGE_FUNCTIONS = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'alert-evaluate', 'alert', 'watchdog'];
 const logicalId = (fn: string) => `${fn.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LambdaFunction`;
 
@@ -67,12 +75,12 @@ const INTENDED_TRIGGERS: Record<string, { s3?: { prefix: string; suffix: string 
   watchdog: { schedule: true },
 };
 
-test('every stage is a Lambda on nodejs22.x with its own small bundle, log retention and a chosen memory size', async (t) => {
+test('every stage is a Lambda on nodejs24.x with its own small bundle, log retention and a chosen memory size', async (t) => {
   const { template, directory } = await packaged;
   for (const fn of STAGE_FUNCTIONS) {
     const resource = template.Resources[logicalId(fn)];
     t.truthy(resource, fn);
-    t.is(resource!.Properties!.Runtime, 'nodejs22.x', fn);
+    t.is(resource!.Properties!.Runtime, LAMBDA_RUNTIME, fn);
     t.true(resource!.Properties!.MemorySize >= 128, fn);
     t.true(resource!.Properties!.Timeout <= 900, fn);
   }
