@@ -9,6 +9,8 @@ export interface TaxonomyEntry {
 }
 
 export interface ProductLine {
+  /** The title template as written in the catalogue: the product's name in ground truth. */
+  name: string;
   template: Template;
   medianEur: number;
 }
@@ -93,7 +95,7 @@ export class CategoryTree {
           rootIndex: parent?.rootIndex ?? index,
           childIndices: [],
           path: [...(parent?.path ?? []), { id, name: spec.name, icon }],
-          products: (spec.products ?? []).map(([title, medianEur]) => ({ template: compileTemplate(title), medianEur })),
+          products: (spec.products ?? []).map(([title, medianEur]) => ({ name: title, template: compileTemplate(title), medianEur })),
           productPicker: spec.products?.length ? new WeightedIndex(spec.products.map((product) => product[2] ?? 1)) : undefined,
           sigma,
           shippable: root.shippable,

@@ -5,7 +5,7 @@
  * describes the model, its defaults and the routes.
  */
 export { createMarket, Market, MarketDay, MARKET_DEFAULTS, MAX_LISTINGS, PAGE_SIZE } from './market.ts';
-export type { DayChanges, MarketOptions, PriceDrop, ResolvedMarketOptions, SearchPage } from './market.ts';
+export type { DayChanges, MarketOptions, PriceDrop, ProductTruth, ResolvedMarketOptions, SearchPage } from './market.ts';
 export { startSimulator } from './server.ts';
 export type { Endpoint, RequestLogEntry, SectionEndpointMode, SimulatorHandle, SimulatorOptions, SimulatorStats } from './server.ts';
 export { FAULT_DEFAULTS, FAULT_KINDS, FaultInjector } from './faults.ts';

@@ -3,7 +3,7 @@ import { CITIES, postalCodeOf } from './geography.ts';
 import type { IdCodec } from './ids.ts';
 import { hash3, unitHash } from './random.ts';
 import type { ListingStore } from './store.ts';
-import { descriptionOf, hasQuirk, quirksOf, slugOf, titleOf } from './text.ts';
+import { descriptionOf, editTitle, hasQuirk, quirksOf, slugOf, titleOf } from './text.ts';
 
 /** A search result item, in the shape of `data.section.payload.items[]` (see wallapop-api.md). */
 export interface SearchItem {
@@ -189,7 +189,7 @@ export class ItemRenderer {
   title(serial: number): string {
     const { seed, store, tree } = this.context;
     const origin = store.origin[serial]!;
-    return titleOf(seed, origin, tree.node(store.category[serial]!), quirksOf(seed, origin));
+    return editTitle(titleOf(seed, origin, tree.node(store.category[serial]!), quirksOf(seed, origin)), store.titleEdit[serial]!);
   }
 
   private facts(serial: number, day: number): ListingFacts {
@@ -199,7 +199,9 @@ export class ItemRenderer {
     const cityIndex = store.city[serial]!;
     const city = CITIES[cityIndex]!;
     const quirks = quirksOf(seed, origin);
-    const title = titleOf(seed, origin, node, quirks);
+    const originalTitle = titleOf(seed, origin, node, quirks);
+    // A relist may touch up its title; its description is pasted unchanged.
+    const title = editTitle(originalTitle, store.titleEdit[serial]!);
     const id = listingIds.encode(serial);
     const slugNumber = 1_000_000_000 + serial * 997 + (hash3(seed, serial, SALT.slug) % 997);
     const titleSlug = slugOf(title);
@@ -218,7 +220,7 @@ export class ItemRenderer {
       id,
       userId: userIds.encode(seller),
       title,
-      description: descriptionOf(seed, origin, node, city.name, title, quirks),
+      description: descriptionOf(seed, origin, node, city.name, originalTitle, quirks),
       node,
       priceCents,
       images: hasQuirk(quirks, 'noImages') ? [] : this.images(serial, slugNumber),

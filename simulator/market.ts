@@ -12,7 +12,7 @@ import {
 } from './query.ts';
 import { Random, hash3, hashString, unitHash } from './random.ts';
 import { ListingStore, NEVER } from './store.ts';
-import { foldForSearch, productIndexOf } from './text.ts';
+import { TITLE_EDITS, foldForSearch, productIndexOf } from './text.ts';
 import { DAY_MS, addDays, daysBetween, requireDay, snapshotAt } from './time.ts';
 
 /**
@@ -23,10 +23,14 @@ import { DAY_MS, addDays, daysBetween, requireDay, snapshotAt } from './time.ts'
  *   - not reserved: sold/removed with `dailySoldRate`, else reserved with `dailyReserveRate` (once
  *     per listing), else its price drops 5–30 % with `dailyPriceDropRate`;
  *   - reserved: sold with `reservedSoldRate`, else back on sale with `unreserveRate`.
- * A share `relistRate` of the listings that vanish come back the same day under a new id, with the
- * same text, photos, seller, place and last price. Then new listings arrive: `dailyNewRate` ×
+ * A share `relistRate` of the listings that vanish come back under a new id (a relist: the seller
+ * deleted and re-published it), usually the same day, sometimes one or two days later, with the
+ * same description, seller and place; a relist may touch up its title or move its price a little
+ * (RELIST below). Then new listings arrive: `dailyNewRate` ×
  * `listings` a day, plus a fifth of the gap between `listings` and the current stock, so the stock
- * hovers around its start size. Every event happens at a seeded instant inside the day's window
+ * hovers around its start size; a share `twinRate` of them come with a twin: a second, identical
+ * unit the same seller publishes at the same time (a shop with two of the same item), which sells
+ * on its own and is not a relist. Every event happens at a seeded instant inside the day's window
  * (06:00 on D-1, 06:00 on D], which is what `created_at`/`modified_at` report.
  *
  * The start day's listings were published over the preceding months (ages exponential with mean
@@ -51,8 +55,10 @@ export interface MarketOptions {
   reservedSoldRate?: number;
   /** Share of reserved listings put back on sale each day. Default 0.08. */
   unreserveRate?: number;
-  /** Share of vanished listings relisted under a new id on the same day. Default 0.1. */
+  /** Share of vanished listings relisted under a new id (same day or up to two days later). Default 0.1. */
   relistRate?: number;
+  /** Share of new listings published together with an identical twin by the same seller. Default 0.01. */
+  twinRate?: number;
   /**
    * How many results an order can page through at most (the live API stops relevance at ~53k and
    * closest at ~59k); `remaining_documents` still counts them all. Default { most_relevance: 53000, closest: 59000 }.
@@ -70,6 +76,7 @@ export const MARKET_DEFAULTS = {
   reservedSoldRate: 0.25,
   unreserveRate: 0.08,
   relistRate: 0.1,
+  twinRate: 0.01,
   resultCaps: { most_relevance: 53_000, closest: 59_000 } as Partial<Record<OrderBy, number>>,
 } as const;
 
@@ -79,7 +86,7 @@ export const MAX_DAYS = 3_650;
 /** The API serves this many items a page, whatever the request asks for. */
 export const PAGE_SIZE = 40;
 
-const RATE_KEYS = ['dailyNewRate', 'dailySoldRate', 'dailyPriceDropRate', 'dailyReserveRate', 'reservedSoldRate', 'unreserveRate', 'relistRate'] as const;
+const RATE_KEYS = ['dailyNewRate', 'dailySoldRate', 'dailyPriceDropRate', 'dailyReserveRate', 'reservedSoldRate', 'unreserveRate', 'relistRate', 'twinRate'] as const;
 const KNOWN_OPTIONS = new Set<string>(['seed', 'listings', 'startDay', 'resultCaps', ...RATE_KEYS]);
 
 /** Salts of the seeded streams, one per purpose, so adding a draw in one place never shifts another. */
@@ -93,6 +100,23 @@ const SALT = {
   eventTime: 0x6576656e,
   initialModified: 0x6d6f6430,
   relevance: 0x72656c76,
+  relistDelay: 0x726c6479,
+  relistPrice: 0x726c7072,
+  relistTitle: 0x726c7469,
+  twin: 0x7477696e,
+} as const;
+
+/**
+ * How relists differ from the listing they replace, as sellers do it: most come back within the
+ * day, some a day or two later; most keep the price, some cut it a little, a few raise it; a
+ * quarter touch up the title. The draws come from per-listing hashes, not the day's stream.
+ */
+const RELIST = {
+  /** Cumulative probability of a delay of 0, 1, 2 days. */
+  delayCumulative: [0.75, 0.95, 1],
+  /** Cumulative probability of keeping the price, cutting it 2–15 %, raising it 2–10 %. */
+  priceCumulative: [0.55, 0.9, 1],
+  titleEditRate: 0.25,
 } as const;
 
 const EVENT = { drop: 1, reserve: 2, unreserve: 3, gone: 4 } as const;
@@ -117,8 +141,24 @@ export interface DayChanges {
   reservedIds: string[];
   /** Reserved listings put back on sale during the day. */
   unreservedIds: string[];
-  /** Vanished listings published again under a new id (both ids are in newIds / vanishedIds too). */
-  relisted: Array<{ id: string; previousId: string }>;
+  /**
+   * Listings published today that re-publish a vanished one under a new id (`id` is in newIds; the
+   * previous one vanished on `previousVanishedOn`: today, or up to two days earlier).
+   */
+  relisted: Array<{ id: string; previousId: string; previousVanishedOn: string }>;
+  /** Listings that vanished today and will not come back as a relist: sold or removed for good. */
+  soldIds: string[];
+}
+
+/** What a listing is, in the market's own terms: the ground truth a fair-price estimate is judged by. */
+export interface ProductTruth {
+  /** `<category id>#<product index>`: listings with the same key are the same product. */
+  key: string;
+  /** The catalogue's title template of the product. */
+  name: string;
+  categoryId: number;
+  /** The product's median price in euros (listings' first prices are log-normal around it). */
+  medianEur: number;
 }
 
 /** One page of a search, as the server serves it. */
@@ -143,6 +183,12 @@ interface DayRecord {
   dropEnd: number;
   /** Pairs (new serial, vanished serial). */
   relists: Uint32Array;
+}
+
+interface PendingRelist {
+  old: number;
+  /** Day index the relist is published on. */
+  dueDay: number;
 }
 
 interface Resolved {
@@ -189,6 +235,10 @@ export class Market {
   private readonly renderer: ItemRenderer;
   private readonly results = new Map<string, Resolved>();
   private readonly foldedTitles: Array<string | undefined> = [];
+  /** Relists decided but not yet published, in the order their listings vanished. */
+  private pendingRelists: PendingRelist[] = [];
+  /** Vanished serials that will come back as a relist (so they are not sold). */
+  private readonly relistedSerials = new Set<number>();
 
   constructor(options: MarketOptions) {
     this.options = resolveOptions(options);
@@ -314,6 +364,7 @@ export class Market {
         reservedIds: [],
         unreservedIds: [],
         relisted: [],
+        soldIds: [],
       };
     }
     const store = this.store;
@@ -329,7 +380,8 @@ export class Market {
     }
     const relisted: DayChanges['relisted'] = [];
     for (let index = 0; index < record.relists.length; index += 2) {
-      relisted.push({ id: this.idOf(record.relists[index]!), previousId: this.idOf(record.relists[index + 1]!) });
+      const previous = record.relists[index + 1]!;
+      relisted.push({ id: this.idOf(record.relists[index]!), previousId: this.idOf(previous), previousVanishedOn: addDays(this.startDay, store.goneDay[previous]!) });
     }
     return {
       day,
@@ -340,7 +392,16 @@ export class Market {
       reservedIds: ids(record.reserved),
       unreservedIds: ids(record.unreserved),
       relisted,
+      soldIds: ids(Array.from(record.vanished).filter((serial) => !this.relistedSerials.has(serial))),
     };
+  }
+
+  /** The product a listing is (relists and twins are the product of their origin). */
+  productOf(serial: number): ProductTruth {
+    const node = this.tree.node(this.store.category[serial]!);
+    const index = productIndexOf(this.seed, this.store.origin[serial]!, node);
+    const product = node.products[index]!;
+    return { key: `${node.id}#${index}`, name: product.name, categoryId: node.id, medianEur: product.medianEur };
   }
 
   categories(): { categories: CategoryJson[] } {
@@ -381,6 +442,8 @@ export class Market {
    * title once (~2 s), later ones only scan (~70 MB of strings at a million listings).
    */
   private foldedTitle(serial: number): string {
+    // An edited relist's title is its own (rare: not memoised).
+    if (this.store.titleEdit[serial] !== 0) return foldForSearch(this.renderer.title(serial));
     const origin = this.store.origin[serial]!;
     let title = this.foldedTitles[origin];
     if (title === undefined) {
@@ -422,10 +485,46 @@ export class Market {
       let age = random.exponential(meanAgeMs);
       if (age > maxAgeMs) age = random.next() * maxAgeMs;
       this.createListing(serial, snapshot - 1 - Math.floor(age), attributes);
+      if (this.isTwin(serial, first)) this.makeTwin(serial, serial - 1, snapshot - 1);
       if (random.next() < reservedShare) this.store.reservedFrom[serial] = 0;
     }
     const empty = new Uint32Array(0);
     this.days.push({ serialEnd: this.store.count, vanished: empty, reserved: empty, unreserved: empty, dropStart: 0, dropEnd: 0, relists: empty });
+  }
+
+  /** Whether `serial` is published as the twin of the listing created just before it (never the first of a batch). */
+  private isTwin(serial: number, firstOfBatch: number): boolean {
+    return serial > firstOfBatch && unitHash(this.seed, serial, SALT.twin) < this.options.twinRate;
+  }
+
+  /** Turns `serial` into a second unit of `of`: same text, seller, place and price, published minutes later. */
+  private makeTwin(serial: number, of: number, latestCreatedAt: number): void {
+    const store = this.store;
+    store.origin[serial] = store.origin[of]!;
+    store.category[serial] = store.category[of]!;
+    store.city[serial] = store.city[of]!;
+    store.latitudeE5[serial] = store.latitudeE5[of]!;
+    store.longitudeE5[serial] = store.longitudeE5[of]!;
+    store.basePriceCents[serial] = store.basePriceCents[of]!;
+    const minutesLater = 1 + Math.floor(unitHash(this.seed, serial, SALT.twin + 1) * 30);
+    store.createdAt[serial] = Math.min(latestCreatedAt, store.createdAt[of]! + minutesLater * 60_000);
+  }
+
+  /** Decides when and how a vanished listing comes back as a relist (RELIST), from its own hashes. */
+  private scheduleRelist(old: number, dayIndex: number): void {
+    const delayDraw = unitHash(this.seed, old, SALT.relistDelay);
+    const delay = RELIST.delayCumulative.findIndex((bound) => delayDraw < bound);
+    this.pendingRelists.push({ old, dueDay: dayIndex + delay });
+    this.relistedSerials.add(old);
+  }
+
+  /** The relist's first price: the old listing's last price, kept, cut a little or raised a little. */
+  private relistPriceCents(old: number, lastCents: number): number {
+    const kind = unitHash(this.seed, old, SALT.relistPrice);
+    const amount = unitHash(this.seed, old, SALT.relistPrice + 1);
+    if (lastCents === 0 || kind < RELIST.priceCumulative[0]) return lastCents;
+    const factor = kind < RELIST.priceCumulative[1] ? 1 - (0.02 + 0.13 * amount) : 1 + (0.02 + 0.08 * amount);
+    return roundPriceCents(lastCents * factor);
   }
 
   private evolve(): void {
@@ -435,11 +534,11 @@ export class Market {
     const store = this.store;
     const random = new Random(hash3(this.seed, dayIndex, SALT.day));
     const windowStart = this.snapshotOf(dayIndex - 1);
-    const windowLength = this.snapshotOf(dayIndex) - windowStart;
+    const windowEnd = this.snapshotOf(dayIndex);
+    const windowLength = windowEnd - windowStart;
     const vanished: number[] = [];
     const reserved: number[] = [];
     const unreserved: number[] = [];
-    const toRelist: number[] = [];
     const dropStart = store.dropCount;
     const reserveBelow = options.dailySoldRate + options.dailyReserveRate;
     const dropBelow = reserveBelow + options.dailyPriceDropRate;
@@ -470,30 +569,38 @@ export class Market {
       if (gone) {
         store.goneDay[serial] = dayIndex;
         vanished.push(serial);
-        if (random.next() < options.relistRate) toRelist.push(serial);
+        if (random.next() < options.relistRate) this.scheduleRelist(serial, dayIndex);
       } else {
         alive += 1;
       }
     }
 
+    const due = this.pendingRelists.filter((relist) => relist.dueDay === dayIndex);
+    this.pendingRelists = this.pendingRelists.filter((relist) => relist.dueDay !== dayIndex);
     const expectedNew = Math.max(0, options.dailyNewRate * options.listings + 0.2 * (options.listings - alive));
     const newCount = Math.round(expectedNew * random.uniform(0.9, 1.1));
-    const firstNew = store.allocate(newCount + toRelist.length);
+    const firstNew = store.allocate(newCount + due.length);
     const attributes = new Random(0);
     for (let serial = firstNew; serial < firstNew + newCount; serial += 1) {
       this.createListing(serial, windowStart + 1 + Math.floor(random.next() * (windowLength - 1)), attributes);
+      if (this.isTwin(serial, firstNew)) this.makeTwin(serial, serial - 1, windowEnd);
     }
-    const relists = new Uint32Array(toRelist.length * 2);
-    toRelist.forEach((old, index) => {
+    const relists = new Uint32Array(due.length * 2);
+    due.forEach(({ old }, index) => {
       const serial = firstNew + newCount + index;
-      const goneAt = this.eventTime(old, dayIndex, EVENT.gone);
+      const goneDay = store.goneDay[old]!;
+      // Re-published after it was deleted: the same day (after the deletion), or within a later day.
+      const after = goneDay === dayIndex ? this.eventTime(old, dayIndex, EVENT.gone) : windowStart + 1;
       store.origin[serial] = store.origin[old]!;
       store.category[serial] = store.category[old]!;
       store.city[serial] = store.city[old]!;
       store.latitudeE5[serial] = store.latitudeE5[old]!;
       store.longitudeE5[serial] = store.longitudeE5[old]!;
-      store.basePriceCents[serial] = store.priceCents(old, dayIndex - 1);
-      store.createdAt[serial] = goneAt + Math.floor(random.next() * (windowStart + windowLength - goneAt));
+      store.basePriceCents[serial] = this.relistPriceCents(old, store.priceCents(old, goneDay - 1));
+      store.createdAt[serial] = after + Math.floor(random.next() * (windowEnd - after));
+      if (unitHash(this.seed, old, SALT.relistTitle) < RELIST.titleEditRate) {
+        store.titleEdit[serial] = 1 + Math.floor(unitHash(this.seed, old, SALT.relistTitle + 1) * TITLE_EDITS);
+      }
       relists[index * 2] = serial;
       relists[index * 2 + 1] = old;
     });
@@ -639,6 +746,12 @@ export class MarketDay {
   /** One page (40 items from `offset`) of a search. */
   page(query: SearchQuery, offset: number): SearchPage {
     return this.market.page(this.dayIndex, query, offset);
+  }
+
+  /** The product an active listing is, with that product's median price; undefined when it is not active. */
+  product(id: string): ProductTruth | undefined {
+    const serial = this.market.serialOf(id, this.dayIndex);
+    return serial !== undefined && this.market.isActive(serial, this.dayIndex) ? this.market.productOf(serial) : undefined;
   }
 
   /** What changed since the previous day (on the start day, every active listing counts as new). */

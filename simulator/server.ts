@@ -215,8 +215,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         const itemMatch = /^GET \/__sim\/items\/([^/]+)$/.exec(route);
         if (itemMatch) {
           const day = dayParam();
-          const item = market.day(day).item(decodeURIComponent(itemMatch[1]!));
-          return item ? json(200, { day, item }) : apiError(404, 'NOT_FOUND', 'not an active listing on that day');
+          const id = decodeURIComponent(itemMatch[1]!);
+          const item = market.day(day).item(id);
+          return item ? json(200, { day, item, product: market.day(day).product(id) }) : apiError(404, 'NOT_FOUND', 'not an active listing on that day');
         }
         return apiError(404, 'NOT_FOUND', `no admin route ${route}`);
       }

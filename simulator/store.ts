@@ -28,6 +28,8 @@ export class ListingStore {
   reservedUntil = new Uint16Array(0);
   /** Latest entry of this listing in the drop log, or -1. */
   lastDrop = new Int32Array(0);
+  /** How a relist edited its title (0: not edited; see text.ts `editTitle`). */
+  titleEdit = new Uint8Array(0);
 
   dropCount = 0;
   dropSerial = new Uint32Array(0);
@@ -51,6 +53,7 @@ export class ListingStore {
     this.reservedFrom.fill(NEVER, first, needed);
     this.reservedUntil.fill(NEVER, first, needed);
     this.lastDrop.fill(-1, first, needed);
+    this.titleEdit.fill(0, first, needed);
     return first;
   }
 
@@ -95,7 +98,7 @@ export class ListingStore {
   byteLength(): number {
     const columns = [
       this.origin, this.category, this.city, this.latitudeE5, this.longitudeE5, this.basePriceCents, this.createdAt,
-      this.goneDay, this.reservedFrom, this.reservedUntil, this.lastDrop, this.dropSerial, this.dropDay,
+      this.goneDay, this.reservedFrom, this.reservedUntil, this.lastDrop, this.titleEdit, this.dropSerial, this.dropDay,
       this.dropPriceCents, this.dropPrevious,
     ];
     return columns.reduce((sum, column) => sum + column.byteLength, 0);
@@ -113,6 +116,7 @@ export class ListingStore {
     this.reservedFrom = grow(this.reservedFrom, capacity);
     this.reservedUntil = grow(this.reservedUntil, capacity);
     this.lastDrop = grow(this.lastDrop, capacity);
+    this.titleEdit = grow(this.titleEdit, capacity);
   }
 
   private resizeDrops(capacity: number): void {

@@ -113,6 +113,31 @@ export function titleOf(seed: number, origin: number, node: CategoryNode, quirks
   return title;
 }
 
+/**
+ * How sellers touch up a title when they re-publish a listing: a shouted word, a condition, a
+ * trimmed last word. Edit 0 is no edit; 1 … TITLE_EDITS are the kinds below.
+ */
+export const TITLE_EDITS = 5;
+
+export function editTitle(title: string, edit: number): string {
+  switch (edit) {
+    case 1:
+      return `${title} ¡REBAJADO!`;
+    case 2:
+      return `${title} como nuevo`;
+    case 3:
+      return `URGENTE ${title}`;
+    case 4: {
+      const words = title.split(' ');
+      return words.length >= 4 ? words.slice(0, -1).join(' ') : `${title} impecable`;
+    }
+    case 5:
+      return `${title} (negociable)`;
+    default:
+      return title;
+  }
+}
+
 /** Which of the node's products a listing is: drawn first on its own stream, so price and title agree. */
 export function productIndexOf(seed: number, origin: number, node: CategoryNode): number {
   if (!node.productPicker) throw new Error(`category ${node.id} (${node.name}) sells nothing`);

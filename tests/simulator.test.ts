@@ -380,16 +380,72 @@ test('each day: new listings appear, some vanish, drop price, get reserved; reli
     const createdAt = today.item(id)!.created_at;
     t.true(createdAt > windowStart && createdAt <= windowEnd);
   }
-  for (const { id, previousId } of changes.relisted) {
-    t.true(changes.vanishedIds.includes(previousId) && changes.newIds.includes(id));
-    const before = market.day(DAY).item(previousId)!;
+  for (const { id, previousId, previousVanishedOn } of changes.relisted) {
+    t.true(changes.newIds.includes(id));
+    t.true(previousVanishedOn <= NEXT_DAY && previousVanishedOn >= DAY);
+    t.false(changes.soldIds.includes(previousId), 'a relisted listing was not sold');
+    const before = market.day(addDays(previousVanishedOn, -1)).item(previousId)!;
     const after = today.item(id)!;
-    t.is(after.title, before.title);
-    t.is(after.price.amount, before.price.amount);
     t.is(after.user_id, before.user_id);
+    t.is(after.description, before.description);
+    t.true(after.title === before.title || after.title.includes(before.title.split(' ')[0]!), `${after.title} re-publishes ${before.title}`);
+    t.true(after.price.amount >= before.price.amount * 0.84 && after.price.amount <= before.price.amount * 1.11, `${after.price.amount} vs ${before.price.amount}`);
   }
+  // Sold = vanished and never re-published: the others come back within two days.
+  const sold = new Set(changes.soldIds);
+  t.true(changes.soldIds.every((id) => changes.vanishedIds.includes(id)));
+  const comingBack = new Set([0, 1, 2].flatMap((later) => market.day(addDays(NEXT_DAY, later)).changes().relisted.map((relist) => relist.previousId)));
+  t.deepEqual(changes.vanishedIds.filter((id) => !sold.has(id)).sort(), changes.vanishedIds.filter((id) => comingBack.has(id)).sort());
   const share = active.size / yesterday.size;
   t.true(share > 0.95 && share < 1.05, `stock changed by ${share}`);
+});
+
+test('relists are realistic: some a day or two late, some with a touched-up title or a moved price; twins are two units, not a relist', (t) => {
+  const days = Array.from({ length: 8 }, (_, index) => addDays(DAY, index + 1));
+  const relists = days.flatMap((day) => market.day(day).changes().relisted.map((relist) => ({ ...relist, day })));
+  t.true(relists.length > 100, `${relists.length} relists`);
+  const late = relists.filter((relist) => relist.previousVanishedOn < relist.day);
+  t.true(late.length > relists.length * 0.1 && late.length < relists.length * 0.45, `${late.length} of ${relists.length} relists came back a day or two later`);
+  let edited = 0;
+  let repriced = 0;
+  for (const relist of relists) {
+    const before = market.day(addDays(relist.previousVanishedOn, -1)).item(relist.previousId)!;
+    const after = market.day(relist.day).item(relist.id)!;
+    if (after.title !== before.title) edited += 1;
+    if (after.price.amount !== before.price.amount) repriced += 1;
+    t.is(market.day(relist.day).product(relist.id)!.key, market.day(addDays(relist.previousVanishedOn, -1)).product(relist.previousId)!.key);
+  }
+  t.true(edited > relists.length * 0.1 && edited < relists.length * 0.45, `${edited} edited titles`);
+  t.true(repriced > relists.length * 0.2 && repriced < relists.length * 0.7, `${repriced} moved prices`);
+
+  // Twins: two active listings of one seller with the same title, description and price, neither a relist.
+  const relistIds = new Set(relists.map((relist) => relist.id));
+  const start = market.day(DAY);
+  const bySignature = new Map<string, string[]>();
+  for (const id of start.activeIds()) {
+    const item = start.item(id)!;
+    const signature = JSON.stringify([item.user_id, item.title, item.description, item.price.amount]);
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), id]);
+  }
+  const twins = [...bySignature.values()].filter((ids) => ids.length >= 2);
+  t.true(twins.length >= 20, `${twins.length} twin groups among ${start.activeCount()} listings`);
+  for (const ids of twins) t.false(ids.some((id) => relistIds.has(id)));
+});
+
+test('ground truth names every listing’s product and that product’s median price', async (t) => {
+  const day = market.day(DAY);
+  const ids = day.activeIds().slice(0, 200);
+  for (const id of ids) {
+    const product = day.product(id)!;
+    const item = day.item(id)!;
+    t.is(product.categoryId, item.category_id);
+    t.regex(product.key, /^\d+#\d+$/);
+    t.true(product.medianEur >= 0);
+  }
+  t.is(day.product('zzzzzzzzzzzz'), undefined);
+  const sim = await simulator(t, { day: DAY });
+  const answer = (await (await fetch(`${sim.url}/__sim/items/${ids[0]}?day=${DAY}`)).json()) as { product: { key: string; medianEur: number } };
+  t.deepEqual(answer.product, day.product(ids[0]!));
 });
 
 test('the admin routes move the day and report changes; searches then serve the new day', async (t) => {
