@@ -41,6 +41,13 @@ function row(id: string, overrides: Partial<ListingState> = {}): ListingState {
     created_at: null,
     listing_url: `https://es.wallapop.com/item/${id}`,
     image_url: null,
+    seller_id: 'seller',
+    item_id: id,
+    relisted_from: null,
+    comparable_key: '7|listing',
+    fair_price: null,
+    fair_price_group: null,
+    comparables: 0,
     ...overrides,
   };
 }

@@ -2,11 +2,12 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { ListingCard } from '#shared/gold/dashboard.ts';
 import { canonicalJson } from '#shared/gold/json.ts';
-import { DIMENSIONS, emptyGroup, emptyGroups, emptyLists, mergeAllPartials, mergePartials, type GoldPartial } from '#shared/gold/partial.ts';
+import { DIMENSIONS, emptyGroup, emptyGroups, emptyLists, mergeAllPartials, mergePartials, type ComparableAggregate, type GoldPartial } from '#shared/gold/partial.ts';
 import { CARD_FIELDS, PARTIAL_VERSION, cardOfValues, cardValues, decodePartial, encodePartial } from '#shared/gold/partial-file.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey } from '#shared/gold/rankings.ts';
 import { rankFactsOfCard } from '#shared/gold/partial.ts';
 import { QuantileSketch } from '#shared/gold/sketch.ts';
+import { resolveGoldOptions, shardSettingsOf } from '#shared/gold/options.ts';
 
 /**
  * The fan-in merges all partials in one pass (`mergeAllPartials`); `mergePartials` is the pairwise
@@ -15,7 +16,9 @@ import { QuantileSketch } from '#shared/gold/sketch.ts';
  * dates and days on market so that rank keys tie and only the listing id decides.
  */
 
-const settings = { topN: 4, topNPerCategory: 2, dealMinPrice: 1, vanishedRetentionDays: 30 };
+const settings = shardSettingsOf(resolveGoldOptions({ topN: 4, topNPerCategory: 2 }));
+/** What partials before version 4 were computed under (and decode as). */
+const legacySettings = { ...settings, dealRule: 'category-median' as const };
 const DAY = '2026-11-21';
 
 const cardArbitrary = fc.record({
@@ -27,6 +30,15 @@ const cardArbitrary = fc.record({
   categoryId: fc.option(fc.constantFrom(100, 200)),
   region: fc.option(fc.constantFrom('R1', 'R2')),
   searches: fc.subarray(['north', 'south']),
+  fairPrice: fc.option(fc.constantFrom(4, 8, 12)),
+  relisted: fc.boolean(),
+});
+
+const comparableArbitrary = fc.record({
+  key: fc.constantFrom('100|iphone 13', '100|iphone 13 pro', '200|bici'),
+  active: fc.nat(5),
+  seen: fc.array(fc.integer({ min: 0, max: 900 }), { maxLength: 5 }),
+  sold: fc.array(fc.tuple(fc.integer({ min: 0, max: 900 }), fc.nat(9)), { maxLength: 3 }),
 });
 
 const groupArbitrary = fc.record({
@@ -39,6 +51,11 @@ const groupArbitrary = fc.record({
   prices: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.5, max: 1e5, noNaN: true })), { maxLength: 12 }),
   drops: fc.array(fc.double({ min: 0.5, max: 90, noNaN: true }), { maxLength: 4 }),
   daysOnMarket: fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 3 })), { maxLength: 3 }),
+  sold: fc.nat(5),
+  relisted: fc.nat(3),
+  untracked: fc.nat(3),
+  soldPrices: fc.array(fc.double({ min: 0.5, max: 1e4, noNaN: true }), { maxLength: 4 }),
+  byPosition: fc.array(fc.tuple(fc.constantFrom('below', 'near', 'above'), fc.nat(5)), { maxLength: 3 }),
 });
 
 const GROUP_KEYS = { overall: [''], category: ['c100', 'c200', 'c'], region: ['R1', 'R2'], city: ['R1|x'], search: ['north', 'south'] } as const;
@@ -48,17 +65,28 @@ const partialArbitrary = fc.record({
   groups: fc.array(fc.tuple(fc.constantFrom(...DIMENSIONS), fc.nat(2), groupArbitrary), { maxLength: 8 }),
   listKeys: fc.array(fc.tuple(fc.constantFrom(...LIST_NAMES), fc.nat(2), fc.nat(2)), { maxLength: 10 }),
   silverRows: fc.dictionary(fc.constantFrom('north', 'south'), fc.nat(1000)),
+  comparables: fc.array(comparableArbitrary, { maxLength: 4 }),
 });
 
 type PartialSpec = typeof partialArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
-function buildPartial(shard: number, spec: PartialSpec): GoldPartial {
+/**
+ * A partial as a shard builds it. `legacy`: only what a version 1–3 partial could say (no
+ * relists, sales apart from vanished, comparables or fair prices; the category-median rule).
+ */
+function buildPartial(shard: number, spec: PartialSpec, legacy = false): GoldPartial {
   const listings = new Map<string, ListingCard>();
-  spec.cards.forEach((card, index) => {
+  spec.cards.forEach(({ fairPrice, relisted, ...card }, index) => {
     const listingId = `s${shard}-${index % 3 === 0 ? 'a' : 'b'}${index}`;
     listings.set(listingId, {
       listingId,
       ...card,
+      sellerId: legacy ? null : `seller-${index % 2}`,
+      itemId: relisted && !legacy ? `first-${listingId}` : listingId,
+      relistedFrom: relisted && !legacy ? `old-${listingId}` : null,
+      fairPrice: legacy ? null : fairPrice,
+      fairPriceGroup: legacy || fairPrice === null ? null : '100|iphone 13',
+      comparables: legacy || fairPrice === null ? 0 : 9,
       priceBeforeChange: null,
       priceChangedOn: null,
       firstPrice: card.price,
@@ -85,8 +113,29 @@ function buildPartial(shard: number, spec: PartialSpec): GoldPartial {
     for (const price of spec_.prices) group.prices.add(price);
     for (const drop of spec_.drops) group.dropPcts.add(drop);
     for (const [days, count] of spec_.daysOnMarket) group.daysOnMarket.set(days, (group.daysOnMarket.get(days) ?? 0) + count);
+    if (legacy) {
+      // Before relists every vanished listing counted as sold.
+      group.daysToSell = new Map(group.daysOnMarket);
+    } else {
+      Object.assign(group, { sold: spec_.sold, relisted: spec_.relisted, untracked: spec_.untracked });
+      for (const price of spec_.soldPrices) group.soldPrices.add(price);
+      for (const [days, count] of spec_.daysOnMarket) group.daysToSell.set(days + 1, count);
+      for (const [position, days] of spec_.byPosition) group.daysToSellByPosition[position].set(days, (group.daysToSellByPosition[position].get(days) ?? 0) + 1);
+    }
     groups[dimension].set(keys[keyIndex % keys.length]!, group);
   }
+  const comparables = new Map<string, ComparableAggregate>();
+  for (const item of legacy ? [] : spec.comparables) {
+    const found = comparables.get(item.key) ?? { active: 0, seenCents: [], soldCents: [], soldDays: [] };
+    found.active += item.active;
+    found.seenCents.push(...item.seen);
+    for (const [cents, days] of item.sold) {
+      found.soldCents.push(cents);
+      found.soldDays.push(days);
+    }
+    comparables.set(item.key, found);
+  }
+  const partialSettings = legacy ? legacySettings : settings;
   // Each list: the N first of some of this shard's listings, in rank order (what a shard writes).
   const lists = emptyLists();
   const referenced = new Set<string>();
@@ -97,8 +146,8 @@ function buildPartial(shard: number, spec: PartialSpec): GoldPartial {
     const keys = GROUP_KEYS[dimension];
     const key = keys[variant % keys.length]!;
     const chosen = ids.filter((_, index) => (index + variant) % 2 === 0 || variant === 2);
-    const ranked = chosen.map((listingId) => ({ listingId, key: rankKey(list, rankFactsOfCard(listings.get(listingId)!)) })).sort(compareRanked);
-    const top = ranked.slice(0, candidateCount(list, dimension, settings)).map((entry) => entry.listingId);
+    const ranked = chosen.map((listingId) => ({ listingId, key: rankKey(list, rankFactsOfCard(listings.get(listingId)!), partialSettings.dealRule) })).sort(compareRanked);
+    const top = ranked.slice(0, candidateCount(list, dimension, partialSettings)).map((entry) => entry.listingId);
     lists[list][dimension]!.set(key, top);
     for (const id of top) referenced.add(id);
   }
@@ -107,17 +156,21 @@ function buildPartial(shard: number, spec: PartialSpec): GoldPartial {
     shardCount: 8,
     shards: [shard],
     previousDay: '2026-11-20',
-    settings,
+    settings: partialSettings,
     inputs: { silverRows: spec.silverRows, previousStateRows: spec.cards.length, stateRows: spec.cards.length + 1, expiredRows: shard % 2 },
     groups,
     lists,
     listings: new Map([...listings].filter(([id]) => referenced.has(id))),
+    comparables,
   };
 }
 
-const partialsArbitrary = fc
-  .array(partialArbitrary, { minLength: 1, maxLength: 6 })
-  .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec))));
+const partialsOf = (legacy: boolean) =>
+  fc
+    .array(partialArbitrary, { minLength: 1, maxLength: 6 })
+    .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec, legacy))));
+const partialsArbitrary = partialsOf(false);
+const legacyPartialsArbitrary = partialsOf(true);
 
 const fold = (partials: readonly GoldPartial[]) => partials.reduce((merged, partial) => mergePartials(merged, partial));
 
@@ -147,7 +200,7 @@ test('one-pass merges nest: merging merged groups gives the same partial', (t) =
 });
 
 test('mergeAllPartials refuses what mergePartials refuses', (t) => {
-  const spec = { cards: [], groups: [], listKeys: [], silverRows: {} };
+  const spec = { cards: [], groups: [], listKeys: [], silverRows: {}, comparables: [] };
   const a = buildPartial(1, spec);
   t.throws(() => mergeAllPartials([a, buildPartial(2, spec), buildPartial(1, spec)]), { message: /count them twice/ });
   t.throws(() => mergeAllPartials([a, { ...buildPartial(2, spec), day: '2026-11-22' }]), { message: /different day/ });
@@ -209,7 +262,7 @@ test('a damaged partial file is refused with its name', (t) => {
   const mislabelled = [lines[0], lines[1]!.replace(/^\["[^"]*"/, '["someone-else"'), ...lines.slice(2)].join('\n');
   const partial = decodePartial(mislabelled, 'shard=003.json');
   t.throws(() => [...partial.listings.values()], { message: /shard=003\.json: card 1 is not the card of/ });
-  t.throws(() => decodePartial('{"partialVersion":4}', 'shard=003.json'), { message: /partialVersion 4, expected 3/ });
+  t.throws(() => decodePartial('{"partialVersion":5}', 'shard=003.json'), { message: /partialVersion 5, expected 4/ });
   t.throws(() => decodePartial('<html>', 'shard=003.json'), { message: /shard=003\.json: it is not JSON/ });
 });
 
@@ -221,6 +274,19 @@ test('cards are stored and read in CARD_FIELDS order', (t) => {
   t.deepEqual(cardValues(card), values);
 });
 
+/** The version 3 file of a legacy partial's version 4 file: the same lines without what version 4 added. */
+function versionThreeOf(text: string): string {
+  const file = JSON.parse(text) as { header: Record<string, unknown> & { groups: Record<string, Record<string, Record<string, unknown>>>; candidates: unknown[][]; settings: Record<string, unknown> }; cards: unknown[][] };
+  const { comparables: _comparables, ...header } = file.header;
+  for (const groups of Object.values(header.groups)) {
+    for (const group of Object.values(groups)) for (const field of ['sold', 'relisted', 'untracked', 'soldPrices', 'daysToSell', 'daysToSellByPosition']) delete group[field];
+  }
+  const { topN, topNPerCategory, dealMinPrice, vanishedRetentionDays } = header.settings;
+  const old = { ...header, settings: { topN, topNPerCategory, dealMinPrice, vanishedRetentionDays }, cardFields: CARD_FIELDS.slice(0, 24), candidateFields: ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket'], candidates: header.candidates.map((row) => row.slice(0, 5)) };
+  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 25)));
+  return `{"partialVersion":3,"header":${canonicalJson(old).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
+}
+
 /** The version 2 file of the partial a version 3 file holds: one canonical object, cards by listing id. */
 function versionTwoOf(text: string): Record<string, unknown> & { sketch: { encoding: string }; groups: Record<string, Record<string, Record<string, unknown>>> } {
   const file = JSON.parse(text) as { header: Record<string, unknown>; cards: unknown[][] };
@@ -228,15 +294,16 @@ function versionTwoOf(text: string): Record<string, unknown> & { sketch: { encod
   return { ...(header as ReturnType<typeof versionTwoOf>), partialVersion: 2, listings: Object.fromEntries(file.cards.map(([id, ...values]) => [id, values])) };
 }
 
-test('version 2 partials (one JSON object) still read, and merge with version 3 ones (an upgrade between shards and fan-in)', (t) => {
+test('version 3 and 2 partials still read, as partials computed under the category-median rule, and merge with each other', (t) => {
   fc.assert(
-    fc.property(partialsArbitrary, (partials) => {
-      const v3 = encodePartial(mergeAllPartials(partials));
+    fc.property(legacyPartialsArbitrary, (partials) => {
+      const v4 = encodePartial(mergeAllPartials(partials));
+      const v3 = versionThreeOf(v4);
       const mixed = partials.map((partial, index) => {
-        const file = encodePartial(partial);
+        const file = versionThreeOf(encodePartial(partial));
         return decodePartial(index % 2 === 0 ? canonicalJson(versionTwoOf(file)) : file);
       });
-      return encodePartial(decodePartial(canonicalJson(versionTwoOf(v3)))) === v3 && encodePartial(mergeAllPartials(mixed)) === v3;
+      return encodePartial(decodePartial(v3)) === v4 && encodePartial(decodePartial(canonicalJson(versionTwoOf(v3)))) === v4 && encodePartial(mergeAllPartials(mixed)) === v4;
     }),
     { numRuns: 50 },
   );
@@ -244,20 +311,25 @@ test('version 2 partials (one JSON object) still read, and merge with version 3 
 });
 
 test('version 1 partials (DDSketch protobuf sketches) still read', (t) => {
-  const partial = buildPartial(3, {
-    cards: [],
-    groups: [['category', 0, { label: 'Coches', active: 3, seen: 2, priceSumCents: 500, priceMin: 2, priceMax: 30, prices: [0, 2, 3.5, 30], drops: [10], daysOnMarket: [[1, 2]] }]],
-    listKeys: [],
-    silverRows: { north: 2 },
-  });
-  const v3 = encodePartial(partial);
-  const json = versionTwoOf(v3);
+  const partial = buildPartial(
+    3,
+    {
+      cards: [],
+      groups: [['category', 0, { label: 'Coches', active: 3, seen: 2, priceSumCents: 500, priceMin: 2, priceMax: 30, prices: [0, 2, 3.5, 30], drops: [10], daysOnMarket: [[1, 2]], sold: 0, relisted: 0, untracked: 0, soldPrices: [], byPosition: [] }]],
+      listKeys: [],
+      silverRows: { north: 2 },
+      comparables: [],
+    },
+    true,
+  );
+  const v4 = encodePartial(partial);
+  const json = versionTwoOf(versionThreeOf(v4));
   json.partialVersion = 1;
   json.sketch.encoding = 'protobuf+base64';
   for (const group of Object.values(json.groups.category!)) {
     for (const field of ['prices', 'dropPcts']) group[field] = group[field] === null ? null : QuantileSketch.fromBins(group[field] as never).encode();
   }
-  t.is(encodePartial(decodePartial(canonicalJson(json))), v3);
+  t.is(encodePartial(decodePartial(canonicalJson(json))), v4);
   json.sketch.encoding = 'bins';
   t.throws(() => decodePartial(canonicalJson(json)), { message: /stores sketches as bins/ });
 });

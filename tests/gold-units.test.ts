@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { advanceListing, type DayContext, type Observation } from '#shared/gold/advance.ts';
+import { advanceListing, sightOf, type DayContext, type Observation, type SearchSight } from '#shared/gold/advance.ts';
 import { canonicalJson } from '#shared/gold/json.ts';
 import { lowerMedian } from '#shared/gold/kpis.ts';
 import { TopN, compareRanked, rankKey, type RankFacts } from '#shared/gold/rankings.ts';
@@ -25,10 +25,20 @@ const observation = (overrides: Partial<Observation> = {}): Observation => ({
   listing_url: null,
   image_url: null,
   searches: ['bikes'],
+  seller_id: 'S1',
+  comparable_key: '1|bici',
   ...overrides,
 });
 
-const context = (complete: string[], day = DAY): DayContext => ({ day, completeSearches: new Set(complete), vanishedRetentionDays: 30 });
+const PLANNED = ['bikes', 'cheap-bikes', 'city-bikes', 'other-search'];
+const openSight = (marksVanished: boolean): SearchSight => ({ marksVanished, timeFilterDays: null, firstFetchedAt: null, oldestCreatedAt: null, minPrice: null, maxPrice: null });
+
+/** Every PLANNED search, with no time window or price range; `complete` ones ran completely. */
+const context = (complete: string[], day = DAY, sights: Record<string, Partial<SearchSight>> = {}): DayContext => ({
+  day,
+  sights: new Map(PLANNED.map((slug) => [slug, { ...openSight(complete.includes(slug)), ...sights[slug] }])),
+  vanishedRetentionDays: 30,
+});
 
 function stateOf(overrides: Partial<ListingState> = {}): ListingState {
   const first = advanceListing(null, observation(), context(['bikes'], DAY - 5)).next!;
@@ -47,6 +57,69 @@ test('a listing not returned vanishes only when one of its searches ran complete
   const vanished = advanceListing(previous, null, context(['cheap-bikes']));
   t.is(vanished.event, 'vanished');
   t.like(vanished.next, { status: 'vanished', vanished_on: DAY, days_on_market: 5, last_seen_day: DAY - 5 });
+});
+
+test('a search proves a listing gone only if it could still see it: aged out of its time window or price range is not sold', (t) => {
+  const DAY_MS = 86_400_000;
+  const fetched = 1_000 * DAY_MS;
+  const window = { timeFilterDays: 30, firstFetchedAt: fetched, oldestCreatedAt: fetched - 30 * DAY_MS + 3_600_000 };
+  const sight = (createdAt: number, price = 100, range: Partial<SearchSight> = {}) =>
+    sightOf({ ...openSight(true), ...window, ...range }, { created_at: createdAt, last_price: price });
+  t.is(sight(fetched - 10 * DAY_MS), 'yes');
+  t.is(sight(fetched - 30 * DAY_MS + 3_600_000), 'yes', 'as old as the oldest listing it returned');
+  t.is(sight(fetched - 30 * DAY_MS), 'unsure', 'at the edge of the window');
+  t.is(sight(fetched - 31.5 * DAY_MS), 'no', 'older than the window and its margin');
+  t.is(sight(fetched - 10 * DAY_MS, 90, { minPrice: 100 }), 'no');
+  t.is(sight(fetched - 10 * DAY_MS, 150, { maxPrice: 120 }), 'no');
+
+  const old = stateOf({ created_at: fetched - 40 * DAY_MS, searches: ['bikes'] });
+  const agedOut = advanceListing(old, null, context(['bikes'], DAY, { bikes: window }));
+  t.is(agedOut.event, 'untracked');
+  t.like(agedOut.next, { status: 'untracked', vanished_on: null, days_on_market: null });
+  const atTheEdge = advanceListing(stateOf({ created_at: fetched - 30 * DAY_MS, searches: ['bikes'] }), null, context(['bikes'], DAY, { bikes: window }));
+  t.is(atTheEdge.event, 'carried', 'unsure: neither sold nor untracked');
+  const young = advanceListing(stateOf({ created_at: fetched - 5 * DAY_MS, searches: ['bikes'] }), null, context(['bikes'], DAY, { bikes: window }));
+  t.is(young.event, 'vanished');
+});
+
+test('a listing whose searches were all removed becomes untracked (not active, not sold); a search returning it makes it active again', (t) => {
+  const orphan = stateOf({ searches: ['removed-search'] });
+  const untracked = advanceListing(orphan, null, context(['bikes']));
+  t.is(untracked.event, 'untracked');
+  t.is(untracked.next?.status, 'untracked');
+  t.is(advanceListing(untracked.next!, null, context(['bikes'], DAY + 1)).event, 'carried');
+  t.is(advanceListing(untracked.next!, null, context(['bikes'], DAY + 31)).event, 'expired', 'kept for the retention period after it was last seen');
+  const back = advanceListing(untracked.next!, observation({ searches: ['bikes'] }), context(['bikes'], DAY + 1));
+  t.is(back.event, 'reappeared');
+  t.is(back.next?.status, 'active');
+});
+
+test('a relist continues its item: first seen, prices and searches carry over; the old listing is relisted, not vanished', (t) => {
+  const old = stateOf({ listing_id: 'OLD', item_id: 'FIRST', first_price: 150, min_price: 110, last_price: 120, price_change_count: 2, searches: ['bikes'] });
+  const relisted = advanceListing(old, null, context(['bikes']), { relistedToday: true });
+  t.is(relisted.event, 'relisted');
+  t.like(relisted.next, { status: 'relisted', vanished_on: DAY, days_on_market: 5 });
+  const relist = advanceListing(null, observation({ listing_id: 'NEW', price: 100, searches: ['city-bikes'] }), context(['bikes']), { relistedFrom: old });
+  t.is(relist.event, 'relist');
+  t.like(relist.next, {
+    listing_id: 'NEW',
+    item_id: 'FIRST',
+    relisted_from: 'OLD',
+    first_seen_day: DAY - 5,
+    first_price: 150,
+    min_price: 100,
+    last_price: 100,
+    price_before_change: 120,
+    price_changed_on: DAY,
+    price_change_count: 3,
+  });
+  t.deepEqual(relist.next?.searches, ['bikes', 'city-bikes']);
+  t.is(relist.priceDropPct, (20 / 120) * 100, 'a relist at a lower price is a price drop');
+  // A relist found a day late: the old listing went missing yesterday and keeps that day.
+  const goneYesterday = { ...old, status: 'vanished' as const, vanished_on: DAY - 1, days_on_market: 4 };
+  t.like(advanceListing(goneYesterday, null, context(['bikes']), { relistedToday: true }).next, { status: 'relisted', vanished_on: DAY - 1, days_on_market: 4 });
+  const fresh = advanceListing(null, observation({ listing_id: 'NEW2' }), context(['bikes']));
+  t.like(fresh.next, { item_id: 'NEW2', relisted_from: null, first_seen_day: DAY });
 });
 
 test('vanished listings are kept for the retention period, then dropped; a returning one is not new', (t) => {
@@ -113,8 +186,8 @@ test('TopN keeps exactly the N first of a stream, ties broken by listing id', (t
       (items, n) => {
         const unique = [...new Map(items.map((item) => [item.id, item])).values()];
         const entries = unique.map((item) => {
-          const facts: RankFacts = { listingId: item.id, price: item.price, priceDropPct: null, createdAtMs: null, daysOnMarket: null };
-          return { key: rankKey('deals', facts), listingId: item.id };
+          const facts: RankFacts = { listingId: item.id, price: item.price, priceDropPct: null, createdAtMs: null, daysOnMarket: null, priceToFair: item.price / 10 };
+          return { key: rankKey('deals', facts, 'comparables'), listingId: item.id };
         });
         const top = new TopN<(typeof entries)[number]>(n);
         for (const entry of entries) top.offer(entry);
@@ -127,11 +200,15 @@ test('TopN keeps exactly the N first of a stream, ties broken by listing id', (t
 });
 
 test('orders: newest puts unknown publication last, vanished fastest first then dearest', (t) => {
-  const facts = (listingId: string, more: Partial<RankFacts>): RankFacts => ({ listingId, price: 10, priceDropPct: null, createdAtMs: null, daysOnMarket: null, ...more });
-  const newest = [facts('a', {}), facts('b', { createdAtMs: 5 }), facts('c', { createdAtMs: 9 })].map((f) => ({ key: rankKey('newest', f), listingId: f.listingId }));
+  const facts = (listingId: string, more: Partial<RankFacts>): RankFacts => ({ listingId, price: 10, priceDropPct: null, createdAtMs: null, daysOnMarket: null, priceToFair: null, ...more });
+  const newest = [facts('a', {}), facts('b', { createdAtMs: 5 }), facts('c', { createdAtMs: 9 })].map((f) => ({ key: rankKey('newest', f, 'comparables'), listingId: f.listingId }));
   t.deepEqual(newest.sort(compareRanked).map((entry) => entry.listingId), ['c', 'b', 'a']);
-  const vanished = [facts('a', { daysOnMarket: 3, price: 5 }), facts('b', { daysOnMarket: 1 }), facts('c', { daysOnMarket: 3, price: 50 })].map((f) => ({ key: rankKey('vanished', f), listingId: f.listingId }));
+  const vanished = [facts('a', { daysOnMarket: 3, price: 5 }), facts('b', { daysOnMarket: 1 }), facts('c', { daysOnMarket: 3, price: 50 })].map((f) => ({ key: rankKey('vanished', f, 'comparables'), listingId: f.listingId }));
   t.deepEqual(vanished.sort(compareRanked).map((entry) => entry.listingId), ['b', 'c', 'a']);
+  // Deals: the lowest price / fair price first under 'comparables', the cheapest under 'category-median'.
+  const deals = [facts('a', { price: 100, priceToFair: 0.5 }), facts('b', { price: 5, priceToFair: 0.55 }), facts('c', { price: 300, priceToFair: 0.2 })];
+  t.deepEqual(deals.map((f) => ({ key: rankKey('deals', f, 'comparables'), listingId: f.listingId })).sort(compareRanked).map((entry) => entry.listingId), ['c', 'a', 'b']);
+  t.deepEqual(deals.map((f) => ({ key: rankKey('deals', f, 'category-median'), listingId: f.listingId })).sort(compareRanked).map((entry) => entry.listingId), ['b', 'a', 'c']);
 });
 
 test('lower median of a histogram; canonical JSON ignores insertion order', (t) => {

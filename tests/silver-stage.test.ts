@@ -2,7 +2,7 @@ import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
-import { shardOf } from '#shared/silver/bucket.ts';
+import { shardOfListing } from '#shared/silver/bucket.ts';
 import { readSilverRows } from '#shared/silver/parquet.ts';
 import type { QuarantineRecord } from '#shared/silver/quarantine.ts';
 import { runSilver, SilverError, type SilverManifest } from '#shared/silver/stage.ts';
@@ -100,7 +100,7 @@ test('turns a troubled day into shards, quarantine and a reconciled manifest', a
     t.is(key, keys.silverShard(DAY, shard, SEARCH));
     const read = await readSilverRows((await s3.lake.get(key))!);
     t.is(read.length, rows);
-    t.true(read.every((row) => shardOf(row.listing_id, 4) === shard));
+    t.true(read.every((row) => shardOfListing(row.listing_id, row.seller_id, 4) === shard), 'bucketed by seller');
     t.deepEqual(read.map((r) => r.listing_id), read.map((r) => r.listing_id).sort());
     all.push(...read);
   }

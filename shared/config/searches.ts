@@ -6,6 +6,9 @@ import * as v from 'valibot';
  */
 
 const TIME_FILTERS = ['today', 'lastWeek', 'lastMonth'] as const;
+
+/** How many days back each time filter reaches (what gold assumes when it tells "aged out" from "sold"). */
+export const TIME_FILTER_DAYS = { today: 1, lastWeek: 7, lastMonth: 30 } as const satisfies Record<(typeof TIME_FILTERS)[number], number>;
 const ORDERS = ['newest', 'most_relevance', 'price_low_to_high', 'price_high_to_low', 'closest'] as const;
 
 export const SearchSchema = v.pipe(

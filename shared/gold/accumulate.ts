@@ -1,10 +1,11 @@
 import type { Day } from '../lake/keys.ts';
 import type { Observation, Transition } from './advance.ts';
 import { listingCard } from './cards.ts';
+import { pricePositionOf } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
 import { categoryKey, cityKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
-import { emptyGroup, emptyGroups, emptyLists, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
+import { emptyComparable, emptyGroup, emptyGroups, emptyLists, type ComparableAggregate, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
 import { TopN, candidateCount, rankKey, type ListName, type RankedEntry } from './rankings.ts';
 import type { ListingState } from './state.ts';
 
@@ -14,9 +15,10 @@ import type { ListingState } from './state.ts';
  *
  * Which listings count where:
  * - category, region, city: the listing's current attributes;
- * - search: `active`, `new` and `vanished` count in every search that has ever returned the
- *   listing (the state's `searches`); what describes today's observation (seen, prices, shares,
- *   drops, reappeared) counts only in the searches that returned it today.
+ * - search: `active`, `new`, `vanished`, `sold`, `relisted` and `untracked` count in every search
+ *   that has ever returned the listing (the state's `searches`); what describes today's observation
+ *   (seen, prices, shares, drops, reappeared, deals) counts only in the searches that returned it today.
+ * - comparable key: active listings, today's asking prices, and what sold today (exact prices).
  */
 
 interface Candidate extends RankedEntry {
@@ -57,6 +59,7 @@ class GroupKeys {
 
 export class PartialBuilder {
   private readonly groups = emptyGroups();
+  private readonly comparables = new Map<string, ComparableAggregate>();
   /** list → dimension → group key → its candidates. */
   private readonly tops = new Map<ListName, Map<Dimension, Map<string, TopN<Candidate>>>>();
   private readonly keys = new GroupKeys();
@@ -78,17 +81,46 @@ export class PartialBuilder {
     for (const search of state.searches) {
       this.count(this.group('search', search, null), state, transition, returnedBy.includes(search));
     }
+    this.countComparable(state, transition, seen);
 
-    // A reserved listing cannot be bought: not a deal.
-    if (seen && state.is_reserved !== true && state.last_price >= this.meta.settings.dealMinPrice) this.offer('deals', state, priceDropPct, category, returnedBy, false);
+    if (seen && this.isDeal(state)) this.offer('deals', state, priceDropPct, category, returnedBy, this.meta.settings.dealRule === 'comparables');
     if (priceDropPct !== null) this.offer('priceDrops', state, priceDropPct, category, returnedBy, true);
     if (event === 'new') this.offer('newest', state, priceDropPct, category, returnedBy, true);
     if (event === 'vanished') this.offer('vanished', state, priceDropPct, category, state.searches, true);
   }
 
+  /**
+   * Whether a listing seen today may be a deal. A reserved listing cannot be bought, and asks under
+   * dealMinPrice are placeholders. Under 'comparables' it must also cost at most dealMaxPriceToFair
+   * of a fair price drawn from at least dealMinComparables listings; under 'category-median' every
+   * other listing is a candidate, cut by the merged median in the fan-in.
+   */
+  private isDeal(state: ListingState): boolean {
+    const settings = this.meta.settings;
+    if (state.is_reserved === true || state.last_price < settings.dealMinPrice) return false;
+    if (settings.dealRule === 'category-median') return true;
+    return state.fair_price !== null && state.fair_price > 0 && state.comparables >= settings.dealMinComparables && state.last_price <= settings.dealMaxPriceToFair * state.fair_price;
+  }
+
+  private countComparable(state: ListingState, transition: Transition, seen: boolean): void {
+    const key = state.comparable_key;
+    if (key === null) return;
+    const sold = transition.event === 'vanished';
+    if (state.status !== 'active' && !sold) return;
+    let aggregate = this.comparables.get(key);
+    if (aggregate === undefined) this.comparables.set(key, (aggregate = emptyComparable()));
+    if (state.status === 'active') aggregate.active += 1;
+    if (seen) aggregate.seenCents.push(Math.round(state.last_price * 100));
+    if (sold) {
+      aggregate.soldCents.push(Math.round(state.last_price * 100));
+      aggregate.soldDays.push(state.days_on_market ?? 0);
+    }
+  }
+
   /** Offers a listing to `list` in its category, the given searches and (if `withOverall`) the market. */
   private offer(list: ListName, state: ListingState, priceDropPct: number | null, category: string, searches: readonly string[], withOverall: boolean): void {
-    const key = rankKey(list, { listingId: state.listing_id, price: state.last_price, priceDropPct, createdAtMs: state.created_at, daysOnMarket: state.days_on_market });
+    const priceToFair = state.fair_price === null || !(state.fair_price > 0) ? null : state.last_price / state.fair_price;
+    const key = rankKey(list, { listingId: state.listing_id, price: state.last_price, priceDropPct, createdAtMs: state.created_at, daysOnMarket: state.days_on_market, priceToFair }, this.meta.settings.dealRule);
     let entry: Candidate | undefined;
     const consider = (dimension: Dimension, groupKey: string) => {
       const top = this.top(list, dimension, groupKey);
@@ -122,6 +154,7 @@ export class PartialBuilder {
       groups: this.groups,
       lists,
       listings,
+      comparables: this.comparables,
     };
   }
 
@@ -150,10 +183,25 @@ export class PartialBuilder {
     const { event } = transition;
     if (state.status === 'active') group.active += 1;
     if (event === 'new') group.new += 1;
-    if (event === 'vanished') {
+    // Missing today: sold, or re-published today (a relist found late went missing on an earlier day).
+    const missingToday = event === 'vanished' || (event === 'relisted' && state.vanished_on === state.day);
+    if (missingToday) {
       group.vanished += 1;
       const days = state.days_on_market ?? 0;
       group.daysOnMarket.set(days, (group.daysOnMarket.get(days) ?? 0) + 1);
+    }
+    if (event === 'relisted') group.relisted += 1;
+    if (event === 'untracked') group.untracked += 1;
+    if (event === 'vanished') {
+      group.sold += 1;
+      const days = state.days_on_market ?? 0;
+      group.soldPrices.add(state.last_price);
+      group.daysToSell.set(days, (group.daysToSell.get(days) ?? 0) + 1);
+      const position = pricePositionOf(state.last_price, state.fair_price);
+      if (position !== null) {
+        const histogram = group.daysToSellByPosition[position];
+        histogram.set(days, (histogram.get(days) ?? 0) + 1);
+      }
     }
     if (!seenInGroup) return;
     const price = state.last_price;

@@ -30,5 +30,11 @@ export function listingCard(state: ListingState, priceDropPct: number | null): L
     listingUrl: state.listing_url,
     imageUrl: state.image_url,
     searches: [...state.searches],
+    sellerId: state.seller_id,
+    itemId: state.item_id,
+    relistedFrom: state.relisted_from,
+    fairPrice: state.fair_price,
+    fairPriceGroup: state.fair_price_group,
+    comparables: state.comparables,
   };
 }

@@ -19,6 +19,15 @@ export interface ListingCursor<Row> {
   advance(): Promise<void> | undefined;
 }
 
+/** A Parquet file's footer; an error naming `key` when the bytes are not Parquet. */
+export async function parquetMetadataOf(key: string, bytes: Uint8Array): Promise<FileMetaData> {
+  try {
+    return await parquetMetadataAsync(asyncBufferOf(bytes));
+  } catch (cause) {
+    throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
+  }
+}
+
 /** Advances `cursor`, waiting only if it has to load. */
 export async function advanceCursor<Row>(cursor: ListingCursor<Row>): Promise<void> {
   const loading = cursor.advance();
@@ -54,13 +63,8 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   }
 
   /** Opens `bytes` (the object at `key`, named in errors) positioned on its first row. */
-  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>): Promise<ParquetListingCursor<Row>> {
-    let metadata: FileMetaData;
-    try {
-      metadata = await parquetMetadataAsync(asyncBufferOf(bytes));
-    } catch (cause) {
-      throw new GoldInputError(`${key} is not a Parquet file: ${(cause as Error).message}`, key, { cause });
-    }
+  static async open<Row>(key: string, bytes: Uint8Array, names: readonly string[], read: RowReader<Row>, knownMetadata?: FileMetaData): Promise<ParquetListingCursor<Row>> {
+    const metadata = knownMetadata ?? (await parquetMetadataOf(key, bytes));
     const cursor = new ParquetListingCursor(key, bytes, metadata, names.includes('listing_id') ? names : ['listing_id', ...names], read);
     await cursor.loadGroup(0);
     return cursor;
@@ -110,14 +114,14 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   }
 }
 
-/** The rows of `source` whose id passes `keep`. */
+/** The rows of `source` that pass `keep` (given the id, and the row if it needs it). */
 export class FilteredCursor<Row> implements ListingCursor<Row> {
   private constructor(
     private readonly source: ListingCursor<Row>,
-    private readonly keep: (id: string) => boolean,
+    private readonly keep: (id: string, row: () => Row) => boolean,
   ) {}
 
-  static async of<Row>(source: ListingCursor<Row>, keep: (id: string) => boolean): Promise<FilteredCursor<Row>> {
+  static async of<Row>(source: ListingCursor<Row>, keep: (id: string, row: () => Row) => boolean): Promise<FilteredCursor<Row>> {
     const cursor = new FilteredCursor(source, keep);
     await cursor.skip();
     return cursor;
@@ -136,7 +140,8 @@ export class FilteredCursor<Row> implements ListingCursor<Row> {
   }
 
   private async skip(): Promise<void> {
-    while (this.source.currentId !== undefined && !this.keep(this.source.currentId)) await advanceCursor(this.source);
+    const row = () => this.source.current();
+    while (this.source.currentId !== undefined && !this.keep(this.source.currentId, row)) await advanceCursor(this.source);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { ExtractOutcome } from '../lake/bronze.ts';
 import type { Day } from '../lake/keys.ts';
+import type { DealRule } from './options.ts';
+import type { ListingStatus } from './state.ts';
 
 /**
  * The dashboard's input: the JSON files the fan-in writes under `gold/dashboard/`. The dashboard
@@ -14,7 +16,8 @@ import type { Day } from '../lake/keys.ts';
  *   gold/dashboard/series/dt=D.json   DashboardSeries through day D
  */
 
-export const DASHBOARD_SCHEMA_VERSION = 1;
+/** 2: sold, relisted and untracked listings, sold prices, time to sell, fair prices and comparables. */
+export const DASHBOARD_SCHEMA_VERSION = 2;
 
 /** The market figures of one group (a category, region, city, search or the whole market) on one day. */
 export interface Kpis {
@@ -22,11 +25,17 @@ export interface Kpis {
   activeListings: number;
   /** Listings some search returned today. Prices, shares and drops describe these. */
   seenListings: number;
-  /** Listings first seen today (on the first gold day: every listing, see `DashboardDay.isFirstDay`). */
+  /** Listings first seen today, relists excluded (on the first gold day: every listing, see `DashboardDay.isFirstDay`). */
   newListings: number;
-  /** Listings found missing today by a search that ran completely (likely sold or removed). */
+  /** Listings found missing today by a complete search that could still see them: soldListings + those re-published today. */
   vanishedListings: number;
-  /** Vanished listings that a search returned again today. */
+  /** Vanished and not re-published by their seller: likely sold. */
+  soldListings: number;
+  /** Listings their seller re-published today under a new id (counted once, as the same item: neither sold nor new). */
+  relistedListings: number;
+  /** Listings no configured search can see any more (search removed, aged out of its time window or price range): they leave the active count. */
+  untrackedListings: number;
+  /** Listings that were vanished, relisted or untracked and a search returned again today. */
   reappearedListings: number;
   /** Share of today's seen listings marked reserved / shippable (0…1). */
   reservedShare: number | null;
@@ -47,6 +56,21 @@ export interface Kpis {
   priceDropMedianPct: number | null;
   /** Median of vanished_on − first_seen_day over today's vanished listings, in days (exact, lower median). */
   daysOnMarketMedian: number | null;
+  /** Last asking prices of today's sold listings: what things sell for (sketch, ±1 %). */
+  soldPriceP25: number | null;
+  soldPriceP50: number | null;
+  soldPriceP75: number | null;
+  /** soldListings / activeListings: the share of the market that sold today. */
+  sellThrough: number | null;
+  /** Median days on market of today's sold listings, across relists (exact, lower median). */
+  daysToSellMedian: number | null;
+  /** Sold listings whose last price was below (< 0.9×), near or above (> 1.1×) their fair price, and their median days to sell. */
+  soldBelowFair: number;
+  soldNearFair: number;
+  soldAboveFair: number;
+  daysToSellBelowFair: number | null;
+  daysToSellNearFair: number | null;
+  daysToSellAboveFair: number | null;
 }
 
 export interface CategoryKpis extends Kpis {
@@ -85,7 +109,7 @@ export interface ListingCard {
   firstPrice: number;
   minPrice: number;
   currency: string | null;
-  status: 'active' | 'vanished';
+  status: ListingStatus;
   firstSeenDay: Day;
   lastSeenDay: Day;
   vanishedOn: Day | null;
@@ -103,15 +127,26 @@ export interface ListingCard {
   listingUrl: string | null;
   imageUrl: string | null;
   searches: string[];
+  sellerId: string | null;
+  /** The item across relists (the first listing of its chain) and the listing this one re-publishes. */
+  itemId: string;
+  relistedFrom: string | null;
+  /** Median asking price of its comparables on the previous gold day; null without enough of them. */
+  fairPrice: number | null;
+  /** The comparable group it comes from, and how many listings it is the median of. */
+  fairPriceGroup: string | null;
+  comparables: number;
 }
 
 export interface DealEntry {
   listingId: string;
   price: number;
-  /** Median asking price of the peer group (the category or search the list belongs to). */
-  peerMedian: number;
-  /** price / peerMedian (at most 0.6 by default). */
-  priceToMedian: number;
+  /** What the deal is judged against: its fair price ('comparables' rule) or its category's or search's median ('category-median'). */
+  referencePrice: number;
+  /** price / referencePrice (at most 0.6 by default). */
+  priceToReference: number;
+  /** Listings the fair price is the median of ('comparables'); null under 'category-median'. */
+  comparables: number | null;
 }
 
 export interface PriceDropEntry {
@@ -214,7 +249,15 @@ export interface DashboardDay {
   isFirstDay: boolean;
   sketch: { algorithm: 'DDSketch'; relativeAccuracy: number };
   /** Length of the market-wide and per-search lists (per-category lists are shorter: docs/gold.md) and the deal rule. */
-  settings: { topN: number; dealMaxPriceToMedian: number; dealMinPrice: number };
+  settings: {
+    topN: number;
+    dealRule: DealRule;
+    dealMaxPriceToFair: number;
+    dealMinComparables: number;
+    dealMaxPriceToMedian: number;
+    dealMinPrice: number;
+    minComparables: number;
+  };
   overall: Kpis;
   /** Sorted by activeListings descending, then key. */
   categories: CategoryKpis[];
@@ -240,6 +283,8 @@ export const SERIES_METRICS = [
   'seenListings',
   'newListings',
   'vanishedListings',
+  'soldListings',
+  'relistedListings',
   'reservedShare',
   'shippableShare',
   'priceMean',
@@ -251,6 +296,11 @@ export const SERIES_METRICS = [
   'priceDropCount',
   'priceDropMedianPct',
   'daysOnMarketMedian',
+  'soldPriceP25',
+  'soldPriceP50',
+  'soldPriceP75',
+  'sellThrough',
+  'daysToSellMedian',
 ] as const satisfies ReadonlyArray<keyof Kpis>;
 export type SeriesMetric = (typeof SERIES_METRICS)[number];
 

@@ -11,7 +11,7 @@ const round = (value: number, decimals: number) => Math.round(value * 10 ** deci
 
 function roundLists(lists: ListingLists): ListingLists {
   return {
-    deals: lists.deals.map((deal) => ({ ...deal, price: round(deal.price, 2), peerMedian: round(deal.peerMedian, 2), priceToMedian: round(deal.priceToMedian, 4) })),
+    deals: lists.deals.map((deal) => ({ ...deal, price: round(deal.price, 2), referencePrice: round(deal.referencePrice, 2), priceToReference: round(deal.priceToReference, 4) })),
     priceDrops: lists.priceDrops.map((drop) => ({ ...drop, dropPct: round(drop.dropPct, 2) })),
     newest: lists.newest,
     vanished: lists.vanished,
@@ -19,13 +19,13 @@ function roundLists(lists: ListingLists): ListingLists {
 }
 
 function roundCard(card: ListingCard): ListingCard {
-  return { ...card, priceDropPct: card.priceDropPct === null ? null : round(card.priceDropPct, 2) };
+  return { ...card, priceDropPct: card.priceDropPct === null ? null : round(card.priceDropPct, 2), fairPrice: card.fairPrice === null ? null : round(card.fairPrice, 2) };
 }
 
 export interface DayFileMeta {
   day: Day;
   previousDay: Day | null;
-  options: Pick<GoldOptions, 'topN' | 'dealMaxPriceToMedian' | 'dealMinPrice'>;
+  options: Pick<GoldOptions, 'topN' | 'dealRule' | 'dealMaxPriceToFair' | 'dealMinComparables' | 'dealMaxPriceToMedian' | 'dealMinPrice' | 'minComparables'>;
 }
 
 export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality: DataQuality): DashboardDay {
@@ -35,7 +35,15 @@ export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality:
     previousDay: meta.previousDay,
     isFirstDay: meta.previousDay === null,
     sketch: { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY },
-    settings: { topN: meta.options.topN, dealMaxPriceToMedian: meta.options.dealMaxPriceToMedian, dealMinPrice: meta.options.dealMinPrice },
+    settings: {
+      topN: meta.options.topN,
+      dealRule: meta.options.dealRule,
+      dealMaxPriceToFair: meta.options.dealMaxPriceToFair,
+      dealMinComparables: meta.options.dealMinComparables,
+      dealMaxPriceToMedian: meta.options.dealMaxPriceToMedian,
+      dealMinPrice: meta.options.dealMinPrice,
+      minComparables: meta.options.minComparables,
+    },
     overall: roundKpis(report.overall),
     categories: report.categories.map(roundKpis),
     regions: report.regions.map(roundKpis),

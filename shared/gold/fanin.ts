@@ -17,6 +17,7 @@ import { buildQuality, type SearchSources } from './quality.ts';
 import { buildDayReport } from './report.ts';
 import { extendSeries } from './series.ts';
 import { goldTableFiles } from './tables.ts';
+import { comparableRows } from './comparable-table.ts';
 
 export type GoldFaninResult =
   | { status: 'waiting'; day: Day; /** Partials not written yet, or written against an outdated previous day (their shards were re-dispatched). */ missing: string[] }
@@ -90,7 +91,7 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, ...merged.settings } }, quality);
   const series = extendSeries(previousSeries, dayFile);
 
-  const tables = goldTableFiles(day, report);
+  const tables = goldTableFiles(day, report, comparableRows(day, merged), merged.settings.dealRule);
   const tableKeys = {} as Record<GoldTable, string>;
   for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   const dayText = canonicalJson(dayFile);
@@ -115,6 +116,7 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
     day,
     previousDay,
     shardCount,
+    bucketing: sources[0]?.silver.bucketing ?? 'listing',
     state: Array.from({ length: shardCount }, (_, shard) => ({ shard, key: keys.goldState(day, shard) })),
     partials: expected,
     tables: tableKeys,
@@ -126,6 +128,8 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
       seenListings: report.overall.seenListings,
       newListings: report.overall.newListings,
       vanishedListings: report.overall.vanishedListings,
+      soldListings: report.overall.soldListings,
+      relistedListings: report.overall.relistedListings,
       priceDrops: report.overall.priceDropCount,
     },
   };

@@ -1,6 +1,8 @@
 import { keys, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
+import { TIME_FILTER_DAYS, type SearchDefinition } from '../config/searches.ts';
+import type { Bucketing } from '../silver/bucket.ts';
 import type { SilverManifest } from '../silver/stage.ts';
 import { GoldInputError } from './errors.ts';
 import { canonicalJson } from './json.ts';
@@ -40,6 +42,14 @@ export async function runGoldFanout(lake: Lake, silverManifestKey: string, overr
     return manifest!;
   });
 
+  // Rows of one day must all be bucketed alike, or a seller's listings would sit in different shards.
+  const bucketings = new Set<Bucketing>(searches.map((manifest) => manifest.bucketing ?? 'listing'));
+  if (bucketings.size > 1) {
+    throw new GoldInputError(`the silver manifests of ${day} bucket rows differently (${[...bucketings].sort().join(' and ')}): re-run silver for the day`, keys.silverManifest(day, slugs[0]!));
+  }
+  const bucketing = [...bucketings][0]!;
+  const definitions = new Map(plan.searches.map((search) => [search.slug, search]));
+
   const tasks: string[] = [];
   for (let shard = 0; shard < shardCount; shard += 1) {
     const task: GoldTask = {
@@ -47,8 +57,9 @@ export async function runGoldFanout(lake: Lake, silverManifestKey: string, overr
       day,
       shard,
       shardCount,
+      bucketing,
       settings: shardSettingsOf(options),
-      searches: searches.map((manifest) => taskSearch(manifest, shard, day)),
+      searches: searches.map((manifest) => taskSearch(manifest, definitions.get(manifest.search)!, shard, day)),
     };
     const taskKey = keys.goldTask(day, shard);
     await lake.put(taskKey, canonicalJson(task, { pretty: true }), 'application/json');
@@ -57,7 +68,7 @@ export async function runGoldFanout(lake: Lake, silverManifestKey: string, overr
   return { status: 'dispatched', day, tasks };
 }
 
-function taskSearch(manifest: SilverManifest, shard: number, day: Day): GoldTaskSearch {
+function taskSearch(manifest: SilverManifest, definition: SearchDefinition, shard: number, day: Day): GoldTaskSearch {
   const entry = manifest.shards.find((item) => item.shard === shard);
   const manifestKey = keys.silverManifest(day, manifest.search);
   if (entry === undefined) throw new GoldInputError(`${manifestKey} lists no file for shard ${shard}`, manifestKey);
@@ -68,5 +79,13 @@ function taskSearch(manifest: SilverManifest, shard: number, day: Day): GoldTask
     marksVanished: manifest.snapshotComplete && manifest.outcome === 'complete',
     silverKey: entry.key,
     silverRows: entry.rows,
+    sight: {
+      // Silver written before it recorded its sight: the time window is ignored, as gold did then.
+      timeFilterDays: definition.timeFilter === undefined || manifest.sight === undefined ? null : TIME_FILTER_DAYS[definition.timeFilter],
+      firstFetchedAt: manifest.sight?.firstFetchedAt ?? null,
+      oldestCreatedAt: manifest.sight?.oldestCreatedAt ?? null,
+      minPrice: definition.minPrice ?? null,
+      maxPrice: definition.maxPrice ?? null,
+    },
   };
 }

@@ -1,6 +1,12 @@
 import type { DealEntry, Kpis, ListingCard, ListingLists, NewestEntry, PriceDropEntry, VanishedEntry } from './dashboard.ts';
 import type { GroupAggregate } from './partial.ts';
 
+function histogramTotal(histogram: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const count of histogram.values()) total += count;
+  return total;
+}
+
 /**
  * Pure KPI arithmetic on merged aggregates. Figures come out unrounded (the Parquet tables keep
  * them so); `roundKpis` gives the dashboard's presentation precision.
@@ -17,6 +23,9 @@ export function kpisOf(group: GroupAggregate | undefined): Kpis {
     seenListings: seen,
     newListings: group.new,
     vanishedListings: group.vanished,
+    soldListings: group.sold,
+    relistedListings: group.relisted,
+    untrackedListings: group.untracked,
     reappearedListings: group.reappeared,
     reservedShare: share(group.reserved),
     shippableShare: share(group.shippable),
@@ -31,6 +40,17 @@ export function kpisOf(group: GroupAggregate | undefined): Kpis {
     priceDropCount: group.priceDrops,
     priceDropMedianPct: group.dropPcts.quantile(0.5),
     daysOnMarketMedian: lowerMedian(group.daysOnMarket),
+    soldPriceP25: group.soldPrices.quantile(0.25),
+    soldPriceP50: group.soldPrices.quantile(0.5),
+    soldPriceP75: group.soldPrices.quantile(0.75),
+    sellThrough: group.active === 0 ? null : group.sold / group.active,
+    daysToSellMedian: lowerMedian(group.daysToSell),
+    soldBelowFair: histogramTotal(group.daysToSellByPosition.below),
+    soldNearFair: histogramTotal(group.daysToSellByPosition.near),
+    soldAboveFair: histogramTotal(group.daysToSellByPosition.above),
+    daysToSellBelowFair: lowerMedian(group.daysToSellByPosition.below),
+    daysToSellNearFair: lowerMedian(group.daysToSellByPosition.near),
+    daysToSellAboveFair: lowerMedian(group.daysToSellByPosition.above),
   };
 }
 
@@ -40,6 +60,9 @@ export function emptyKpis(): Kpis {
     seenListings: 0,
     newListings: 0,
     vanishedListings: 0,
+    soldListings: 0,
+    relistedListings: 0,
+    untrackedListings: 0,
     reappearedListings: 0,
     reservedShare: null,
     shippableShare: null,
@@ -54,6 +77,17 @@ export function emptyKpis(): Kpis {
     priceDropCount: 0,
     priceDropMedianPct: null,
     daysOnMarketMedian: null,
+    soldPriceP25: null,
+    soldPriceP50: null,
+    soldPriceP75: null,
+    sellThrough: null,
+    daysToSellMedian: null,
+    soldBelowFair: 0,
+    soldNearFair: 0,
+    soldAboveFair: 0,
+    daysToSellBelowFair: null,
+    daysToSellNearFair: null,
+    daysToSellAboveFair: null,
   };
 }
 
@@ -88,11 +122,15 @@ export function roundKpis<T extends Kpis>(kpis: T): T {
     priceP75: round(kpis.priceP75, 2),
     priceP90: round(kpis.priceP90, 2),
     priceDropMedianPct: round(kpis.priceDropMedianPct, 2),
+    soldPriceP25: round(kpis.soldPriceP25, 2),
+    soldPriceP50: round(kpis.soldPriceP50, 2),
+    soldPriceP75: round(kpis.soldPriceP75, 2),
+    sellThrough: round(kpis.sellThrough, 4),
   };
 }
 
 /**
- * The deals of one peer group: its candidates (the group's cheapest listings, cheapest first)
+ * The deals of one peer group under the 'category-median' rule: its candidates (the group's cheapest listings, cheapest first)
  * cut where the price exceeds `maxPriceToMedian` × the peer median. No deals against a median of
  * 0 (a group of giveaways has no "below the market").
  */
@@ -102,23 +140,32 @@ export function dealsOf(candidates: readonly string[], cards: ReadonlyMap<string
   for (const listingId of candidates) {
     const { price } = cards.get(listingId)!;
     if (price > maxPriceToMedian * peerMedian) break;
-    deals.push({ listingId, price, peerMedian, priceToMedian: price / peerMedian });
+    deals.push({ listingId, price, referencePrice: peerMedian, priceToReference: price / peerMedian, comparables: null });
     if (deals.length === topN) break;
   }
   return deals;
 }
 
-/** The market-wide best deals: the lowest price/median ratios among the groups' deal lists. */
+/** The market-wide best deals ('category-median'): the lowest price/median ratios among the groups' deal lists. */
 export function overallDeals(groupDeals: Iterable<readonly DealEntry[]>, topN: number): DealEntry[] {
   const all = [...groupDeals].flat();
   const unique = new Map<string, DealEntry>();
   for (const deal of all) {
     const kept = unique.get(deal.listingId);
-    if (kept === undefined || deal.priceToMedian < kept.priceToMedian) unique.set(deal.listingId, deal);
+    if (kept === undefined || deal.priceToReference < kept.priceToReference) unique.set(deal.listingId, deal);
   }
   return [...unique.values()]
-    .sort((a, b) => a.priceToMedian - b.priceToMedian || (a.listingId < b.listingId ? -1 : a.listingId > b.listingId ? 1 : 0))
+    .sort((a, b) => a.priceToReference - b.priceToReference || (a.listingId < b.listingId ? -1 : a.listingId > b.listingId ? 1 : 0))
     .slice(0, topN);
+}
+
+/** Deals under the 'comparables' rule: the shards already kept only deals, in rank order. */
+export function fairPriceDeals(ids: readonly string[], cards: ReadonlyMap<string, ListingCard>): DealEntry[] {
+  return ids.map((listingId) => {
+    const card = cards.get(listingId)!;
+    const fairPrice = card.fairPrice!;
+    return { listingId, price: card.price, referencePrice: fairPrice, priceToReference: card.price / fairPrice, comparables: card.comparables };
+  });
 }
 
 export function priceDropEntries(ids: readonly string[], cards: ReadonlyMap<string, ListingCard>): PriceDropEntry[] {

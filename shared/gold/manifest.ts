@@ -1,5 +1,6 @@
 import { keys, prefixes, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
+import type { Bucketing } from '../silver/bucket.ts';
 import { GoldInputError } from './errors.ts';
 import { dayOfGoldManifest, type GoldTable } from './keys.ts';
 
@@ -17,9 +18,12 @@ export interface GoldManifest {
   /** The gold day whose state this day advanced; null on the first day. */
   previousDay: Day | null;
   shardCount: number;
+  /** What the state shards are bucketed by; absent in manifests from before seller buckets: 'listing'. */
+  bucketing?: Bucketing;
   /** The listing state (the per-listing gold table), one file per shard. */
   state: Array<{ shard: number; key: string }>;
   partials: string[];
+  /** Every gold table of the day; `comparable_daily` (the next day's fair prices) is absent in manifests from before comparables. */
   tables: Record<GoldTable, string>;
   dashboard: { day: string; seriesThrough: string };
   quality: string;
@@ -29,6 +33,9 @@ export interface GoldManifest {
     seenListings: number;
     newListings: number;
     vanishedListings: number;
+    /** Absent in manifests from before relists. */
+    soldListings?: number;
+    relistedListings?: number;
     priceDrops: number;
   };
 }

@@ -16,6 +16,7 @@ import { GoldInputError } from './errors.ts';
 
 const COLUMNS = [
   'listing_id',
+  'seller_id',
   'price',
   'currency',
   'is_reserved',
@@ -36,6 +37,35 @@ export interface SilverShardInput {
   key: string;
 }
 
+/** A search's silver file of the shard, fetched once (the shard reads it twice: relists, then the merge). */
+export interface SilverShardFile extends SilverShardInput {
+  bytes: Uint8Array;
+}
+
+export async function fetchSilverShard(lake: Lake, inputs: readonly SilverShardInput[]): Promise<SilverShardFile[]> {
+  const ordered = [...inputs].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return Promise.all(
+    ordered.map(async (input) => {
+      const bytes = await lake.get(input.key);
+      if (bytes === undefined) throw new GoldInputError(`silver shard ${input.key} (search ${input.slug}) is listed by its manifest but missing`, input.key);
+      return { ...input, bytes };
+    }),
+  );
+}
+
+/** A silver row as read: at least its id and when it was fetched (to pick the freshest), and the searches `take` fills in. */
+export interface SilverRowBase {
+  listing_id: string;
+  fetched_at: number;
+  searches: string[];
+}
+
+/** Which silver columns to read and how to make rows of them. */
+export interface SilverProjection<Row extends SilverRowBase> {
+  names: readonly SilverColumnName[];
+  read: RowReader<Row>;
+}
+
 /** A silver row as an observation of its listing, plus when it was fetched (to pick the freshest). */
 interface SilverObservation extends Observation {
   fetched_at: number;
@@ -44,13 +74,15 @@ interface SilverObservation extends Observation {
 /** Replaced by the searches that returned the listing, on the row `take` chooses. */
 const NO_SEARCHES: string[] = [];
 
-/** A silver row as an observation (one literal per row, columns bound once per row group). */
-const readObservation: RowReader<SilverObservation> = rowReader<SilverObservation>(
-  COLUMNS.map((name) => SILVER_COLUMNS.find((column) => column.name === name)!),
-  { searches: NO_SEARCHES },
-);
+export const silverColumnSpecs = (names: readonly SilverColumnName[]) => names.map((name) => SILVER_COLUMNS.find((column) => column.name === name)!);
 
-export class DayObservations {
+/** A silver row as an observation (one literal per row, columns bound once per row group); the shard sets comparable_key. */
+const OBSERVATION: SilverProjection<SilverObservation> = {
+  names: COLUMNS,
+  read: rowReader<SilverObservation>(silverColumnSpecs(COLUMNS), { searches: NO_SEARCHES, comparable_key: null }),
+};
+
+export class DayObservations<Row extends SilverRowBase = SilverObservation> {
   /** Silver rows read per search (every input present, zero included). */
   readonly rowsBySearch: Record<string, number> = {};
   /** Distinct listings returned so far. */
@@ -60,18 +92,16 @@ export class DayObservations {
   private smallestKnown = false;
   private loads: Promise<void>[] = [];
 
-  private constructor(private readonly sources: ReadonlyArray<{ slug: string; cursor: ParquetListingCursor<SilverObservation> }>) {
+  private constructor(private readonly sources: ReadonlyArray<{ slug: string; cursor: ParquetListingCursor<Row> }>) {
     for (const source of sources) this.rowsBySearch[source.slug] = 0;
   }
 
-  static async open(lake: Lake, inputs: readonly SilverShardInput[]): Promise<DayObservations> {
-    const ordered = [...inputs].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  /** Every observation of the day's silver shard (the files of `fetchSilverShard`, in slug order). */
+  static async open(files: readonly SilverShardFile[]): Promise<DayObservations<SilverObservation>>;
+  static async open<Projected extends SilverRowBase>(files: readonly SilverShardFile[], projection: SilverProjection<Projected>): Promise<DayObservations<Projected>>;
+  static async open(files: readonly SilverShardFile[], projection: SilverProjection<SilverRowBase> = OBSERVATION as unknown as SilverProjection<SilverRowBase>): Promise<DayObservations<SilverRowBase>> {
     const sources = [];
-    for (const input of ordered) {
-      const bytes = await lake.get(input.key);
-      if (bytes === undefined) throw new GoldInputError(`silver shard ${input.key} (search ${input.slug}) is listed by its manifest but missing`, input.key);
-      sources.push({ slug: input.slug, cursor: await ParquetListingCursor.open(input.key, bytes, COLUMNS, readObservation) });
-    }
+    for (const file of files) sources.push({ slug: file.slug, cursor: await ParquetListingCursor.open(file.key, file.bytes, projection.names, projection.read) });
     return new DayObservations(sources);
   }
 
@@ -92,11 +122,11 @@ export class DayObservations {
    * The observation of the listing `currentId`, advancing every file that returned it. When a file
    * moves on to its next row group, `loading()` must be awaited before the next call.
    */
-  take(): Observation {
+  take(): Row {
     const id = this.currentId;
     if (id === undefined) throw new RangeError('no observation left');
     const searches: string[] = [];
-    let chosen: SilverObservation | undefined;
+    let chosen: Row | undefined;
     for (const { slug, cursor } of this.sources) {
       if (cursor.currentId !== id) continue;
       const row = cursor.current();

@@ -1,12 +1,34 @@
+import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
 import { canonicalJson } from './json.ts';
-import { DIMENSIONS, PartialMergeError, emptyGroups, emptyLists, rankFactsOfCard, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs, type RankedCards } from './partial.ts';
+import { DEFAULT_GOLD_OPTIONS, shardSettingsOf } from './options.ts';
+import {
+  DIMENSIONS,
+  PartialMergeError,
+  emptyGroup,
+  emptyGroups,
+  emptyLists,
+  rankFactsOfCard,
+  type ComparableAggregate,
+  type Dimension,
+  type GoldPartial,
+  type GroupAggregate,
+  type PartialInputs,
+  type RankedCards,
+} from './partial.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, type ListName, type RankFacts } from './rankings.ts';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './sketch.ts';
 
 /**
  * The partial's file, `gold/partials/dt=D/shard=K.json`: what a shard hands the fan-in. Internal,
  * but versioned, because a fan-in may read partials written by the previous release.
+ *
+ * Version 4 is version 3 with the figures of relists, sales and comparables: groups carry sold,
+ * relisted and untracked counts, sold-price sketches and days-to-sell histograms; the header carries
+ * `comparables` (per comparable key: active count, sorted asking prices in cents, sold prices and
+ * days to sell, sorted by price then days); cards and candidates carry the fair price. Versions 1–3
+ * still read: their new fields are zero or empty, and their settings say the deal rule they were
+ * computed under ('category-median').
  *
  * Version 3 is one JSON document laid out in lines so that the fan-in can decode a card only if
  * the merge keeps it (at 1M listings, 8 shards send ~190,000 candidate cards, most of each
@@ -24,14 +46,26 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './ske
  * order, so equal partials give equal bytes. Versions 1 (sketches as DDSketch protobuf, base64)
  * and 2 (sketches as plain bins, cards in one `listings` object) still read.
  */
-export const PARTIAL_VERSION = 3;
+export const PARTIAL_VERSION = 4;
 
-interface GroupJson extends Omit<GroupAggregate, 'prices' | 'dropPcts' | 'daysOnMarket'> {
-  /** The sketch's bins (versions 2 and 3) or DDSketch protobuf, base64 (version 1). Null when empty. */
+type Histogram = Record<string, number>;
+
+interface GroupJson extends Omit<GroupAggregate, 'prices' | 'dropPcts' | 'daysOnMarket' | 'soldPrices' | 'daysToSell' | 'daysToSellByPosition' | 'sold' | 'relisted' | 'untracked'> {
+  /** The sketch's bins (versions 2–4) or DDSketch protobuf, base64 (version 1). Null when empty. */
   prices: SketchBins | string | null;
   dropPcts: SketchBins | string | null;
-  daysOnMarket: Record<string, number>;
+  daysOnMarket: Histogram;
+  /** Version 4. */
+  sold?: number;
+  relisted?: number;
+  untracked?: number;
+  soldPrices?: SketchBins | null;
+  daysToSell?: Histogram;
+  daysToSellByPosition?: Record<PricePosition, Histogram>;
 }
+
+/** A comparable key's figures: [active, asking cents (sorted), sold cents, days to sell (pairs sorted by cents, then days)]. */
+type ComparableJson = [number, number[], number[], number[]];
 
 type SketchEncoding = 'bins' | 'protobuf+base64';
 
@@ -48,10 +82,12 @@ interface PartialHeaderJson {
   lists: Record<ListName, Partial<Record<Dimension, Record<string, string[]>>>>;
   /** Cards as arrays of their fields in CARD_FIELDS order: most of a partial is cards, and most of a card would be key names. */
   cardFields: readonly string[];
+  /** Version 4. */
+  comparables?: Record<string, ComparableJson>;
 }
 
 interface HeaderJsonV3 extends PartialHeaderJson {
-  candidateFields: typeof CANDIDATE_FIELDS;
+  candidateFields: readonly string[];
   /** One row per card line, in the same order. */
   candidates: CandidateRow[];
 }
@@ -63,7 +99,7 @@ interface PartialJsonV2 extends PartialHeaderJson {
   listings: Record<string, unknown[]>;
 }
 
-const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', [PARTIAL_VERSION]: 'bins' };
+const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', 3: 'bins', [PARTIAL_VERSION]: 'bins' };
 
 /** The card fields, in the order partials store them (listingId is the key). */
 export const CARD_FIELDS = [
@@ -91,10 +127,20 @@ export const CARD_FIELDS = [
   'listingUrl',
   'imageUrl',
   'searches',
+  'sellerId',
+  'itemId',
+  'relistedFrom',
+  'fairPrice',
+  'fairPriceGroup',
+  'comparables',
 ] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
 
-const CANDIDATE_FIELDS = ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket'] as const satisfies ReadonlyArray<keyof RankFacts>;
-type CandidateRow = [string, number, number | null, number | null, number | null];
+/** The card fields of versions 1–3: CARD_FIELDS up to `searches`. */
+const CARD_FIELDS_V3 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('searches') + 1);
+
+const CANDIDATE_FIELDS = ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket', 'priceToFair'] as const satisfies ReadonlyArray<keyof RankFacts>;
+const CANDIDATE_FIELDS_V3 = CANDIDATE_FIELDS.slice(0, 5);
+type CandidateRow = [string, number, number | null, number | null, number | null, (number | null)?];
 
 /** A card's stored values, in CARD_FIELDS order. */
 export function cardValues(card: ListingCard): unknown[] {
@@ -123,11 +169,21 @@ export function cardValues(card: ListingCard): unknown[] {
     card.listingUrl,
     card.imageUrl,
     card.searches,
+    card.sellerId,
+    card.itemId,
+    card.relistedFrom,
+    card.fairPrice,
+    card.fairPriceGroup,
+    card.comparables,
   ];
 }
 
-/** The card of stored values (CARD_FIELDS order, from `offset`), built as one object literal (tests check it against CARD_FIELDS). */
-export function cardOfValues(listingId: string, v: readonly unknown[], offset = 0): ListingCard {
+/**
+ * The card of stored values (CARD_FIELDS order, from `offset`), built as one object literal (tests
+ * check it against CARD_FIELDS). A version 1–3 card (CARD_FIELDS_V3) gets the later fields' defaults.
+ */
+export function cardOfValues(listingId: string, v: readonly unknown[], offset = 0, fieldCount: number = CARD_FIELDS.length): ListingCard {
+  const old = fieldCount === CARD_FIELDS_V3.length;
   return {
     listingId,
     title: v[offset],
@@ -154,10 +210,17 @@ export function cardOfValues(listingId: string, v: readonly unknown[], offset = 
     listingUrl: v[offset + 21],
     imageUrl: v[offset + 22],
     searches: v[offset + 23],
+    sellerId: old ? null : v[offset + 24],
+    itemId: old ? listingId : v[offset + 25],
+    relistedFrom: old ? null : v[offset + 26],
+    fairPrice: old ? null : v[offset + 27],
+    fairPriceGroup: old ? null : v[offset + 28],
+    comparables: old ? 0 : v[offset + 29],
   } as ListingCard;
 }
 
 const V3_OPENING = `{"partialVersion":${PARTIAL_VERSION},"header":`;
+const LINED_VERSIONS = [3, PARTIAL_VERSION];
 const V3_CARDS = ',"cards":[';
 const V3_CLOSING = ']}\n';
 
@@ -169,7 +232,7 @@ export function encodePartial(partial: GoldPartial): string {
   for (const id of ids) {
     const card = partial.listings.get(id)!;
     const facts = rankFactsOfCard(card);
-    candidates.push([id, facts.price, facts.priceDropPct, facts.createdAtMs, facts.daysOnMarket]);
+    candidates.push([id, facts.price, facts.priceDropPct, facts.createdAtMs, facts.daysOnMarket, facts.priceToFair]);
     lines.push(cardLine(id, card));
   }
   const header: HeaderJsonV3 = { ...headerJson(partial), candidateFields: CANDIDATE_FIELDS, candidates };
@@ -182,9 +245,15 @@ function headerJson(partial: GoldPartial): PartialHeaderJson {
   for (const dimension of DIMENSIONS) {
     const entries: Record<string, GroupJson> = {};
     for (const [key, group] of partial.groups[dimension]) {
-      const daysOnMarket: Record<string, number> = {};
-      for (const [days, count] of group.daysOnMarket) daysOnMarket[String(days)] = count;
-      entries[key] = { ...group, prices: group.prices.toBins(), dropPcts: group.dropPcts.toBins(), daysOnMarket };
+      entries[key] = {
+        ...group,
+        prices: group.prices.toBins(),
+        dropPcts: group.dropPcts.toBins(),
+        daysOnMarket: histogramJson(group.daysOnMarket),
+        soldPrices: group.soldPrices.toBins(),
+        daysToSell: histogramJson(group.daysToSell),
+        daysToSellByPosition: { below: histogramJson(group.daysToSellByPosition.below), near: histogramJson(group.daysToSellByPosition.near), above: histogramJson(group.daysToSellByPosition.above) },
+      };
     }
     groups[dimension] = entries;
   }
@@ -204,7 +273,30 @@ function headerJson(partial: GoldPartial): PartialHeaderJson {
     groups,
     lists,
     cardFields: CARD_FIELDS,
+    comparables: comparablesJson(partial.comparables),
   };
+}
+
+function histogramJson(histogram: ReadonlyMap<number, number>): Histogram {
+  const json: Histogram = {};
+  for (const [value, count] of histogram) json[String(value)] = count;
+  return json;
+}
+
+function histogramOf(json: Histogram | undefined): Map<number, number> {
+  const histogram = new Map<number, number>();
+  for (const [value, count] of Object.entries(json ?? {})) histogram.set(Number(value), count);
+  return histogram;
+}
+
+/** Sorted lists, so a merged partial has the same bytes whatever order its shards were merged in. */
+function comparablesJson(comparables: ReadonlyMap<string, ComparableAggregate>): Record<string, ComparableJson> {
+  const json: Record<string, ComparableJson> = {};
+  for (const [key, aggregate] of comparables) {
+    const sold = aggregate.soldCents.map((cents, index) => [cents, aggregate.soldDays[index]!] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    json[key] = [aggregate.active, [...aggregate.seenCents].sort((a, b) => a - b), sold.map((pair) => pair[0]), sold.map((pair) => pair[1])];
+  }
+  return json;
 }
 
 /** One card as its line: the JSON of [id, …values], checked to be what a line may hold. */
@@ -223,13 +315,14 @@ function cardLine(id: string, card: ListingCard): string {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const NEWLINE = 10;
-const V3_OPENING_BYTES = encoder.encode(V3_OPENING);
+const LINED_OPENINGS = LINED_VERSIONS.map((version) => ({ version, bytes: encoder.encode(`{"partialVersion":${version},"header":`) }));
 
 /** A partial's file, any version, as bytes (what the fan-in reads) or text. Throws a PartialMergeError naming `source` on anything else. */
 export function decodePartial(file: string | Uint8Array, source = 'partial'): GoldPartial {
   const bytes = typeof file === 'string' ? encoder.encode(file) : file;
   try {
-    return startsWith(bytes, V3_OPENING_BYTES) ? decodeVersion3(bytes, source) : decodeVersion2(bytes, source);
+    const lined = LINED_OPENINGS.find((opening) => startsWith(bytes, opening.bytes));
+    return lined !== undefined ? decodeLined(bytes, lined.version, lined.bytes.length, source) : decodeVersion2(bytes, source);
   } catch (error) {
     if (error instanceof PartialMergeError) throw error;
     throw new PartialMergeError(`${source} is not a readable partial: ${(error as Error).message}`);
@@ -250,13 +343,15 @@ function parseJson<T>(text: string, source: string, what: string): T {
   }
 }
 
-function decodeVersion3(bytes: Uint8Array, source: string): GoldPartial {
+/** Versions 3 and 4: a header line, then a line per card. */
+function decodeLined(bytes: Uint8Array, version: number, openingLength: number, source: string): GoldPartial {
   const headerEnd = bytes.indexOf(NEWLINE);
   const firstLine = decoder.decode(bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd));
   if (headerEnd === -1 || !firstLine.endsWith(V3_CARDS)) throw new PartialMergeError(`${source} is cut short: its first line does not end with ${V3_CARDS}`);
-  const header = parseJson<HeaderJsonV3>(firstLine.slice(V3_OPENING.length, -V3_CARDS.length), source, 'the header');
-  if (canonicalJson(header.candidateFields) !== canonicalJson(CANDIDATE_FIELDS)) {
-    throw new PartialMergeError(`${source} stores candidates with fields ${JSON.stringify(header.candidateFields)}, expected ${JSON.stringify(CANDIDATE_FIELDS)}`);
+  const header = parseJson<HeaderJsonV3>(firstLine.slice(openingLength, -V3_CARDS.length), source, 'the header');
+  const candidateFields = version === PARTIAL_VERSION ? CANDIDATE_FIELDS : CANDIDATE_FIELDS_V3;
+  if (canonicalJson(header.candidateFields) !== canonicalJson(candidateFields)) {
+    throw new PartialMergeError(`${source} stores candidates with fields ${JSON.stringify(header.candidateFields)}, expected ${JSON.stringify(candidateFields)}`);
   }
   const candidates = header.candidates;
   if (!Array.isArray(candidates)) throw new PartialMergeError(`${source} has no candidates list`);
@@ -272,36 +367,53 @@ function decodeVersion3(bytes: Uint8Array, source: string): GoldPartial {
     start = end + 1;
   }
   if (decoder.decode(bytes.subarray(start)) !== V3_CLOSING) throw new PartialMergeError(`${source} does not end after its ${candidates.length} cards`);
-  return { ...partialOfHeader(header, 'bins', source), listings: new EncodedCards(bytes, candidates, starts, ends, source) };
+  return { ...partialOfHeader(header, version, 'bins', source), listings: new EncodedCards(bytes, candidates, starts, ends, source, version === PARTIAL_VERSION ? CARD_FIELDS.length : CARD_FIELDS_V3.length) };
 }
 
 function decodeVersion2(bytes: Uint8Array, source: string): GoldPartial {
   const json = parseJson<PartialJsonV2>(decoder.decode(bytes), source, 'it');
   const encoding = SKETCH_ENCODING[json.partialVersion];
-  if (encoding === undefined || json.partialVersion === PARTIAL_VERSION) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
+  if (encoding === undefined || json.partialVersion >= 3) throw new PartialMergeError(`${source} has partialVersion ${String(json.partialVersion)}, expected ${PARTIAL_VERSION}`);
   const listings = new Map<string, ListingCard>();
-  for (const listingId in json.listings) listings.set(listingId, cardOfValues(listingId, json.listings[listingId]!));
-  return { ...partialOfHeader(json, encoding, source), listings };
+  for (const listingId in json.listings) listings.set(listingId, cardOfValues(listingId, json.listings[listingId]!, 0, CARD_FIELDS_V3.length));
+  return { ...partialOfHeader(json, json.partialVersion, encoding, source), listings };
 }
 
-function partialOfHeader(json: PartialHeaderJson, encoding: SketchEncoding, source: string): Omit<GoldPartial, 'listings'> {
-  if (canonicalJson(json.cardFields) !== canonicalJson(CARD_FIELDS)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(CARD_FIELDS)}`);
+function partialOfHeader(json: PartialHeaderJson, version: number, encoding: SketchEncoding, source: string): Omit<GoldPartial, 'listings'> {
+  const cardFields = version === PARTIAL_VERSION ? CARD_FIELDS : CARD_FIELDS_V3;
+  if (canonicalJson(json.cardFields) !== canonicalJson(cardFields)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(cardFields)}`);
   if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
   if (json.sketch.encoding !== encoding) throw new PartialMergeError(`${source} stores sketches as ${String(json.sketch.encoding)}, expected ${encoding}`);
   const groups = emptyGroups();
   for (const dimension of DIMENSIONS) {
     const target = groups[dimension];
     for (const [key, group] of Object.entries(json.groups[dimension] ?? {})) {
-      const daysOnMarket = new Map<number, number>();
-      for (const [days, count] of Object.entries(group.daysOnMarket)) daysOnMarket.set(Number(days), count);
-      target.set(key, { ...group, prices: decodeSketch(group.prices, encoding, source), dropPcts: decodeSketch(group.dropPcts, encoding, source), daysOnMarket });
+      const positions = group.daysToSellByPosition;
+      target.set(key, {
+        ...emptyGroup(),
+        ...group,
+        sold: group.sold ?? group.vanished,
+        relisted: group.relisted ?? 0,
+        untracked: group.untracked ?? 0,
+        prices: decodeSketch(group.prices, encoding, source),
+        dropPcts: decodeSketch(group.dropPcts, encoding, source),
+        daysOnMarket: histogramOf(group.daysOnMarket),
+        soldPrices: group.soldPrices === undefined ? new QuantileSketch() : decodeSketch(group.soldPrices, encoding, source),
+        // Before relists, every vanished listing counted as sold.
+        daysToSell: histogramOf(group.daysToSell ?? group.daysOnMarket),
+        daysToSellByPosition: Object.fromEntries(PRICE_POSITIONS.map((position) => [position, histogramOf(positions?.[position])])) as GroupAggregate['daysToSellByPosition'],
+      });
     }
   }
+  const comparables = new Map<string, ComparableAggregate>();
+  for (const [key, [active, seenCents, soldCents, soldDays]] of Object.entries(json.comparables ?? {})) comparables.set(key, { active, seenCents, soldCents, soldDays });
   const lists = emptyLists();
   for (const list of LIST_NAMES) {
     for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = new Map(Object.entries(json.lists[list]?.[dimension] ?? {}));
   }
-  return { day: json.day, shardCount: json.shardCount, shards: json.shards, previousDay: json.previousDay, settings: json.settings, inputs: json.inputs, groups, lists };
+  // Partials before version 4 were computed under the category-median deal rule, with no relists or comparables.
+  const settings = version === PARTIAL_VERSION ? json.settings : { ...shardSettingsOf(DEFAULT_GOLD_OPTIONS), ...json.settings, dealRule: 'category-median' as const };
+  return { day: json.day, shardCount: json.shardCount, shards: json.shards, previousDay: json.previousDay, settings, inputs: json.inputs, groups, lists, comparables };
 }
 
 function decodeSketch(value: SketchBins | string | null, encoding: SketchEncoding, source: string): QuantileSketch {
@@ -328,6 +440,7 @@ class EncodedCards implements RankedCards {
     private readonly starts: Uint32Array,
     private readonly ends: Uint32Array,
     private readonly source: string,
+    private readonly fieldCount: number,
   ) {
     for (const [line, row] of candidates.entries()) this.lineOf.set(row[0], line);
   }
@@ -343,8 +456,8 @@ class EncodedCards implements RankedCards {
   rankFacts(listingId: string): RankFacts | undefined {
     const line = this.lineOf.get(listingId);
     if (line === undefined) return undefined;
-    const [id, price, priceDropPct, createdAtMs, daysOnMarket] = this.candidates[line]!;
-    return { listingId: id, price, priceDropPct, createdAtMs, daysOnMarket };
+    const [id, price, priceDropPct, createdAtMs, daysOnMarket, priceToFair] = this.candidates[line]!;
+    return { listingId: id, price, priceDropPct, createdAtMs, daysOnMarket, priceToFair: priceToFair ?? null };
   }
 
   get(listingId: string): ListingCard | undefined {
@@ -353,10 +466,10 @@ class EncodedCards implements RankedCards {
     const line = this.lineOf.get(listingId);
     if (line === undefined) return undefined;
     const values = parseJson<unknown[]>(decoder.decode(this.bytes.subarray(this.starts[line], this.ends[line])), this.source, `card ${line + 1}`);
-    if (!Array.isArray(values) || values[0] !== listingId || values.length !== CARD_FIELDS.length + 1) {
+    if (!Array.isArray(values) || values[0] !== listingId || values.length !== this.fieldCount + 1) {
       throw new PartialMergeError(`${this.source}: card ${line + 1} is not the card of ${listingId}`);
     }
-    const card = cardOfValues(listingId, values, 1);
+    const card = cardOfValues(listingId, values, 1, this.fieldCount);
     this.decoded.set(listingId, card);
     return card;
   }

@@ -1,4 +1,5 @@
 import type { Day } from '../lake/keys.ts';
+import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
 import { canonicalJson } from './json.ts';
 import type { ShardSettings } from './options.ts';
@@ -22,8 +23,16 @@ export interface GroupAggregate {
   label: string | null;
   active: number;
   seen: number;
+  /** First seen today, relists excluded. */
   new: number;
+  /** Found missing today: sold plus those re-published today. */
   vanished: number;
+  /** Vanished and not re-published: likely sold. */
+  sold: number;
+  /** Re-published today under a new id (the old listing; a few went missing in the days before). */
+  relisted: number;
+  /** Left the sight of every configured search today. */
+  untracked: number;
   reappeared: number;
   reserved: number;
   shippable: number;
@@ -36,6 +45,26 @@ export interface GroupAggregate {
   dropPcts: QuantileSketch;
   /** days on market → number of listings vanished today with it. */
   daysOnMarket: Map<number, number>;
+  /** Last asking prices of the listings sold today. */
+  soldPrices: QuantileSketch;
+  /** days to sell (across relists) → listings sold today with it. */
+  daysToSell: Map<number, number>;
+  /** The same, by where the last price sat against the fair price (sold listings without one are left out). */
+  daysToSellByPosition: Record<PricePosition, Map<number, number>>;
+}
+
+/**
+ * One comparable key's listings in a shard (./comparables.ts): exact prices, so the fan-in can give
+ * exact medians of every group and prefix. Prices are integer cents; lists are sorted when encoded.
+ */
+export interface ComparableAggregate {
+  /** Active listings with this key at the end of the day. */
+  active: number;
+  /** Asking prices of the listings seen today. */
+  seenCents: number[];
+  /** Last asking prices of the listings sold today, and (same positions) their days to sell. */
+  soldCents: number[];
+  soldDays: number[];
 }
 
 export interface PartialInputs {
@@ -60,6 +89,8 @@ export interface GoldPartial {
   lists: Record<ListName, Partial<Record<Dimension, Map<string, string[]>>>>;
   /** Every listing the lists refer to, and no other. */
   listings: ReadonlyMap<string, ListingCard>;
+  /** comparable key → its listings' figures. */
+  comparables: Map<string, ComparableAggregate>;
 }
 
 /**
@@ -80,6 +111,9 @@ export function emptyGroup(): GroupAggregate {
     seen: 0,
     new: 0,
     vanished: 0,
+    sold: 0,
+    relisted: 0,
+    untracked: 0,
     reappeared: 0,
     reserved: 0,
     shippable: 0,
@@ -90,7 +124,43 @@ export function emptyGroup(): GroupAggregate {
     priceDrops: 0,
     dropPcts: new QuantileSketch(),
     daysOnMarket: new Map(),
+    soldPrices: new QuantileSketch(),
+    daysToSell: new Map(),
+    daysToSellByPosition: emptyPositionHistograms(),
   };
+}
+
+export function emptyPositionHistograms(): Record<PricePosition, Map<number, number>> {
+  return { below: new Map(), near: new Map(), above: new Map() };
+}
+
+export function emptyComparable(): ComparableAggregate {
+  return { active: 0, seenCents: [], soldCents: [], soldDays: [] };
+}
+
+/** Adds `from`'s counts into `into` (histograms of value → count). */
+export function addHistogram(into: Map<number, number>, from: ReadonlyMap<number, number>): void {
+  for (const [value, count] of from) into.set(value, (into.get(value) ?? 0) + count);
+}
+
+function mergeComparables(partials: readonly GoldPartial[]): Map<string, ComparableAggregate> {
+  const merged = new Map<string, ComparableAggregate>();
+  for (const partial of partials) {
+    for (const [key, aggregate] of partial.comparables) {
+      const found = merged.get(key);
+      if (found === undefined) {
+        merged.set(key, { active: aggregate.active, seenCents: [...aggregate.seenCents], soldCents: [...aggregate.soldCents], soldDays: [...aggregate.soldDays] });
+        continue;
+      }
+      found.active += aggregate.active;
+      for (const cents of aggregate.seenCents) found.seenCents.push(cents);
+      for (const [index, cents] of aggregate.soldCents.entries()) {
+        found.soldCents.push(cents);
+        found.soldDays.push(aggregate.soldDays[index]!);
+      }
+    }
+  }
+  return merged;
 }
 
 export function emptyLists(): GoldPartial['lists'] {
@@ -111,25 +181,7 @@ const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === nu
 const smallerLabel = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a <= b ? a : b);
 
 export function mergeGroups(a: GroupAggregate, b: GroupAggregate): GroupAggregate {
-  const daysOnMarket = new Map(a.daysOnMarket);
-  for (const [days, count] of b.daysOnMarket) daysOnMarket.set(days, (daysOnMarket.get(days) ?? 0) + count);
-  return {
-    label: smallerLabel(a.label, b.label),
-    active: a.active + b.active,
-    seen: a.seen + b.seen,
-    new: a.new + b.new,
-    vanished: a.vanished + b.vanished,
-    reappeared: a.reappeared + b.reappeared,
-    reserved: a.reserved + b.reserved,
-    shippable: a.shippable + b.shippable,
-    priceSumCents: a.priceSumCents + b.priceSumCents,
-    priceMin: minOf(a.priceMin, b.priceMin),
-    priceMax: maxOf(a.priceMax, b.priceMax),
-    prices: QuantileSketch.merged(a.prices, b.prices),
-    priceDrops: a.priceDrops + b.priceDrops,
-    dropPcts: QuantileSketch.merged(a.dropPcts, b.dropPcts),
-    daysOnMarket,
-  };
+  return mergeGroupList([a, b]);
 }
 
 export class PartialMergeError extends Error {
@@ -223,7 +275,7 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
         }
       }
       const merged = new Map<string, string[]>();
-      const rank = (listingId: string) => rankKey(list, factsOf(list, listingId));
+      const rank = (listingId: string) => rankKey(list, factsOf(list, listingId), first.settings.dealRule);
       for (const [key, idLists] of byKey) {
         const top = firstOfRanked(idLists, n, rank, `list ${list} of ${dimension} ${key}`);
         merged.set(key, top);
@@ -254,6 +306,7 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
     groups,
     lists,
     listings,
+    comparables: mergeComparables(partials),
   };
 }
 
@@ -299,6 +352,9 @@ function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
     result.seen += group.seen;
     result.new += group.new;
     result.vanished += group.vanished;
+    result.sold += group.sold;
+    result.relisted += group.relisted;
+    result.untracked += group.untracked;
     result.reappeared += group.reappeared;
     result.reserved += group.reserved;
     result.shippable += group.shippable;
@@ -308,7 +364,10 @@ function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
     result.prices.mergeFrom(group.prices);
     result.priceDrops += group.priceDrops;
     result.dropPcts.mergeFrom(group.dropPcts);
-    for (const [days, count] of group.daysOnMarket) result.daysOnMarket.set(days, (result.daysOnMarket.get(days) ?? 0) + count);
+    addHistogram(result.daysOnMarket, group.daysOnMarket);
+    result.soldPrices.mergeFrom(group.soldPrices);
+    addHistogram(result.daysToSell, group.daysToSell);
+    for (const position of PRICE_POSITIONS) addHistogram(result.daysToSellByPosition[position], group.daysToSellByPosition[position]);
   }
   return result;
 }
@@ -320,5 +379,6 @@ export function rankFactsOfCard(card: ListingCard): RankFacts {
     priceDropPct: card.priceDropPct,
     createdAtMs: card.createdAt === null ? null : Date.parse(card.createdAt),
     daysOnMarket: card.daysOnMarket,
+    priceToFair: card.fairPrice === null || !(card.fairPrice > 0) ? null : card.price / card.fairPrice,
   };
 }

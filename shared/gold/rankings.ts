@@ -1,3 +1,5 @@
+import type { DealRule } from './options.ts';
+
 /**
  * The top-N lists and their total orders. Every order ends with listing_id, so no two listings
  * ever tie and "the first N" is one well-defined set whatever order candidates arrive in.
@@ -9,7 +11,11 @@
  * shards' lists are the global N first, and merging lists (union, sort, cut at N) is associative
  * and commutative.
  *
- * Deals need the peer median, which only the fan-in knows. Within one peer group the ratio
+ * Deals (the default rule, 'comparables') are ranked by price / fair price, which each shard knows
+ * from the previous gold day's comparable groups: an order fixed before any shard runs, like the
+ * others, so shards keep their N best for the market, each category and each search.
+ *
+ * Deals under the 'category-median' rule need the peer median, which only the fan-in knows. Within one peer group the ratio
  * price / median orders listings exactly as price does, and the deal condition
  * (price <= 0.6 × median) keeps a prefix of that order. So shards keep the N cheapest listings of
  * each category and search (price >= dealMinPrice), and the fan-in cuts that list where the
@@ -21,9 +27,9 @@
 export const LIST_NAMES = ['deals', 'priceDrops', 'newest', 'vanished'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
 
-/** The groups each list is kept for. Overall deals are derived from the category lists (see above). */
+/** The groups each list is kept for. Under 'category-median', overall deals are derived from the category lists (see above). */
 export const LIST_DIMENSIONS = {
-  deals: ['category', 'search'],
+  deals: ['overall', 'category', 'search'],
   priceDrops: ['overall', 'category', 'search'],
   newest: ['overall', 'category', 'search'],
   vanished: ['overall', 'category', 'search'],
@@ -35,8 +41,9 @@ export const LIST_DIMENSIONS = {
  * must hold topN candidates each (the argument above needs N per group); the dashboard shows the
  * first topNPerCategory of them.
  */
-export function candidateCount(list: ListName, dimension: string, settings: { topN: number; topNPerCategory: number }): number {
-  return dimension === 'category' && list !== 'deals' ? settings.topNPerCategory : settings.topN;
+export function candidateCount(list: ListName, dimension: string, settings: { topN: number; topNPerCategory: number; dealRule: DealRule }): number {
+  const derivesOverall = list === 'deals' && settings.dealRule === 'category-median';
+  return dimension === 'category' && !derivesOverall ? settings.topNPerCategory : settings.topN;
 }
 
 /** What an order looks at. */
@@ -47,19 +54,21 @@ export interface RankFacts {
   priceDropPct: number | null;
   createdAtMs: number | null;
   daysOnMarket: number | null;
+  /** Price / fair price (./comparables.ts); null without a fair price. */
+  priceToFair: number | null;
 }
 
 /**
  * The order of each list as two numbers compared ascending, then the listing id:
- * - deals: cheapest first;
+ * - deals: lowest price / fair price first ('comparables'), or cheapest first ('category-median');
  * - priceDrops: largest drop (percent) first;
  * - newest: latest publication (`created_at`) first, unknown last;
  * - vanished: fewest days on market first (what sells fastest), then the dearest.
  */
-export function rankKey(list: ListName, facts: RankFacts): [number, number] {
+export function rankKey(list: ListName, facts: RankFacts, dealRule: DealRule): [number, number] {
   switch (list) {
     case 'deals':
-      return [facts.price, 0];
+      return dealRule === 'comparables' ? [facts.priceToFair ?? Number.POSITIVE_INFINITY, 0] : [facts.price, 0];
     case 'priceDrops':
       return [-(facts.priceDropPct ?? 0), 0];
     case 'newest':

@@ -1,7 +1,7 @@
 import type { ExtractOutcome } from '../lake/bronze.ts';
 import type { CategoryKpis, CityKpis, DealEntry, Kpis, ListingCard, ListingLists, RegionKpis, SearchKpis } from './dashboard.ts';
 import { categoryIdOfKey, cityOfKey, regionOfKey } from './groups.ts';
-import { dealsOf, emptyListingLists, kpisOf, newestEntries, overallDeals, priceDropEntries, vanishedEntries } from './kpis.ts';
+import { dealsOf, emptyListingLists, fairPriceDeals, kpisOf, newestEntries, overallDeals, priceDropEntries, vanishedEntries } from './kpis.ts';
 import type { GoldOptions } from './options.ts';
 import type { Dimension, GoldPartial } from './partial.ts';
 
@@ -34,7 +34,8 @@ function sortedGroups<T extends Kpis>(rows: Array<{ key: string; row: T }>): T[]
 
 export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSearch[], options: Pick<GoldOptions, 'dealMaxPriceToMedian'>): DayReport {
   const { groups } = merged;
-  const { topN, topNPerCategory } = merged.settings;
+  const { topN, topNPerCategory, dealRule } = merged.settings;
+  const byComparables = dealRule === 'comparables';
   const entries = (dimension: Dimension) => [...groups[dimension]].sort(([a], [b]) => byKey(a, b));
 
   const categories = sortedGroups(
@@ -55,7 +56,7 @@ export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSe
     for (const key of [...keys].sort(byKey)) {
       const ids = (list: 'deals' | 'priceDrops' | 'newest' | 'vanished') => merged.lists[list][dimension]?.get(key) ?? [];
       result.set(key, {
-        deals: dealsOf(ids('deals'), cards, medianOf(dimension, key), options.dealMaxPriceToMedian, topN),
+        deals: byComparables ? fairPriceDeals(ids('deals'), cards) : dealsOf(ids('deals'), cards, medianOf(dimension, key), options.dealMaxPriceToMedian, topN),
         priceDrops: priceDropEntries(ids('priceDrops'), cards),
         newest: newestEntries(ids('newest'), cards),
         vanished: vanishedEntries(ids('vanished'), cards),
@@ -65,12 +66,14 @@ export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSe
   };
   const categoryLists = listsOf('category');
   const searchLists = listsOf('search');
-  const overallDealList = overallDeals(
-    [...categoryLists.values()].map((lists): DealEntry[] => lists.deals),
-    topN,
-  );
+  const overallIds = (list: 'deals' | 'priceDrops' | 'newest' | 'vanished') => merged.lists[list].overall?.get('') ?? [];
+  const overallDealList = byComparables
+    ? fairPriceDeals(overallIds('deals'), cards)
+    : overallDeals(
+        [...categoryLists.values()].map((lists): DealEntry[] => lists.deals),
+        topN,
+      );
   for (const lists of categoryLists.values()) lists.deals = lists.deals.slice(0, topNPerCategory);
-  const overallIds = (list: 'priceDrops' | 'newest' | 'vanished') => merged.lists[list].overall?.get('') ?? [];
   const overall: ListingLists = {
     ...emptyListingLists(),
     deals: overallDealList,

@@ -12,6 +12,15 @@ function emptyColumns(length: number): SeriesColumns {
   return Object.fromEntries(SERIES_METRICS.map((metric) => [metric, new Array<number | null>(length).fill(null)])) as SeriesColumns;
 }
 
+/**
+ * A metric the previous series does not have yet (it was written by an earlier release): its
+ * past days are unknown, so they are nulls.
+ */
+function withEveryMetric(columns: SeriesColumns, length: number): SeriesColumns {
+  for (const metric of SERIES_METRICS) columns[metric] ??= new Array<number | null>(length).fill(null);
+  return columns;
+}
+
 function append(columns: SeriesColumns, nullDays: number, kpis: Kpis | undefined): void {
   for (const metric of SERIES_METRICS) {
     const values = columns[metric];
@@ -32,7 +41,7 @@ export function extendSeries(previous: DashboardSeries | null, today: DashboardD
   days.push(day);
   const priorLength = days.length - 1 - gap;
 
-  const overall = previous === null ? emptyColumns(0) : structuredClone(previous.overall);
+  const overall = previous === null ? emptyColumns(0) : withEveryMetric(structuredClone(previous.overall), priorLength);
   append(overall, gap, today.overall);
 
   const extend = <Meta extends object>(
@@ -43,7 +52,7 @@ export function extendSeries(previous: DashboardSeries | null, today: DashboardD
     for (const key of new Set([...Object.keys(before ?? {}), ...todays.keys()])) {
       const old = before?.[key];
       const current = todays.get(key);
-      const metrics = old === undefined ? emptyColumns(priorLength) : structuredClone(old.metrics);
+      const metrics = old === undefined ? emptyColumns(priorLength) : withEveryMetric(structuredClone(old.metrics), priorLength);
       append(metrics, gap, current?.kpis);
       result[key] = { ...(old ?? {}), ...(current?.meta ?? {}), metrics } as Meta & { metrics: SeriesColumns };
     }

@@ -2,13 +2,16 @@ import { keys, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
 import { PartialBuilder } from './accumulate.ts';
-import { advanceListing, type DayContext } from './advance.ts';
+import { advanceListing, type DayContext, type ListingEvent, type SearchSight } from './advance.ts';
+import { readComparableReference } from './comparable-table.ts';
+import { comparableKeyOf } from './comparables.ts';
 import { dayNumber } from './days.ts';
 import { GoldInputError } from './errors.ts';
 import { encodePartial } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';
-import { DayObservations } from './observations.ts';
-import { openPreviousState } from './previous-state.ts';
+import { DayObservations, fetchSilverShard } from './observations.ts';
+import { previousStateOf } from './previous-state.ts';
+import { planRelists } from './relist-plan.ts';
 import { StateWriter } from './state.ts';
 import { parseGoldTask } from './task.ts';
 
@@ -25,23 +28,33 @@ export interface GoldShardResult {
     previousStateRows: number;
     stateRows: number;
     new: number;
+    relists: number;
     vanished: number;
+    relisted: number;
+    untracked: number;
     reappeared: number;
     carried: number;
     expired: number;
     priceDrops: number;
+    /** Listings the relist pre-pass weighed: new today, and missing today or within the relist window. */
+    relistCandidates: { fresh: number; missing: number };
+    /** Comparable groups of the previous gold day that can give a fair price. */
+    comparableGroups: number;
   };
 }
 
 /**
  * Gold shard K of day D: silver shard K of D (every search) + the state shard K of the previous
  * gold day → the state shard K of D, then the partial aggregate, written last because its arrival
- * triggers the fan-in. Outputs depend only on the task, the silver files and the previous state:
- * a rerun rewrites the same bytes.
+ * triggers the fan-in. Outputs depend only on the task, the silver files, the previous state and
+ * the previous day's comparable groups: a rerun rewrites the same bytes.
  *
  * The previous gold day is the latest day before D that has a gold manifest: D−1 normally, none
  * on the first day (every listing is new), an older day after a gap (listings then vanish on D,
  * price drops are measured against that day). docs/gold.md explains the consequences.
+ *
+ * Two passes over the inputs: the relist pre-pass (./relist-plan.ts) reads a few columns to link
+ * today's new listings to the listings they re-publish; the merge then writes every row once, in order.
  */
 export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldShardResult> {
   const raw = await getJson<unknown>(lake, taskKey);
@@ -50,20 +63,34 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   const { day, shard, shardCount, settings } = task;
 
   const previous = await previousGoldDay(lake, day);
-  const before = await openPreviousState(lake, previous?.manifest ?? null, shard, shardCount);
-  const today = await DayObservations.open(
-    lake,
-    task.searches.map((search) => ({ slug: search.slug, key: search.silverKey })),
-  );
+  const [previousState, silver, reference] = await Promise.all([
+    previousStateOf(lake, previous?.manifest ?? null, { day, shard, shardCount, bucketing: task.bucketing, searches: task.searches.map((search) => search.slug) }),
+    fetchSilverShard(lake, task.searches.map((search) => ({ slug: search.slug, key: search.silverKey }))),
+    readComparableReference(lake, previous?.manifest ?? null, settings.minComparables),
+  ]);
 
   const context: DayContext = {
     day: dayNumber(day),
-    completeSearches: new Set(task.searches.filter((search) => search.marksVanished).map((search) => search.slug)),
+    sights: new Map(task.searches.map((search): [string, SearchSight] => [search.slug, { ...search.sight, marksVanished: search.marksVanished }])),
     vanishedRetentionDays: settings.vanishedRetentionDays,
   };
+  const relists = await planRelists(previousState, silver, context, settings.relistWindowDays);
+
+  const before = await previousState.open();
+  const today = await DayObservations.open(silver);
   const state = new StateWriter();
   const partial = new PartialBuilder({ day, shard, shardCount, previousDay: previous?.day ?? null, settings });
-  const counts = { new: 0, vanished: 0, reappeared: 0, carried: 0, expired: 0, priceDrops: 0 };
+  const counts: Record<Exclude<ListingEvent, 'seen'>, number> & { priceDrops: number } = {
+    new: 0,
+    relist: 0,
+    vanished: 0,
+    relisted: 0,
+    untracked: 0,
+    reappeared: 0,
+    carried: 0,
+    expired: 0,
+    priceDrops: 0,
+  };
   let previousStateRows = 0;
 
   // Both sides are sorted by listing id: one merge pass visits every listing once, in output order.
@@ -80,12 +107,18 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
       if (loading !== undefined) await loading;
     }
     let observation = null;
+    let link = {};
     if (order >= 0) {
       observation = today.take();
+      observation.comparable_key = comparableKeyOf(observation.category_id, observation.title);
+      const relistedFrom = previousRow === null ? relists.predecessors.get(observation.listing_id) : undefined;
+      link = { fairPrice: reference.fairPriceOf(observation.comparable_key), ...(relistedFrom === undefined ? {} : { relistedFrom }) };
       const loading = today.loading();
       if (loading !== undefined) await loading;
+    } else if (relists.relisted.has(previousRow!.listing_id)) {
+      link = { relistedToday: true };
     }
-    const transition = advanceListing(previousRow, observation, context);
+    const transition = advanceListing(previousRow, observation, context, link);
     if (transition.next !== null) state.push(transition.next);
     partial.ingest(transition, observation);
     if (transition.event !== 'seen') counts[transition.event] += 1;
@@ -99,6 +132,7 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   const partialKey = keys.goldPartial(day, shard);
   await lake.put(partialKey, encodePartial(partial.finish(inputs)), 'application/json');
   const silverRows = Object.values(today.rowsBySearch).reduce((sum, rows) => sum + rows, 0);
+  const { relist, ...events } = counts;
 
   return {
     status: 'written',
@@ -107,6 +141,6 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
     previousDay: previous?.day ?? null,
     stateKey,
     partialKey,
-    counts: { silverRows, listingsSeen: today.listings, previousStateRows, stateRows, ...counts },
+    counts: { silverRows, listingsSeen: today.listings, previousStateRows, stateRows, ...events, relists: relist, relistCandidates: relists.candidates, comparableGroups: reference.size },
   };
 }

@@ -1,5 +1,6 @@
 import type { DecodedArray } from 'hyparquet';
 import type { Day } from '../lake/keys.ts';
+import { COMPARABLE_COLUMNS, writeComparableTable, type ComparableRow } from './comparable-table.ts';
 import type { Kpis, ListingCard } from './dashboard.ts';
 import { dayNumber } from './days.ts';
 import type { GoldTable } from './keys.ts';
@@ -14,9 +15,9 @@ import type { DayReport } from './report.ts';
 const KPI_COLUMNS = [
   { name: 'active_listings', kind: 'INT32', nullable: false, description: 'Listings active at the end of the day (seen today, or not proven gone).' },
   { name: 'seen_listings', kind: 'INT32', nullable: false, description: 'Listings a search returned today; the price and share columns describe these.' },
-  { name: 'new_listings', kind: 'INT32', nullable: false, description: 'Listings first seen today.' },
-  { name: 'vanished_listings', kind: 'INT32', nullable: false, description: 'Listings found missing today by a complete search.' },
-  { name: 'reappeared_listings', kind: 'INT32', nullable: false, description: 'Vanished listings returned again today.' },
+  { name: 'new_listings', kind: 'INT32', nullable: false, description: 'Listings first seen today, relists excluded.' },
+  { name: 'vanished_listings', kind: 'INT32', nullable: false, description: 'Listings found missing today by a complete search that could still see them: sold_listings plus those re-published today.' },
+  { name: 'reappeared_listings', kind: 'INT32', nullable: false, description: 'Vanished, relisted or untracked listings returned again today.' },
   { name: 'reserved_share', kind: 'DOUBLE', nullable: true, description: 'Reserved / seen (0–1); null when nothing was seen.' },
   { name: 'shippable_share', kind: 'DOUBLE', nullable: true, description: 'Shippable / seen (0–1).' },
   { name: 'price_min', kind: 'DOUBLE', nullable: true, description: 'Lowest asking price today (exact).' },
@@ -30,6 +31,20 @@ const KPI_COLUMNS = [
   { name: 'price_drop_count', kind: 'INT32', nullable: false, description: 'Listings whose price today is below their previous observation.' },
   { name: 'price_drop_median_pct', kind: 'DOUBLE', nullable: true, description: 'Median drop in percent of the previous price (DDSketch, ±1 %).' },
   { name: 'days_on_market_median', kind: 'INT32', nullable: true, description: 'Lower median of days on market of the listings vanished today (exact).' },
+  { name: 'sold_listings', kind: 'INT32', nullable: false, description: 'Listings vanished today and not re-published by their seller: likely sold.' },
+  { name: 'relisted_listings', kind: 'INT32', nullable: false, description: 'Listings their seller re-published today under a new id (the same item: neither sold nor new).' },
+  { name: 'untracked_listings', kind: 'INT32', nullable: false, description: 'Listings that left the sight of every configured search today (search removed, aged out of its time window or price range).' },
+  { name: 'sold_price_p25', kind: 'DOUBLE', nullable: true, description: 'Last asking prices of the listings sold today: 25th percentile (DDSketch, ±1 %).' },
+  { name: 'sold_price_p50', kind: 'DOUBLE', nullable: true, description: 'Median last asking price of the listings sold today: what things sell for (DDSketch, ±1 %).' },
+  { name: 'sold_price_p75', kind: 'DOUBLE', nullable: true, description: '75th percentile of the sold listings’ last asking prices (DDSketch, ±1 %).' },
+  { name: 'sell_through', kind: 'DOUBLE', nullable: true, description: 'sold_listings / active_listings; null without active listings.' },
+  { name: 'days_to_sell_median', kind: 'INT32', nullable: true, description: 'Lower median of days on market (across relists) of the listings sold today (exact).' },
+  { name: 'sold_below_fair', kind: 'INT32', nullable: false, description: 'Sold listings whose last price was below 0.9 × their fair price.' },
+  { name: 'sold_near_fair', kind: 'INT32', nullable: false, description: 'Sold listings priced within 0.9–1.1 × their fair price.' },
+  { name: 'sold_above_fair', kind: 'INT32', nullable: false, description: 'Sold listings priced above 1.1 × their fair price.' },
+  { name: 'days_to_sell_below_fair', kind: 'INT32', nullable: true, description: 'Lower median days to sell of the sold_below_fair listings (exact).' },
+  { name: 'days_to_sell_near_fair', kind: 'INT32', nullable: true, description: 'Lower median days to sell of the sold_near_fair listings (exact).' },
+  { name: 'days_to_sell_above_fair', kind: 'INT32', nullable: true, description: 'Lower median days to sell of the sold_above_fair listings (exact).' },
 ] as const satisfies readonly GoldColumnSpec[];
 
 const DAY_COLUMN = { name: 'day', kind: 'DATE', nullable: false, description: 'The day (equals the dt= partition).' } as const satisfies GoldColumnSpec;
@@ -65,8 +80,8 @@ export const GOLD_TABLE_COLUMNS = {
     { name: 'listing_id', kind: 'STRING', nullable: false, description: 'The listing.' },
     { name: 'title', kind: 'STRING', nullable: true, description: 'Title (untrusted user text).' },
     { name: 'price', kind: 'DOUBLE', nullable: false, description: 'Asking price (last seen).' },
-    { name: 'peer_median', kind: 'DOUBLE', nullable: true, description: 'Deals: median price of the peer group.' },
-    { name: 'price_to_median', kind: 'DOUBLE', nullable: true, description: 'Deals: price / peer_median.' },
+    { name: 'peer_median', kind: 'DOUBLE', nullable: true, description: "Deals under the 'category-median' rule: median price of the peer group; null under 'comparables'." },
+    { name: 'price_to_median', kind: 'DOUBLE', nullable: true, description: "Deals under 'category-median': price / peer_median." },
     { name: 'previous_price', kind: 'DOUBLE', nullable: true, description: 'Price drops: the price before today.' },
     { name: 'drop_pct', kind: 'DOUBLE', nullable: true, description: 'Price drops: (previous − price) / previous × 100.' },
     { name: 'days_on_market', kind: 'INT32', nullable: true, description: 'Vanished: vanished_on − first_seen_day.' },
@@ -78,7 +93,13 @@ export const GOLD_TABLE_COLUMNS = {
     { name: 'city', kind: 'STRING', nullable: true, description: 'City.' },
     { name: 'listing_url', kind: 'STRING', nullable: true, description: 'Link to the listing.' },
     { name: 'image_url', kind: 'STRING', nullable: true, description: 'First image.' },
+    { name: 'fair_price', kind: 'DOUBLE', nullable: true, description: "The listing's fair price: median asking price of its comparables on the previous gold day (what 'comparables' deals are judged against)." },
+    { name: 'comparables', kind: 'INT32', nullable: false, description: 'How many listings fair_price is the median of (0 without one).' },
+    { name: 'price_to_fair', kind: 'DOUBLE', nullable: true, description: 'price / fair_price.' },
+    { name: 'item_id', kind: 'STRING', nullable: false, description: 'The item across relists (first listing of its chain).' },
+    { name: 'relisted_from', kind: 'STRING', nullable: true, description: 'The listing this one re-publishes, if it is a relist.' },
   ],
+  comparable_daily: COMPARABLE_COLUMNS,
 } as const satisfies Record<GoldTable, readonly GoldColumnSpec[]>;
 
 const KPI_FIELDS: Record<(typeof KPI_COLUMNS)[number]['name'], keyof Kpis> = {
@@ -100,6 +121,20 @@ const KPI_FIELDS: Record<(typeof KPI_COLUMNS)[number]['name'], keyof Kpis> = {
   price_drop_count: 'priceDropCount',
   price_drop_median_pct: 'priceDropMedianPct',
   days_on_market_median: 'daysOnMarketMedian',
+  sold_listings: 'soldListings',
+  relisted_listings: 'relistedListings',
+  untracked_listings: 'untrackedListings',
+  sold_price_p25: 'soldPriceP25',
+  sold_price_p50: 'soldPriceP50',
+  sold_price_p75: 'soldPriceP75',
+  sell_through: 'sellThrough',
+  days_to_sell_median: 'daysToSellMedian',
+  sold_below_fair: 'soldBelowFair',
+  sold_near_fair: 'soldNearFair',
+  sold_above_fair: 'soldAboveFair',
+  days_to_sell_below_fair: 'daysToSellBelowFair',
+  days_to_sell_near_fair: 'daysToSellNearFair',
+  days_to_sell_above_fair: 'daysToSellAboveFair',
 };
 
 type Row = Record<string, unknown>;
@@ -119,7 +154,7 @@ function kpiRow(day: number, kpis: Kpis, keys: Row = {}): Row {
 
 const LIST_LABELS = { deals: 'deal', priceDrops: 'price_drop', newest: 'newest', vanished: 'vanished' } as const;
 
-function highlightRows(day: number, report: DayReport): Row[] {
+function highlightRows(day: number, report: DayReport, dealRule: 'comparables' | 'category-median'): Row[] {
   const rows: Row[] = [];
   const groups: Array<[string, string, DayReport['lists']['overall']]> = [
     ['overall', '', report.lists.overall],
@@ -139,8 +174,8 @@ function highlightRows(day: number, report: DayReport): Row[] {
           listing_id: card.listingId,
           title: card.title,
           price: card.price,
-          peer_median: entry.peerMedian ?? null,
-          price_to_median: entry.priceToMedian ?? null,
+          peer_median: list === 'deals' && dealRule === 'category-median' ? entry.referencePrice : null,
+          price_to_median: list === 'deals' && dealRule === 'category-median' ? entry.priceToReference : null,
           previous_price: list === 'priceDrops' ? entry.previousPrice : null,
           drop_pct: list === 'priceDrops' ? entry.dropPct : null,
           days_on_market: list === 'vanished' ? entry.daysOnMarket : null,
@@ -152,6 +187,11 @@ function highlightRows(day: number, report: DayReport): Row[] {
           city: card.city,
           listing_url: card.listingUrl,
           image_url: card.imageUrl,
+          fair_price: card.fairPrice,
+          comparables: card.comparables,
+          price_to_fair: card.fairPrice === null || !(card.fairPrice > 0) ? null : card.price / card.fairPrice,
+          item_id: card.itemId,
+          relisted_from: card.relistedFrom,
         });
       });
     }
@@ -160,7 +200,7 @@ function highlightRows(day: number, report: DayReport): Row[] {
 }
 
 /** Every gold table of the day as Parquet bytes. */
-export function goldTableFiles(day: Day, report: DayReport): Record<GoldTable, Uint8Array> {
+export function goldTableFiles(day: Day, report: DayReport, comparables: readonly ComparableRow[], dealRule: 'comparables' | 'category-median'): Record<GoldTable, Uint8Array> {
   const n = dayNumber(day);
   return {
     market_daily: toParquet('market_daily', [kpiRow(n, report.overall)]),
@@ -174,6 +214,7 @@ export function goldTableFiles(day: Day, report: DayReport): Record<GoldTable, U
       'search_daily',
       report.searches.map((row) => kpiRow(n, row, { search_slug: row.searchSlug, outcome: row.outcome, snapshot_complete: row.snapshotComplete })),
     ),
-    listing_highlights: toParquet('listing_highlights', highlightRows(n, report)),
+    listing_highlights: toParquet('listing_highlights', highlightRows(n, report, dealRule)),
+    comparable_daily: writeComparableTable(comparables),
   };
 }

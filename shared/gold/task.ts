@@ -2,7 +2,9 @@ import * as v from 'valibot';
 import type { Day } from '../lake/keys.ts';
 import { isDay } from '../lake/keys.ts';
 import { GoldInputError } from './errors.ts';
-import type { ShardSettings } from './options.ts';
+import type { Bucketing } from '../silver/bucket.ts';
+import type { SearchSight } from './advance.ts';
+import { DEAL_RULES, type ShardSettings } from './options.ts';
 
 /**
  * The task of gold shard K of day D (`control/gold/dt=D/shard=K.json`), written by fan-out. It
@@ -11,7 +13,7 @@ import type { ShardSettings } from './options.ts';
  * the silver manifests, so racing fan-outs write the same object.
  */
 
-export const GOLD_TASK_VERSION = 1;
+export const GOLD_TASK_VERSION = 2;
 
 export interface GoldTaskSearch {
   slug: string;
@@ -23,6 +25,8 @@ export interface GoldTaskSearch {
   /** Silver shard K of the search, as its manifest lists it, and its row count. */
   silverKey: string;
   silverRows: number;
+  /** What the search could see today (its filters and how far back it reached). */
+  sight: Omit<SearchSight, 'marksVanished'>;
 }
 
 export interface GoldTask {
@@ -30,6 +34,8 @@ export interface GoldTask {
   day: Day;
   shard: number;
   shardCount: number;
+  /** What silver bucketed the day's rows by (../silver/bucket.ts). */
+  bucketing: Bucketing;
   settings: ShardSettings;
   /** Every planned search, sorted by slug. */
   searches: GoldTaskSearch[];
@@ -40,11 +46,17 @@ const TaskSchema = v.strictObject({
   day: v.pipe(v.string(), v.check(isDay, 'must be a YYYY-MM-DD day')),
   shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
   shardCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  bucketing: v.picklist(['listing', 'seller']),
   settings: v.strictObject({
     topN: v.pipe(v.number(), v.integer(), v.minValue(1)),
     topNPerCategory: v.pipe(v.number(), v.integer(), v.minValue(1)),
     dealMinPrice: v.pipe(v.number(), v.minValue(0)),
     vanishedRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    dealRule: v.picklist(DEAL_RULES),
+    dealMaxPriceToFair: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+    dealMinComparables: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    minComparables: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    relistWindowDays: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
   searches: v.array(
     v.strictObject({
@@ -54,6 +66,13 @@ const TaskSchema = v.strictObject({
       marksVanished: v.boolean(),
       silverKey: v.pipe(v.string(), v.minLength(1)),
       silverRows: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      sight: v.strictObject({
+        timeFilterDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        firstFetchedAt: v.nullable(v.number()),
+        oldestCreatedAt: v.nullable(v.number()),
+        minPrice: v.nullable(v.pipe(v.number(), v.minValue(0))),
+        maxPrice: v.nullable(v.pipe(v.number(), v.minValue(0))),
+      }),
     }),
   ),
 });

@@ -1,13 +1,14 @@
 /**
- * The shard of a listing: FNV-1a (32-bit) of the listing id's UTF-8 bytes, modulo the shard count.
+ * The shard of a bucket key: FNV-1a (32-bit) of its UTF-8 bytes, modulo the shard count.
  *
  *   hash = 0x811c9dc5; for each byte b: hash = (hash XOR b) * 0x01000193 mod 2^32
  *   shard = hash mod shardCount
  *
  * Frozen: gold keeps each listing's history in state shard K, day after day, and finds it again
  * only because today's silver puts the listing in the same K. Changing this function (or the
- * encoding of the id) would scatter every listing's history. tests/silver-bucket.test.ts pins
- * known values.
+ * encoding of the key) would scatter every listing's history. tests/silver-bucket.test.ts pins
+ * known values. What is hashed (the seller, see `shardOfListing`) changed once, with the state
+ * schema: gold re-buckets the previous state on that day (./../gold/previous-state.ts).
  */
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
@@ -37,8 +38,21 @@ function fnv1a32Utf8(text: string): number {
   return hash >>> 0;
 }
 
-/** The shard (0 … shardCount-1) that holds `listingId`. */
-export function shardOf(listingId: string, shardCount: number): number {
+/** The shard (0 … shardCount-1) of a bucket key. */
+export function shardOf(bucketKey: string, shardCount: number): number {
   if (!Number.isInteger(shardCount) || shardCount < 1) throw new RangeError(`shardCount must be a positive integer, got ${shardCount}`);
-  return fnv1a32(listingId) % shardCount;
+  return fnv1a32(bucketKey) % shardCount;
+}
+
+/**
+ * What silver and gold bucket listings by: 'seller' (since state schema 2): the seller id, or the
+ * listing id when the seller is unknown, so every listing of one seller (a relist and the listing
+ * it replaces) lands in the same shard. Before, 'listing': the listing id.
+ */
+export type Bucketing = 'listing' | 'seller';
+export const BUCKETING: Bucketing = 'seller';
+
+/** The shard of a listing under seller buckets. */
+export function shardOfListing(listingId: string, sellerId: string | null, shardCount: number): number {
+  return shardOf(sellerId === null || sellerId === '' ? listingId : sellerId, shardCount);
 }

@@ -3,7 +3,7 @@ import type { ExtractOutcome } from '../lake/bronze.ts';
 import { isDay, keys, type Day } from '../lake/keys.ts';
 import { getJson, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
-import { shardOf } from './bucket.ts';
+import { BUCKETING, shardOfListing, type Bucketing } from './bucket.ts';
 import { CategoryTreeError, EMPTY_CATEGORY_INDEX, indexCategories, type CategoryIndex } from './categories.ts';
 import { ListingDeduper } from './dedupe.ts';
 import { normaliseItem } from './item.ts';
@@ -47,6 +47,14 @@ export interface SilverManifest {
   snapshotComplete: boolean;
   bronzeManifestKey: string;
   shardCount: number;
+  /** What rows are bucketed by (./bucket.ts); absent in manifests written before seller buckets: 'listing'. */
+  bucketing?: Bucketing;
+  /**
+   * Where the search's view ended, for gold to tell "sold" from "aged out of the time filter":
+   * when its first page was fetched, and the oldest publication time among the listings it returned
+   * (null when it returned none).
+   */
+  sight?: { firstFetchedAt: number | null; oldestCreatedAt: number | null };
   /** Every shard 0…shardCount-1, in order, including empty ones (written as valid empty files). */
   shards: Array<{ shard: number; key: string; rows: number }>;
   quarantineKey: string;
@@ -167,6 +175,8 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
   const deduper = new ListingDeduper();
   const quarantine: string[] = [];
   const invalidFields = new Map<string, number>();
+  let firstFetchedAt: number | null = null;
+  let oldestCreatedAt: number | null = null;
 
   const quarantinePage = (key: string, page: number, reason: PageQuarantineReason, detail: string, text: string) => {
     counts.pagesQuarantined += 1;
@@ -203,6 +213,7 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     }
 
     counts.pagesRead += 1;
+    if (firstFetchedAt === null || envelope.fetchedAtMs < firstFetchedAt) firstFetchedAt = envelope.fetchedAtMs;
     let accepted = 0;
     const context = { day, search, page, fetchedAtMs: envelope.fetchedAtMs, categories };
     body.items.forEach((item, index) => {
@@ -217,6 +228,8 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
       }
       accepted += 1;
       counts.itemsAccepted += 1;
+      const createdAt = result.row.created_at;
+      if (createdAt !== null && (oldestCreatedAt === null || createdAt < oldestCreatedAt)) oldestCreatedAt = createdAt;
       if (result.notes.textRepaired) counts.textRepaired += 1;
       if (result.notes.textTruncated) counts.textTruncated += 1;
       for (const field of result.notes.invalidFields) invalidFields.set(field, (invalidFields.get(field) ?? 0) + 1);
@@ -230,7 +243,7 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
 
   const buckets: SilverRow[][] = Array.from({ length: shardCount }, () => []);
   for (const row of deduper.rows()) {
-    buckets[shardOf(row.listing_id, shardCount)]!.push(row);
+    buckets[shardOfListing(row.listing_id, row.seller_id, shardCount)]!.push(row);
     if (row.category_id === null) counts.rowsWithoutCategoryId += 1;
     else if (row.category_name === null) counts.rowsWithUnknownCategory += 1;
   }
@@ -259,6 +272,8 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     snapshotComplete: bronze.outcome === 'complete' && counts.pagesQuarantined === 0,
     bronzeManifestKey: manifestKey,
     shardCount,
+    bucketing: BUCKETING,
+    sight: { firstFetchedAt, oldestCreatedAt },
     shards,
     quarantineKey,
     categories: categories.summary,

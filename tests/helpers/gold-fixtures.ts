@@ -8,7 +8,7 @@ import { keys, type Day } from '#shared/lake/keys.ts';
 import { putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
-import { shardOf } from '#shared/silver/bucket.ts';
+import { BUCKETING, shardOfListing } from '#shared/silver/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
@@ -44,6 +44,8 @@ export interface FixtureListing {
   /** epoch ms; default: noon of the day before the snapshot. */
   createdAt?: number | null;
   title?: string;
+  /** Default: a seller of its own (`seller-<id>`), so listings spread over the shards. */
+  sellerId?: string | null;
   /** epoch ms the page was fetched; default: 08:00 UTC of the day. */
   fetchedAt?: number;
 }
@@ -80,7 +82,7 @@ export function silverRow(day: Day, search: string, listing: FixtureListing): Si
     category_id: listing.categoryId === undefined ? 100 : listing.categoryId,
     category_name: listing.categoryName === undefined ? (listing.categoryId === null ? null : `Category ${listing.categoryId ?? 100}`) : listing.categoryName,
     category_path: null,
-    seller_id: 'seller',
+    seller_id: listing.sellerId === undefined ? `seller-${listing.id}` : listing.sellerId,
     city: listing.city === undefined ? 'Madrid' : listing.city,
     postal_code: null,
     region: listing.region === undefined ? 'Comunidad de Madrid' : listing.region,
@@ -137,7 +139,10 @@ export async function writeSilverDay(lake: Lake, fixture: FixtureDay): Promise<s
     };
     await putJson(lake, keys.bronzeManifest(day, search.slug), bronze);
     const buckets: SilverRow[][] = Array.from({ length: shardCount }, () => []);
-    for (const listing of search.listings) buckets[shardOf(listing.id, shardCount)]!.push(silverRow(day, search.slug, listing));
+    for (const listing of search.listings) {
+      const row = silverRow(day, search.slug, listing);
+      buckets[shardOfListing(row.listing_id, row.seller_id, shardCount)]!.push(row);
+    }
     const shards: SilverManifest['shards'] = [];
     for (let shard = 0; shard < shardCount; shard += 1) {
       const key = keys.silverShard(day, shard, search.slug);
@@ -153,6 +158,7 @@ export async function writeSilverDay(lake: Lake, fixture: FixtureDay): Promise<s
       snapshotComplete: search.snapshotComplete ?? (outcome === 'complete' && (search.pagesQuarantined ?? 0) === 0),
       bronzeManifestKey: keys.bronzeManifest(day, search.slug),
       shardCount,
+      bucketing: BUCKETING,
       shards,
       quarantineKey: keys.quarantine(day, search.slug),
       categories: { key: keys.bronzeCategories(day), status: 'ok', nodes: 1, skippedNodes: 0, detail: null },

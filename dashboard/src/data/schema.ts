@@ -25,6 +25,9 @@ const kpiEntries = {
   seenListings: Count,
   newListings: Count,
   vanishedListings: Count,
+  soldListings: Count,
+  relistedListings: Count,
+  untrackedListings: Count,
   reappearedListings: Count,
   reservedShare: MaybeNumber,
   shippableShare: MaybeNumber,
@@ -39,6 +42,17 @@ const kpiEntries = {
   priceDropCount: Count,
   priceDropMedianPct: MaybeNumber,
   daysOnMarketMedian: MaybeNumber,
+  soldPriceP25: MaybeNumber,
+  soldPriceP50: MaybeNumber,
+  soldPriceP75: MaybeNumber,
+  sellThrough: MaybeNumber,
+  daysToSellMedian: MaybeNumber,
+  soldBelowFair: Count,
+  soldNearFair: Count,
+  soldAboveFair: Count,
+  daysToSellBelowFair: MaybeNumber,
+  daysToSellNearFair: MaybeNumber,
+  daysToSellAboveFair: MaybeNumber,
 };
 
 export const KpisSchema = v.object(kpiEntries);
@@ -57,7 +71,7 @@ const ListingCardSchema = v.object({
   firstPrice: FiniteNumber,
   minPrice: FiniteNumber,
   currency: MaybeString,
-  status: v.picklist(['active', 'vanished']),
+  status: v.picklist(['active', 'vanished', 'relisted', 'untracked']),
   firstSeenDay: Day,
   lastSeenDay: Day,
   vanishedOn: v.nullable(Day),
@@ -73,10 +87,16 @@ const ListingCardSchema = v.object({
   listingUrl: MaybeString,
   imageUrl: MaybeString,
   searches: v.array(v.string()),
+  sellerId: MaybeString,
+  itemId: v.string(),
+  relistedFrom: MaybeString,
+  fairPrice: MaybeNumber,
+  fairPriceGroup: MaybeString,
+  comparables: Count,
 });
 
 const ListingListsSchema = v.object({
-  deals: v.array(v.object({ listingId: v.string(), price: FiniteNumber, peerMedian: FiniteNumber, priceToMedian: FiniteNumber })),
+  deals: v.array(v.object({ listingId: v.string(), price: FiniteNumber, referencePrice: FiniteNumber, priceToReference: FiniteNumber, comparables: v.nullable(Count) })),
   priceDrops: v.array(v.object({ listingId: v.string(), price: FiniteNumber, previousPrice: FiniteNumber, dropPct: FiniteNumber })),
   newest: v.array(v.object({ listingId: v.string(), createdAt: MaybeString })),
   vanished: v.array(v.object({ listingId: v.string(), lastPrice: FiniteNumber, daysOnMarket: FiniteNumber })),
@@ -127,12 +147,20 @@ const DataQualitySchema = v.object({
 });
 
 export const DashboardDaySchema = v.object({
-  schemaVersion: v.literal(1),
+  schemaVersion: v.literal(2),
   day: Day,
   previousDay: v.nullable(Day),
   isFirstDay: v.boolean(),
   sketch: v.object({ algorithm: v.literal('DDSketch'), relativeAccuracy: FiniteNumber }),
-  settings: v.object({ topN: Count, dealMaxPriceToMedian: FiniteNumber, dealMinPrice: FiniteNumber }),
+  settings: v.object({
+    topN: Count,
+    dealRule: v.picklist(['comparables', 'category-median']),
+    dealMaxPriceToFair: FiniteNumber,
+    dealMinComparables: Count,
+    dealMaxPriceToMedian: FiniteNumber,
+    dealMinPrice: FiniteNumber,
+    minComparables: Count,
+  }),
   overall: KpisSchema,
   categories: v.array(CategoryKpisSchema),
   regions: v.array(RegionKpisSchema),
@@ -154,6 +182,8 @@ const SeriesColumnsSchema = v.object({
   seenListings: Column,
   newListings: Column,
   vanishedListings: Column,
+  soldListings: Column,
+  relistedListings: Column,
   reservedShare: Column,
   shippableShare: Column,
   priceMean: Column,
@@ -165,10 +195,15 @@ const SeriesColumnsSchema = v.object({
   priceDropCount: Column,
   priceDropMedianPct: Column,
   daysOnMarketMedian: Column,
+  soldPriceP25: Column,
+  soldPriceP50: Column,
+  soldPriceP75: Column,
+  sellThrough: Column,
+  daysToSellMedian: Column,
 });
 
 export const DashboardSeriesSchema = v.object({
-  schemaVersion: v.literal(1),
+  schemaVersion: v.literal(2),
   firstDay: Day,
   lastDay: Day,
   days: v.array(Day),

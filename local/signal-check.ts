@@ -1,0 +1,216 @@
+import type { DashboardDay } from '#shared/gold/dashboard.ts';
+import { goldKeys } from '#shared/gold/keys.ts';
+import { readGoldManifest } from '#shared/gold/manifest.ts';
+import { readStateFile, type ListingState } from '#shared/gold/state.ts';
+import { dayNumber } from '#shared/gold/days.ts';
+import { getJson, type Lake } from '#shared/lake/lake.ts';
+import type { Day } from '#shared/lake/keys.ts';
+import type { Market } from '#simulator/index.ts';
+
+/**
+ * Gold's market signals scored against the simulator's ground truth, day by day: relist links,
+ * sales, deals and fair prices. What the test suite asserts and `npm run signals` reports.
+ *
+ * Only what gold could know is counted against it: a relist whose old listing gold never tracked,
+ * or whose new listing no search returned, cannot be found; a sale of a listing no search could
+ * still see is not a missed sale.
+ */
+
+export interface RelistScore {
+  /** Links gold made today (new listings with relisted_from). */
+  linked: number;
+  /** …that the simulator confirms (same new and old listing). */
+  correct: number;
+  /** Relists gold could have found: the old listing was in its previous state, the new one was seen today. */
+  findable: number;
+  /** …that gold linked correctly. */
+  found: number;
+}
+
+export interface SoldScore {
+  /** sold_listings of the day. */
+  reported: number;
+  /** Listings gold marked sold that the market still had (left a search's filters, or a relist gold did not link). */
+  falseSales: number;
+  /** …of them, listings the simulator relisted (an unlinked relist). */
+  falseSalesFromRelists: number;
+  /** Tracked listings (active in gold's previous state and visible to a complete search) the simulator sold today. */
+  trueSales: number;
+  /** …that gold marked sold today. */
+  caught: number;
+}
+
+export interface DealScore {
+  /** Distinct listings in any deal list of the day (overall, categories, searches). */
+  listed: number;
+  /** …priced at most 0.7 × their product's median. */
+  listedAtMost70: number;
+  /** Listings seen today that the deal rule accepts (price ≤ dealMaxPriceToFair × fair price, enough comparables). */
+  flagged: number;
+  flaggedAtMost70: number;
+  /** True bargains: seen today, not reserved, at least dealMinPrice, at most 0.6 × their product's median. */
+  bargains: number;
+  /** …that the deal rule flags. */
+  bargainsFlagged: number;
+  /** Seen listings with a fair price, and the median of |fair price / product median − 1| over them. */
+  withFairPrice: number;
+  seen: number;
+  fairPriceMedianError: number | null;
+}
+
+export interface DayScore {
+  day: Day;
+  relists: RelistScore;
+  sold: SoldScore;
+  deals: DealScore;
+}
+
+async function stateOf(lake: Lake, day: Day): Promise<Map<string, ListingState>> {
+  const manifest = await readGoldManifest(lake, day);
+  const rows = new Map<string, ListingState>();
+  for (const { key } of manifest.state) {
+    const bytes = await lake.get(key);
+    if (bytes === undefined) throw new Error(`${key} is missing`);
+    for (const row of await readStateFile(bytes, key)) rows.set(row.listing_id, row);
+  }
+  return rows;
+}
+
+/** Scores gold's day `day` (a day after the first) against `market`'s ground truth. */
+export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay: Day): Promise<DayScore> {
+  const [today, before, dayFile] = await Promise.all([stateOf(lake, day), stateOf(lake, previousDay), getJson<DashboardDay>(lake, goldKeys.dashboardDay(day))]);
+  if (dayFile === undefined) throw new Error(`no dashboard day for ${day}`);
+  const truth = market.day(day);
+  const changes = truth.changes();
+  const dayNo = dayNumber(day);
+
+  // Relists.
+  const truthPairs = new Map(changes.relisted.map((relist) => [relist.id, relist.previousId]));
+  const links = [...today.values()].filter((row) => row.relisted_from !== null && !before.has(row.listing_id) && row.last_seen_day === dayNo);
+  const correct = links.filter((row) => truthPairs.get(row.listing_id) === row.relisted_from).length;
+  let findable = 0;
+  let found = 0;
+  for (const [id, previousId] of truthPairs) {
+    const old = before.get(previousId);
+    const seenToday = today.get(id)?.last_seen_day === dayNo;
+    if (old === undefined || !seenToday || old.status === 'relisted' || old.status === 'untracked') continue;
+    findable += 1;
+    if (today.get(id)!.relisted_from === previousId) found += 1;
+  }
+
+  // Sales.
+  const soldToday = new Set(changes.soldIds);
+  const relistedOld = new Set([0, 1, 2].flatMap((later) => {
+    try {
+      return market.day(addDays(day, later)).changes().relisted.map((relist) => relist.previousId);
+    } catch {
+      return [];
+    }
+  }));
+  const ourSales = [...today.values()].filter((row) => row.status === 'vanished' && row.vanished_on === dayNo);
+  const wrong = ourSales.filter((row) => !soldToday.has(row.listing_id));
+  const falseSalesFromRelists = wrong.filter((row) => relistedOld.has(row.listing_id)).length;
+  let trueSales = 0;
+  let caught = 0;
+  for (const id of soldToday) {
+    const old = before.get(id);
+    if (old === undefined || old.status !== 'active') continue;
+    const now = today.get(id);
+    // No complete search could still see it (carried, or untracked): gold rightly cannot tell.
+    if (now !== undefined && (now.status === 'untracked' || (now.status === 'active' && now.last_seen_day < dayNo))) continue;
+    trueSales += 1;
+    if (now?.status === 'vanished' && now.vanished_on === dayNo) caught += 1;
+  }
+
+  // Deals and fair prices.
+  const settings = dayFile.settings;
+  const listedIds = new Set<string>();
+  const lists = [dayFile.lists.overall, ...Object.values(dayFile.lists.categories), ...Object.values(dayFile.lists.searches)];
+  for (const group of lists) for (const deal of group.deals) listedIds.add(deal.listingId);
+  let listedAtMost70 = 0;
+  for (const id of listedIds) {
+    const product = truth.product(id);
+    if (product !== undefined && dayFile.listings[id]!.price <= 0.7 * product.medianEur) listedAtMost70 += 1;
+  }
+  let flagged = 0;
+  let flaggedAtMost70 = 0;
+  let bargains = 0;
+  let bargainsFlagged = 0;
+  let withFairPrice = 0;
+  let seen = 0;
+  const errors: number[] = [];
+  for (const row of today.values()) {
+    if (row.last_seen_day !== dayNo) continue;
+    const product = truth.product(row.listing_id);
+    if (product === undefined) continue;
+    seen += 1;
+    const isFlagged =
+      row.is_reserved !== true &&
+      row.last_price >= settings.dealMinPrice &&
+      row.fair_price !== null &&
+      row.comparables >= settings.dealMinComparables &&
+      row.last_price <= settings.dealMaxPriceToFair * row.fair_price;
+    if (row.fair_price !== null && product.medianEur > 0) {
+      withFairPrice += 1;
+      errors.push(Math.abs(row.fair_price / product.medianEur - 1));
+    }
+    if (isFlagged) {
+      flagged += 1;
+      if (row.last_price <= 0.7 * product.medianEur) flaggedAtMost70 += 1;
+    }
+    const bargain = row.is_reserved !== true && row.last_price >= settings.dealMinPrice && row.last_price <= 0.6 * product.medianEur;
+    if (bargain) {
+      bargains += 1;
+      if (isFlagged) bargainsFlagged += 1;
+    }
+  }
+  errors.sort((a, b) => a - b);
+
+  return {
+    day,
+    relists: { linked: links.length, correct, findable, found },
+    sold: { reported: dayFile.overall.soldListings, falseSales: wrong.length, falseSalesFromRelists, trueSales, caught },
+    deals: {
+      listed: listedIds.size,
+      listedAtMost70,
+      flagged,
+      flaggedAtMost70,
+      bargains,
+      bargainsFlagged,
+      withFairPrice,
+      seen,
+      fairPriceMedianError: errors.length === 0 ? null : errors[Math.floor((errors.length - 1) / 2)]!,
+    },
+  };
+}
+
+function addDays(day: Day, days: number): Day {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface ScoreTotals {
+  relistPrecision: number | null;
+  relistRecall: number | null;
+  dealPrecision: number | null;
+  flaggedPrecision: number | null;
+  bargainRecall: number | null;
+  salePrecision: number | null;
+  saleRecall: number | null;
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+/** Precision and recall over several days. */
+export function totalsOf(scores: readonly DayScore[]): ScoreTotals {
+  const sum = (pick: (score: DayScore) => number) => scores.reduce((total, score) => total + pick(score), 0);
+  const reported = sum((s) => s.sold.reported);
+  return {
+    relistPrecision: ratio(sum((s) => s.relists.correct), sum((s) => s.relists.linked)),
+    relistRecall: ratio(sum((s) => s.relists.found), sum((s) => s.relists.findable)),
+    dealPrecision: ratio(sum((s) => s.deals.listedAtMost70), sum((s) => s.deals.listed)),
+    flaggedPrecision: ratio(sum((s) => s.deals.flaggedAtMost70), sum((s) => s.deals.flagged)),
+    bargainRecall: ratio(sum((s) => s.deals.bargainsFlagged), sum((s) => s.deals.bargains)),
+    salePrecision: ratio(reported - sum((s) => s.sold.falseSales), reported),
+    saleRecall: ratio(sum((s) => s.sold.caught), sum((s) => s.sold.trueSales)),
+  };
+}
