@@ -479,6 +479,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           if (key.startsWith('bronze/search/')) return key.includes(`dt=${DAY}/`) && key.includes(largestSearch);
           if (key.startsWith('silver/listings/')) return key.includes(`dt=${DAY}/`) && key.includes(`${shardSegment}/`);
           if (key.startsWith('gold/state/')) return key.includes(`dt=${PREVIOUS_DAY}/`) && key.includes(shardSegment);
+          // The previous day's comparable groups are a shard's input (its fair prices); the other tables are outputs.
+          if (key.startsWith('gold/tables/comparable_daily/')) return key.includes(`dt=${PREVIOUS_DAY}/`);
           return !key.startsWith('gold/tables/');
         });
         log(`  copied ${copied.objects} objects (${(copied.bytes / 1e6).toFixed(0)} MB) into s3rver`);

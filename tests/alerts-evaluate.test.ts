@@ -112,15 +112,32 @@ test('deal: new or dropped today, at most (100 − pct) % of the search or categ
     fresh('FREE', 0), // under dealMinPrice
     fresh('NOCAT', 10, { category_id: null }),
   ];
-  const bySearch = evaluateWatches(rows, context(config({ phones: [{ id: 'deal', rule: 'deal', belowMedianPct: 40 }] })));
+  const bySearch = evaluateWatches(rows, context(config({ phones: [{ id: 'deal', rule: 'deal', belowMedianPct: 40, peer: 'search' }] })));
   t.deepEqual(ids(bySearch), ['NOCAT', 'S1', 'S3']);
   t.like(bySearch.alerts[1], { peer: 'search', peerMedian: 200, priceToMedian: 0.5 });
   t.like(bySearch.alerts[2], { previousPrice: 300, price: 110 });
   const byCategory = evaluateWatches(rows, context(config({ phones: [{ id: 'cat', rule: 'deal', belowMedianPct: 60, peer: 'category' }] })));
   t.deepEqual(ids(byCategory), ['S1', 'S3'], '≤ 120 € against the category median of 300 €; no category, no peer');
   t.regex(byCategory.alerts[0]!.summary, /below the median of its category \(Phones\) \(300 €\)/);
-  const noMedian = evaluateWatches(rows, context(config({ consoles: [{ id: 'nomedian', rule: 'deal', belowMedianPct: 10 }] })));
+  const noMedian = evaluateWatches(rows, context(config({ consoles: [{ id: 'nomedian', rule: 'deal', belowMedianPct: 10, peer: 'search' }] })));
   t.deepEqual(ids(noMedian), [], 'a search without a median has no deals');
+});
+
+test('deal against comparables (the default): at most (100 − pct) % of the listing’s own fair price, from enough comparables', (t) => {
+  const fair = { fair_price: 400, fair_price_group: '7|ps5', comparables: 12 };
+  const rows = [
+    fresh('CHEAP-PS5', 200, fair), // 0.5 of its fair price: a deal, although dear for the search (median 200)
+    fresh('ACCESSORY', 5, { fair_price: 9, comparables: 30 }), // 0.56 of what accessories cost: a deal too
+    fresh('DEAR', 300, fair), // 0.75: not 40 % below
+    fresh('FEW', 100, { ...fair, comparables: 3 }), // too few comparables to trust the fair price
+    fresh('NOFAIR', 10), // no fair price at all
+  ];
+  const result = evaluateWatches(rows, context(config({ phones: [{ id: 'deal', rule: 'deal', belowMedianPct: 40 }] })));
+  t.deepEqual(ids(result), ['CHEAP-PS5', 'ACCESSORY'], 'best deal first');
+  t.like(result.alerts.find((alert) => alert.listingId === 'CHEAP-PS5'), { peer: 'comparables', peerMedian: 400, priceToMedian: 0.5, comparables: 12 });
+  t.regex(result.alerts.find((alert) => alert.listingId === 'CHEAP-PS5')!.summary, /50 % below its fair price \(400 €, median of 12 comparable listings\)/);
+  const loose = evaluateWatches(rows, context(config({ phones: [{ id: 'deal', rule: 'deal', belowMedianPct: 40, minComparables: 3 }] })));
+  t.deepEqual(ids(loose), ['FEW', 'CHEAP-PS5', 'ACCESSORY']);
 });
 
 test('include / exclude: any include term, no exclude term, whole words, case and accents ignored', (t) => {

@@ -120,22 +120,31 @@ function expectedAlerts(i: number, dayFile: DashboardDay): Record<string, string
   const iphone = members(IPHONE, day);
   const tech = members(TECH, day);
   const seen = new Set([...iphone, ...tech]);
+  // A relist of a listing the searches tracked is the same item, not a new listing (gold links it);
+  // re-published at a lower price, it is a price drop.
+  const relists = new Map<string, number>();
+  for (const relist of changes.relisted) {
+    const lastDay = addDays(relist.previousVanishedOn, -1);
+    if (members(IPHONE, lastDay).has(relist.previousId) || members(TECH, lastDay).has(relist.previousId)) relists.set(relist.id, priceOf(relist.previousId, lastDay));
+  }
+  const newIds = changes.newIds.filter((id) => !relists.has(id));
   const drops = new Map(changes.priceDrops.map((drop) => [drop.id, drop]));
-  const fresh = (id: string) => changes.newIds.includes(id) || drops.has(id);
+  for (const [id, from] of relists) if (seen.has(id) && priceOf(id, day) < from) drops.set(id, { id, from, to: priceOf(id, day) });
+  const fresh = (id: string) => newIds.includes(id) || drops.has(id);
   const searchMedian = (slug: string) => dayFile.searches.find((search) => search.searchSlug === slug)!.priceP50!;
   const categoryMedian = (categoryId: number) => dayFile.categories.find((category) => category.categoryId === categoryId)?.priceP50 ?? null;
   const expected: Record<string, string[]> = {
-    'iphone-new-under-300': changes.newIds.filter((id) => iphone.has(id) && priceOf(id, day) <= 300),
-    'iphone-drop-10pct': changes.priceDrops.filter((drop) => iphone.has(drop.id) && ((drop.from - drop.to) / drop.from) * 100 >= 10).map((drop) => drop.id),
+    'iphone-new-under-300': newIds.filter((id) => iphone.has(id) && priceOf(id, day) <= 300),
+    'iphone-drop-10pct': [...drops.values()].filter((drop) => iphone.has(drop.id) && ((drop.from - drop.to) / drop.from) * 100 >= 10).map((drop) => drop.id),
     'iphone-deal-30': [...iphone].filter((id) => fresh(id) && priceOf(id, day) >= 1 && priceOf(id, day) <= 0.7 * searchMedian('iphone-spain')),
     'iphone-reserved': MARKED.reserved.filter((id) => seen.has(id) && market.day(day).item(id)!.reserved.flag && market.day(previous).item(id)?.reserved.flag !== true),
     'iphone-vanished': MARKED.vanished.filter((id) => changes.vanishedIds.includes(id)),
-    'tech-drop-20-euros': changes.priceDrops.filter((drop) => tech.has(drop.id) && drop.from - drop.to >= 20).map((drop) => drop.id),
+    'tech-drop-20-euros': [...drops.values()].filter((drop) => tech.has(drop.id) && drop.from - drop.to >= 20).map((drop) => drop.id),
     'tech-deal-category-40': [...tech].filter((id) => {
       const median = categoryMedian(market.day(day).item(id)!.category_id);
       return fresh(id) && median !== null && priceOf(id, day) >= 1 && priceOf(id, day) <= 0.6 * median;
     }),
-    'tech-new-under-50': changes.newIds.filter((id) => tech.has(id) && priceOf(id, day) <= 50 && priceOf(id, day) >= 5),
+    'tech-new-under-50': newIds.filter((id) => tech.has(id) && priceOf(id, day) <= 50 && priceOf(id, day) >= 5),
   };
   for (const [rule, list] of Object.entries(expected)) {
     if (list.length === 0) delete expected[rule];

@@ -45,15 +45,15 @@ test('errors name the file, the search, the rule and the field', (t) => {
     'search "phones", rule "cheap" (#1), field "maxPrice": must not be negative (got -5)',
     'search "phones", rule "cheap" (#4), field "id": is already the id of a rule of search "phones" (rule ids must be unique in the file: alerts are keyed by them)',
     'search "phones", rule "cheap" (#4), field "listingIds": must list at least one listing id (got [])',
-    'search "phones", rule "deal" (#3), field "peer": must be one of search, category (got "city")',
+    'search "phones", rule "deal" (#3), field "peer": must be one of comparables, search, category (got "city")',
     'search "phones", rule "drop" (#2): needs minPct or minEuros (or both: then a drop must meet both)',
     'search "phones", rule (#5), field "rule": must be one of new-under-price, price-drop, deal, reserved, vanished (got "new-under-prize")',
   ]);
 });
 
-test('defaults: maxPerDay 20, deals against the search; an empty file watches nothing', (t) => {
+test('defaults: maxPerDay 20, deals against comparables (8 at least); an empty file watches nothing', (t) => {
   const config = parseWatchConfig({ watches: { phones: [{ id: 'd', rule: 'deal', belowMedianPct: 30 }] } }, 'w', ['phones']);
-  t.like(config.watches.phones![0], { maxPerDay: 20, peer: 'search' });
+  t.like(config.watches.phones![0], { maxPerDay: 20, peer: 'comparables', minComparables: 8 });
   t.deepEqual(parseWatchConfig(null, 'w', []), { watches: {} });
   t.deepEqual(parseWatchConfig({ watches: null }, 'w', []), { watches: {} });
 });

@@ -237,10 +237,10 @@ test('the local runner data dir: files are found in its embedded S3 directory', 
   const lake = join(dataDir, 's3', 'wallapop-lake', 'gold', 'dashboard');
   await mkdir(lake, { recursive: true });
   await cp(join(FIXTURE, 'latest.json'), join(lake, 'latest.json._S3rver_object'));
-  await writeFile(join(lake, 'series.json._S3rver_object'), '{"schemaVersion": 2}');
+  await writeFile(join(lake, 'series.json._S3rver_object'), '{"schemaVersion": 3}');
   const error = await failure({ from: dataDir });
   t.is(relative(dataDir, error.file), join('s3', 'wallapop-lake', 'gold', 'dashboard', 'series.json'));
-  t.regex(error.message, /schemaVersion: Invalid type: Expected 1 but received 2/);
+  t.regex(error.message, /schemaVersion: Invalid type: Expected 2 but received 3/);
 
   // alerts.json is copied from there too when the lake has one.
   await cp(join(FIXTURE, 'series.json'), join(lake, 'series.json._S3rver_object'));

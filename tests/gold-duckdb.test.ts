@@ -159,3 +159,84 @@ test('category-median deals (the first rule, kept as an option) equal a brute-fo
   t.deepEqual(day.lists.overall.deals.map((deal) => deal.listingId), wantOverall);
   t.true(day.lists.overall.deals.every((deal) => deal.priceToReference <= 0.6 && deal.comparables === null));
 });
+
+test('sold prices and time to sell within the sketch error of DuckDB over the state’s sold rows; comparable groups exact, and deals judged by them', async (t) => {
+  const s3 = await startEmbeddedS3();
+  t.teardown(() => s3.close());
+  const next = random(7);
+  const DAY2 = '2026-11-11';
+  const PRODUCTS = ['iphone 13 128gb', 'iphone 13 pro 256gb', 'iphone 12 64gb', 'ps5 digital', 'bici carretera', 'funda iphone 13'];
+  const MEDIANS = [420, 540, 300, 390, 600, 9];
+  const listings: FixtureListing[] = Array.from({ length: 2400 }, (_, index) => {
+    const product = Math.floor(next() * PRODUCTS.length);
+    return {
+      id: `C${String(index).padStart(5, '0')}`,
+      title: `${PRODUCTS[product]} ${next() < 0.5 ? 'como nuevo' : 'negro'}`,
+      price: Math.round(MEDIANS[product]! * Math.exp((next() + next() + next() - 1.5) * 0.6) * 100) / 100,
+      categoryId: product >= 3 ? 200 + product : 100,
+      region: next() < 0.5 ? 'Cataluña' : 'Galicia',
+    };
+  });
+  await writeSilverDay(s3.lake, { day: DAY, shardCount: SHARDS, searches: [{ slug: 'all', listings }] });
+  await runGoldDay(s3.lake, DAY);
+  // Day 2: a fifth of the listings are gone (sold: every fixture listing has a seller of its own), the rest seen again.
+  const kept = listings.filter((_, index) => index % 5 !== 0);
+  await writeSilverDay(s3.lake, { day: DAY2, shardCount: SHARDS, searches: [{ slug: 'all', listings: kept }] });
+  const { manifest } = await runGoldDay(s3.lake, DAY2);
+  const day = await readJson<import('#shared/gold/index.ts').DashboardDay>(s3.lake, goldKeys.dashboardDay(DAY2));
+
+  const directory = await mkdtemp(join(tmpdir(), 'gold-duckdb-sold-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  const state = await copyToDisk(s3.lake, manifest.state.map((entry) => entry.key), directory);
+  const [comparables] = await copyToDisk(s3.lake, [manifest.tables.comparable_daily], directory);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const list = (paths: string[]) => `[${paths.map((path) => `'${path}'`).join(', ')}]`;
+  const query = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
+
+  // Sold: vanished today; quantiles of their last asking price per category, days to sell exact.
+  const sold = await query(
+    `select category_id, count(*)::integer as n, quantile_disc(last_price, [0.25, 0.5, 0.75]) as q, quantile_disc(days_on_market, 0.5)::integer as days
+     from read_parquet(${list(state)}) where status = 'vanished' and vanished_on = date '${DAY2}' group by category_id order by category_id`,
+  );
+  t.is(sold.reduce((total, row) => total + (row.n as number), 0), 480);
+  t.is(day.overall.soldListings, 480);
+  for (const row of sold) {
+    const kpis = day.categories.find((category) => category.categoryId === row.category_id)!;
+    t.is(kpis.soldListings, row.n as number);
+    const [p25, p50, p75] = row.q as number[];
+    for (const [ours, exact] of [[kpis.soldPriceP25!, p25!], [kpis.soldPriceP50!, p50!], [kpis.soldPriceP75!, p75!]] as const) {
+      t.true(Math.abs(ours - exact) <= SKETCH_RELATIVE_ACCURACY * exact + 0.005, `category ${row.category_id}: ${ours} vs exact ${exact}`);
+    }
+    t.is(kpis.daysToSellMedian, row.days as number);
+    t.is(kpis.sellThrough, Math.round(((row.n as number) / kpis.activeListings) * 1e4) / 1e4, 'the dashboard rounds shares to 4 decimals');
+  }
+
+  // Comparable groups: the key and its prefixes down to two words, exact quantiles of today's asking prices.
+  const groups = await query(
+    `with seen as (
+       select split_part(comparable_key, '|', 1) as category, string_split(split_part(comparable_key, '|', 2), ' ') as words, last_price
+       from read_parquet(${list(state)}) where last_seen_day = date '${DAY2}' and comparable_key is not null),
+     grouped as (
+       select category || '|' || array_to_string(list_slice(words, 1, n), ' ') as group_key, last_price
+       from seen, range(1, 5) as lengths(n) where n <= len(words) and (n >= 2 or n = len(words)))
+     select group_key, count(*)::integer as n, quantile_disc(last_price, [0.25, 0.5, 0.75]) as q from grouped group by group_key order by group_key`,
+  );
+  const ours = await query(`select group_key, seen_listings, price_p25, price_p50, price_p75 from read_parquet('${comparables}') where seen_listings > 0 order by group_key`);
+  t.deepEqual(
+    ours.map((row) => [row.group_key, row.seen_listings, row.price_p25, row.price_p50, row.price_p75]),
+    groups.map((row) => [row.group_key, row.n, ...(row.q as number[])]),
+  );
+  t.true(groups.some((row) => row.group_key === '100|iphone 13'), 'a two-word prefix groups every iPhone 13');
+
+  // Day 2's deals are judged by day 1's groups: every listed deal costs at most 0.6 × its listing's fair price.
+  const deals = day.lists.overall.deals;
+  t.true(deals.length > 0);
+  for (const deal of deals) {
+    const card = day.listings[deal.listingId]!;
+    t.is(deal.referencePrice, card.fairPrice);
+    t.true(deal.priceToReference <= 0.6 && card.comparables >= 8, `${card.title}: ${deal.price} vs fair ${card.fairPrice} (${card.comparables})`);
+  }
+  t.true(deals.some((deal) => day.listings[deal.listingId]!.title!.startsWith('funda')), 'a cheap case is measured against cases, not phones');
+  connection.closeSync();
+});

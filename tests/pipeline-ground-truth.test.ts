@@ -8,6 +8,7 @@ import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { goldKeys } from '#shared/gold/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { buildSearchParams } from '#shared/wallapop/index.ts';
+import { addDays } from '#shared/lake/keys.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
 
@@ -15,8 +16,9 @@ const SEARCHES = join(process.cwd(), 'tests/fixtures/searches.yml');
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
 
 /**
- * The whole chain on the simulator, three days: gold's new, vanished and price-drop counts must
- * equal what the simulated market says happened to the listings the searches track.
+ * The whole chain on the simulator, three days: gold's seen, new (plus relists), vanished (sold
+ * plus relisted) and price-drop counts must equal what the simulated market says happened to the
+ * listings the searches track. tests/signals-ground-truth.test.ts scores the signals themselves.
  */
 test('bronze → silver → gold through the S3-event chain matches the simulator’s ground truth, day after day', async (t) => {
   const market = createMarket({ seed: 23, listings: 8_000, startDay: DAYS[0]! });
@@ -49,13 +51,19 @@ test('bronze → silver → gold through the S3-event chain matches the simulato
       t.true(gold.isFirstDay);
       t.is(gold.overall.newListings, today.size, `${day}: the first day is the baseline`);
     } else {
-      const expectedNew = [...today].filter((id) => !everSeen.has(id)).length;
-      const expectedVanished = [...previous].filter((id) => !today.has(id)).length;
-      const drops = market.day(day).changes().priceDrops.filter((drop) => today.has(drop.id) && previous!.has(drop.id));
-      t.is(gold.overall.newListings, expectedNew, `${day}: new listings`);
-      t.is(gold.overall.vanishedListings, expectedVanished, `${day}: vanished listings`);
-      t.is(gold.overall.priceDropCount, drops.length, `${day}: price drops`);
-      t.true(expectedNew > 0 && expectedVanished > 0 && drops.length > 0, `${day}: the market moved (${expectedNew} new, ${expectedVanished} vanished, ${drops.length} drops)`);
+      const changes = market.day(day).changes();
+      const firstSeen = [...today].filter((id) => !everSeen.has(id));
+      // Relists of tracked listings are linked, not new (their ids are first seen all the same).
+      const relists = changes.relisted.filter((relist) => today.has(relist.id) && everSeen.has(relist.previousId));
+      const cheaperRelists = relists.filter((relist) => market.day(day).item(relist.id)!.price.amount < market.day(addDays(relist.previousVanishedOn, -1)).item(relist.previousId)!.price.amount);
+      // Gone from every search that returned it: sold, or re-published (most of them the same day).
+      const gone = [...previous].filter((id) => !today.has(id) && changes.vanishedIds.includes(id));
+      const drops = changes.priceDrops.filter((drop) => today.has(drop.id) && previous!.has(drop.id));
+      t.is(gold.overall.newListings + relists.length, firstSeen.length, `${day}: new listings and relists`);
+      t.is(gold.overall.vanishedListings, gold.overall.soldListings + relists.filter((relist) => relist.previousVanishedOn === day).length, `${day}: vanished = sold + relisted the same day`);
+      t.is(gold.overall.vanishedListings, gone.length, `${day}: vanished listings`);
+      t.is(gold.overall.priceDropCount, drops.length + cheaperRelists.length, `${day}: price drops (a relist at a lower price is one)`);
+      t.true(firstSeen.length > 0 && gone.length > 0 && drops.length > 0, `${day}: the market moved (${firstSeen.length} new, ${gone.length} vanished, ${drops.length} drops)`);
     }
     for (const id of today) everSeen.add(id);
     previous = today;

@@ -29,11 +29,13 @@ export interface Alert {
   previousPrice: number | null;
   /** price-drop: (previousPrice − price) / previousPrice × 100. */
   dropPct: number | null;
-  /** deal: the median asking price of the peer group that day, as gold reports it. */
+  /** deal: what it was measured against: its fair price ('comparables'), or the median asking price of the search or category that day. */
   peer: DealPeer | null;
   peerMedian: number | null;
   /** deal: price / peerMedian. */
   priceToMedian: number | null;
+  /** deal by comparables: how many listings the fair price is the median of (absent in alerts from before comparables). */
+  comparables?: number | null;
   /** vanished: days between first seen and vanished. */
   daysOnMarket: number | null;
   categoryId: number | null;

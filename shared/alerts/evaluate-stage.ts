@@ -3,10 +3,9 @@ import { categoryKey } from '../gold/groups.ts';
 import { canonicalJson } from '../gold/json.ts';
 import { dayOfGoldManifest } from '../gold/keys.ts';
 import { readGoldManifest, type GoldManifest } from '../gold/manifest.ts';
-import { openStateCursor, type ListingState } from '../gold/state.ts';
+import { openStateCursor, type ListingState, type StateProjection } from '../gold/state.ts';
 import { addDays, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
-import { shardOf } from '../silver/bucket.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
 import { AlertInputError } from './errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
@@ -106,19 +105,29 @@ async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConf
   return evaluator.finish();
 }
 
-/** `is_reserved` of the given listings in the previous gold day's state: only their shards are read. */
+/**
+ * `is_reserved` of the given listings in the previous gold day's state. Shards are bucketed by
+ * seller, which a rule does not name, so every shard is read, two columns of it.
+ */
 async function previousReserved(lake: Lake, previousDay: Day, ids: ReadonlySet<string>): Promise<Map<string, boolean | null>> {
   const previous = await readGoldManifest(lake, previousDay);
-  const shards = new Set([...ids].map((id) => shardOf(id, previous.shardCount)));
   const found = new Map<string, boolean | null>();
-  for (const { shard, key } of previous.state) {
-    if (!shards.has(shard)) continue;
-    await eachStateRow(lake, key, (row) => {
-      if (ids.has(row.listing_id)) found.set(row.listing_id, row.is_reserved);
-    });
+  for (const { key } of previous.state) {
+    const bytes = await lake.get(key);
+    if (bytes === undefined) throw new AlertInputError(`state file ${key} is listed by a gold manifest but missing`, key);
+    const cursor = await openStateCursor(key, bytes, RESERVED_ONLY);
+    while (cursor.currentId !== undefined) {
+      if (ids.has(cursor.currentId)) found.set(cursor.currentId, cursor.current().is_reserved);
+      await cursor.advance();
+    }
   }
   return found;
 }
+
+const RESERVED_ONLY: StateProjection<{ is_reserved: boolean | null }> = {
+  names: ['listing_id', 'is_reserved'],
+  read: (columns) => (index) => ({ is_reserved: (columns.is_reserved![index] as boolean | null | undefined) ?? null }),
+};
 
 async function eachStateRow(lake: Lake, key: string, visit: (row: ListingState) => void): Promise<void> {
   const bytes = await lake.get(key);

@@ -16,8 +16,10 @@ import { isMarkedRule, type MarkedRule, type MarketRule, type WatchConfig, type 
  *   new-under-price  first seen today (never on the first gold day: that day is a baseline), price ≤ maxPrice
  *   price-drop       its price changed today and went down by ≥ minPct % and/or ≥ minEuros €
  *   deal             it became a deal today, by being listed or by a price drop, and costs at most
- *                    (100 − belowMedianPct) % of today's median of its peer group (the search, or
- *                    its category), as gold's dashboard file reports it; never below gold's dealMinPrice
+ *                    (100 − belowMedianPct) % of its fair price (peer 'comparables', the default: the
+ *                    median of its comparables, from at least minComparables of them, as gold's state
+ *                    carries it) or of today's median of the search or its category (as gold's
+ *                    dashboard file reports it); never below gold's dealMinPrice
  * and for the listings a rule names (`listingIds`), whatever search returned them:
  *   reserved         seen today reserved, and not reserved at its previous observation
  *   vanished         gold marked it vanished today (a complete search no longer returned it)
@@ -169,19 +171,34 @@ export class WatchEvaluator {
       case 'deal': {
         if (!isNew && !droppedToday) return;
         if (price < this.context.peers.dealMinPrice) return;
-        const median = rule.peer === 'search' ? this.context.peers.search.get(slug) : row.category_id === null ? undefined : this.context.peers.category.get(categoryKey(row.category_id));
+        const byComparables = rule.peer === 'comparables';
+        if (byComparables && row.comparables < rule.minComparables) return;
+        const median = byComparables
+          ? row.fair_price
+          : rule.peer === 'search'
+            ? this.context.peers.search.get(slug)
+            : row.category_id === null
+              ? undefined
+              : this.context.peers.category.get(categoryKey(row.category_id));
         if (median === undefined || median === null || median <= 0) return;
         if (price > ((100 - rule.belowMedianPct) / 100) * median) return;
         const ratio = price / median;
-        const group = rule.peer === 'search' ? 'the search' : `its category${row.category_name ? ` (${row.category_name})` : ''}`;
+        const group = rule.peer === 'search' ? 'the median of the search' : `the median of its category${row.category_name ? ` (${row.category_name})` : ''}`;
+        const measure = byComparables ? `its fair price (${formatEuros(median)}, median of ${row.comparables} comparable listings)` : `${group} (${formatEuros(median)})`;
         this.add(
           slug,
           rule.id,
           rule.rule,
           row,
           ratio,
-          { peer: rule.peer, peerMedian: median, priceToMedian: round(ratio, 4), ...(droppedToday ? { previousPrice: before, dropPct: round(((before - price) / before) * 100, 2) } : {}) },
-          `Deal: ${formatEuros(price)}, ${formatPct((1 - ratio) * 100)} below the median of ${group} (${formatEuros(median)})`,
+          {
+            peer: rule.peer,
+            peerMedian: round(median, 2),
+            priceToMedian: round(ratio, 4),
+            comparables: byComparables ? row.comparables : null,
+            ...(droppedToday ? { previousPrice: before, dropPct: round(((before - price) / before) * 100, 2) } : {}),
+          },
+          `Deal: ${formatEuros(price)}, ${formatPct((1 - ratio) * 100)} below ${measure}`,
         );
         return;
       }
@@ -204,6 +221,7 @@ export class WatchEvaluator {
       peer: null,
       peerMedian: null,
       priceToMedian: null,
+      comparables: null,
       daysOnMarket: null,
       categoryId: row.category_id,
       categoryName: row.category_name,

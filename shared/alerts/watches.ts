@@ -17,7 +17,12 @@ import * as v from 'valibot';
 export const RULE_KINDS = ['new-under-price', 'price-drop', 'deal', 'reserved', 'vanished'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-export const DEAL_PEERS = ['search', 'category'] as const;
+/**
+ * What a deal is measured against: 'comparables' (default): the listing's fair price, the median
+ * of listings like it (docs/gold.md, "Comparables"); 'search' / 'category': today's median of the
+ * whole search or category (a PS Vita against a category priced by PS5s: kept for those who want it).
+ */
+export const DEAL_PEERS = ['comparables', 'search', 'category'] as const;
 export type DealPeer = (typeof DEAL_PEERS)[number];
 
 /** Alerts one rule may raise on one day unless it says otherwise (the best ones are kept). */
@@ -72,11 +77,13 @@ const DealSchema = v.strictObject({
   rule: v.literal('deal'),
   maxPrice: v.optional(euros),
   belowMedianPct: v.pipe(
-    v.number('is required (a number, percent): how far below the peer median a deal must be'),
+    v.number('is required (a number, percent): how far below the fair price (or the peer median) a deal must be'),
     v.minValue(1, 'must be at least 1'),
     v.maxValue(99, 'must be at most 99'),
   ),
-  peer: v.optional(v.picklist(DEAL_PEERS, `must be one of ${DEAL_PEERS.join(', ')}`), 'search'),
+  peer: v.optional(v.picklist(DEAL_PEERS, `must be one of ${DEAL_PEERS.join(', ')}`), 'comparables'),
+  /** peer 'comparables': the fair price must be the median of at least this many listings. */
+  minComparables: v.optional(v.pipe(v.number(), v.integer('must be an integer'), v.minValue(1, 'must be at least 1'), v.maxValue(10_000, 'must be at most 10000')), 8),
 });
 
 const listingIds = v.pipe(

@@ -24,7 +24,7 @@ export const COMPARABLE_COLUMNS = [
   { name: 'word_count', kind: 'INT32', nullable: false, description: 'How many words: 4 is the most specific, 2 the broadest group a fair price may come from.' },
   { name: 'active_listings', kind: 'INT32', nullable: false, description: 'Active listings in the group at the end of the day.' },
   { name: 'seen_listings', kind: 'INT32', nullable: false, description: 'Listings of the group a search returned today (the fair-price sample of the next day).' },
-  { name: 'price_p25', kind: 'DOUBLE', nullable: true, description: "25th percentile of today's asking prices (exact: the value of rank ⌊0.25·(n−1)⌋)." },
+  { name: 'price_p25', kind: 'DOUBLE', nullable: true, description: "25th percentile of today's asking prices (exact, nearest rank ⌈0.25·n⌉: DuckDB's quantile_disc)." },
   { name: 'price_p50', kind: 'DOUBLE', nullable: true, description: 'Median asking price today (exact, lower median): the fair price of the next day.' },
   { name: 'price_p75', kind: 'DOUBLE', nullable: true, description: '75th percentile of asking prices (exact).' },
   { name: 'sold_listings', kind: 'INT32', nullable: false, description: 'Listings of the group sold today (vanished and not re-published).' },
@@ -55,9 +55,12 @@ export interface ComparableRow {
   sell_through: number | null;
 }
 
-/** The value of rank ⌊q·(n−1)⌋ of a sorted list; null when empty. */
+/**
+ * The nearest-rank quantile of a sorted list: the value of rank ⌈q·n⌉ (1-based), as DuckDB's
+ * quantile_disc gives it (for the median: the lower median); null when empty.
+ */
 export function exactQuantile(sorted: ArrayLike<number>, q: number): number | null {
-  return sorted.length === 0 ? null : sorted[Math.floor(q * (sorted.length - 1))]!;
+  return sorted.length === 0 ? null : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 interface GroupParts {
