@@ -56,7 +56,18 @@ export interface DealScore {
   withFairPrice: number;
   seen: number;
   fairPriceMedianError: number | null;
+  /** The comparables rule at other thresholds (price ≤ t × fair price, same minimum of comparables): flagged, of them at ≤ 0.7× product median, bargains flagged. */
+  thresholds: Array<{ maxPriceToFair: number; flagged: number; atMost70: number; bargainsFlagged: number }>;
+  /**
+   * The first rule, for comparison: price ≤ 0.6 × today's median of the listing's category; and
+   * its market-wide list (the 50 lowest price / category median), against the comparables rule's.
+   */
+  categoryMedianRule: { flagged: number; atMost70: number; bargainsFlagged: number; top50: number; top50AtMost70: number };
+  /** The comparables rule's market-wide list, as published. */
+  overallList: { listed: number; atMost70: number };
 }
+
+export const SWEPT_THRESHOLDS = [0.5, 0.6, 0.65, 0.7, 0.8] as const;
 
 export interface DayScore {
   day: Day;
@@ -139,6 +150,10 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
   let withFairPrice = 0;
   let seen = 0;
   const errors: number[] = [];
+  const swept = SWEPT_THRESHOLDS.map((maxPriceToFair) => ({ maxPriceToFair, flagged: 0, atMost70: 0, bargainsFlagged: 0 }));
+  const categoryMedianRule = { flagged: 0, atMost70: 0, bargainsFlagged: 0, top50: 0, top50AtMost70: 0 };
+  const oldRanking: Array<{ id: string; ratio: number; atMost70: boolean }> = [];
+  const categoryMedians = new Map(dayFile.categories.map((category) => [category.categoryId, category.priceP50]));
   for (const row of today.values()) {
     if (row.last_seen_day !== dayNo) continue;
     const product = truth.product(row.listing_id);
@@ -159,12 +174,35 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
       if (row.last_price <= 0.7 * product.medianEur) flaggedAtMost70 += 1;
     }
     const bargain = row.is_reserved !== true && row.last_price >= settings.dealMinPrice && row.last_price <= 0.6 * product.medianEur;
+    const atMost70 = row.last_price <= 0.7 * product.medianEur;
     if (bargain) {
       bargains += 1;
       if (isFlagged) bargainsFlagged += 1;
     }
+    const eligible = row.is_reserved !== true && row.last_price >= settings.dealMinPrice;
+    for (const entry of swept) {
+      if (!eligible || row.fair_price === null || row.comparables < settings.dealMinComparables || row.last_price > entry.maxPriceToFair * row.fair_price) continue;
+      entry.flagged += 1;
+      if (atMost70) entry.atMost70 += 1;
+      if (bargain) entry.bargainsFlagged += 1;
+    }
+    const categoryMedian = categoryMedians.get(row.category_id) ?? null;
+    if (eligible && categoryMedian !== null && row.last_price <= 0.6 * categoryMedian) {
+      categoryMedianRule.flagged += 1;
+      if (atMost70) categoryMedianRule.atMost70 += 1;
+      if (bargain) categoryMedianRule.bargainsFlagged += 1;
+      oldRanking.push({ id: row.listing_id, ratio: row.last_price / categoryMedian, atMost70 });
+    }
   }
   errors.sort((a, b) => a - b);
+  const oldTop = oldRanking.sort((a, b) => a.ratio - b.ratio || (a.id < b.id ? -1 : 1)).slice(0, 50);
+  categoryMedianRule.top50 = oldTop.length;
+  categoryMedianRule.top50AtMost70 = oldTop.filter((entry) => entry.atMost70).length;
+  const overall = dayFile.lists.overall.deals;
+  const overallAtMost70 = overall.filter((deal) => {
+    const product = truth.product(deal.listingId);
+    return product !== undefined && deal.price <= 0.7 * product.medianEur;
+  }).length;
 
   return {
     day,
@@ -180,6 +218,9 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
       withFairPrice,
       seen,
       fairPriceMedianError: errors.length === 0 ? null : errors[Math.floor((errors.length - 1) / 2)]!,
+      thresholds: swept,
+      categoryMedianRule,
+      overallList: { listed: overall.length, atMost70: overallAtMost70 },
     },
   };
 }

@@ -90,6 +90,21 @@ try {
       `  sales (sold_listings): precision ${percent(totals.salePrecision)}, recall ${percent(totals.saleRecall)}\n` +
       `  deal lists: ${percent(totals.dealPrecision)} at ≤ 0.7× their product's median; every flagged deal: ${percent(totals.flaggedPrecision)}; bargains (≤ 0.6×) flagged: ${percent(totals.bargainRecall)}`,
   );
+  const sum = (pick: (score: DayScore) => number) => scores.reduce((total, score) => total + pick(score), 0);
+  const bargains = sum((score) => score.deals.bargains);
+  console.log('\n  | deal rule | flagged a day | at ≤ 0.7× product median | bargains (≤ 0.6×) found |\n  | --- | --- | --- | --- |');
+  for (const [index, threshold] of scores[0]!.deals.thresholds.entries()) {
+    const flagged = sum((score) => score.deals.thresholds[index]!.flagged);
+    const line = `price ≤ ${threshold.maxPriceToFair} × fair price${threshold.maxPriceToFair === 0.6 ? ' (the default)' : ''}`;
+    console.log(`  | ${line} | ${(flagged / scores.length).toFixed(0)} | ${percent(flagged === 0 ? null : sum((score) => score.deals.thresholds[index]!.atMost70) / flagged)} | ${percent(bargains === 0 ? null : sum((score) => score.deals.thresholds[index]!.bargainsFlagged) / bargains)} |`);
+  }
+  const oldFlagged = sum((score) => score.deals.categoryMedianRule.flagged);
+  console.log(`  | price ≤ 0.6 × category median (the first rule) | ${(oldFlagged / scores.length).toFixed(0)} | ${percent(oldFlagged === 0 ? null : sum((score) => score.deals.categoryMedianRule.atMost70) / oldFlagged)} | ${percent(bargains === 0 ? null : sum((score) => score.deals.categoryMedianRule.bargainsFlagged) / bargains)} |`);
+  const ratioOf = (part: number, whole: number) => percent(whole === 0 ? null : part / whole);
+  console.log(
+    `\n  The market-wide deal list (top 50 a day): ${ratioOf(sum((score) => score.deals.overallList.atMost70), sum((score) => score.deals.overallList.listed))} at ≤ 0.7× product median by comparables; ` +
+      `${ratioOf(sum((score) => score.deals.categoryMedianRule.top50AtMost70), sum((score) => score.deals.categoryMedianRule.top50))} by the first rule (price / category median).`,
+  );
   if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ listings, days, seed, searches: values.searches, totals, scores }, null, 2)}\n`);
 } finally {
   await pipeline.close();

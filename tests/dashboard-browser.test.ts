@@ -141,11 +141,12 @@ test.serial('the overview\'s KPI cards show the fixture\'s figures and their cha
   const { latest, series } = fixture;
   const previous = series.days.indexOf(latest.previousDay!);
   const week = series.days.length - 8;
-  const cards: Array<{ key: 'activeListings' | 'newListings' | 'vanishedListings' | 'priceP50' | 'priceDropCount'; euro: boolean }> = [
+  const cards: Array<{ key: 'activeListings' | 'newListings' | 'soldListings' | 'priceP50' | 'soldPriceP50' | 'priceDropCount'; euro: boolean }> = [
     { key: 'activeListings', euro: false },
     { key: 'newListings', euro: false },
-    { key: 'vanishedListings', euro: false },
+    { key: 'soldListings', euro: false },
     { key: 'priceP50', euro: true },
+    { key: 'soldPriceP50', euro: true },
     { key: 'priceDropCount', euro: false },
   ];
   for (const { key, euro: isEuro } of cards) {

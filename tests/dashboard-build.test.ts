@@ -77,7 +77,7 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
     ...alerts.days.slice(1).filter((day) => day.count > 0).map((day) => `alerts/${day.day}/index.html`),
     'quality/index.html',
     'history/index.html',
-    ...['active', 'name', 'new', 'vanished', 'median', 'drops', 'dom'].flatMap((key) => [`categories/sort/${key}-asc/index.html`, `categories/sort/${key}-desc/index.html`]),
+    ...['active', 'name', 'new', 'sold', 'median', 'drops', 'dom'].flatMap((key) => [`categories/sort/${key}-asc/index.html`, `categories/sort/${key}-desc/index.html`]),
     ...latest.categories.map((row) => `categories/${row.categoryId === null ? 'sin-categoria' : row.categoryId}/index.html`),
     ...latest.searches.map((row) => `searches/${row.searchSlug}/index.html`),
     ...latest.regions.map((row) => `locations/${row.region === null ? 'sin-region' : slugify(row.region)}/index.html`),

@@ -234,7 +234,7 @@ test('sold prices and time to sell within the sketch error of DuckDB over the st
   t.true(deals.length > 0);
   for (const deal of deals) {
     const card = day.listings[deal.listingId]!;
-    t.is(deal.referencePrice, card.fairPrice);
+    t.is(deal.referencePrice, card.fairPrice!);
     t.true(deal.priceToReference <= 0.6 && card.comparables >= 8, `${card.title}: ${deal.price} vs fair ${card.fairPrice} (${card.comparables})`);
   }
   t.true(deals.some((deal) => day.listings[deal.listingId]!.title!.startsWith('funda')), 'a cheap case is measured against cases, not phones');

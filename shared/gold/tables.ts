@@ -12,7 +12,7 @@ import type { DayReport } from './report.ts';
  * figures unrounded. Column lists are the data dictionary's source (docs/gold.md).
  */
 
-const KPI_COLUMNS = [
+export const KPI_COLUMNS = [
   { name: 'active_listings', kind: 'INT32', nullable: false, description: 'Listings active at the end of the day (seen today, or not proven gone).' },
   { name: 'seen_listings', kind: 'INT32', nullable: false, description: 'Listings a search returned today; the price and share columns describe these.' },
   { name: 'new_listings', kind: 'INT32', nullable: false, description: 'Listings first seen today, relists excluded.' },

@@ -58,18 +58,21 @@ function timeAxis(dates: readonly Date[]): PlotOptions['x'] {
   };
 }
 
-export type ValueFormat = 'count' | 'euro' | 'days' | 'percent';
+/** 'percent': a value in percent (12.5 → "12,5 %"); 'share': a fraction (0.125 → "12,5 %"). */
+export type ValueFormat = 'count' | 'euro' | 'days' | 'percent' | 'share';
 const axisFormat: Record<ValueFormat, (value: number) => string> = {
   count: (value) => fmt.compact(value),
   euro: (value) => fmt.eurWhole(value),
   days: (value) => fmt.dec(value),
   percent: (value) => fmt.pct(value),
+  share: (value) => fmt.share(value),
 };
 export const valueFormat: Record<ValueFormat, (value: number | null) => string> = {
   count: (value) => fmt.int(value),
   euro: (value) => fmt.eur(value),
   days: (value) => fmt.days(value),
   percent: (value) => fmt.pct(value),
+  share: (value) => fmt.share(value),
 };
 
 export interface LineSpec {

@@ -98,11 +98,12 @@ export function alertDetail(alert: Alert): string {
         ? `bajó a ${fmt.eur(alert.price)}`
         : `${fmt.eur(alert.previousPrice)} → ${fmt.eur(alert.price)}${alert.dropPct === null ? '' : ` (−${fmt.pct(alert.dropPct)})`}`;
     case 'deal': {
-      const peer = alert.peer === 'category' ? 'su categoría' : 'la búsqueda';
+      const peer = alert.peer === 'comparables' ? 'su precio justo' : alert.peer === 'category' ? 'la mediana de su categoría' : 'la mediana de la búsqueda';
+      const basis = alert.peer === 'comparables' && alert.comparables != null ? `, ${fmt.int(alert.comparables)} comparables` : '';
       const versus =
         alert.priceToMedian === null
-          ? `por debajo de la mediana de ${peer}`
-          : `${fmt.signedShare(alert.priceToMedian - 1)} frente a la mediana de ${peer}${alert.peerMedian === null ? '' : ` (${fmt.eur(alert.peerMedian)})`}`;
+          ? `por debajo de ${peer}`
+          : `${fmt.signedShare(alert.priceToMedian - 1)} frente a ${peer}${alert.peerMedian === null ? '' : ` (${fmt.eur(alert.peerMedian)}${basis})`}`;
       return alert.previousPrice === null ? versus : `${versus}; antes ${fmt.eur(alert.previousPrice)}`;
     }
     case 'reserved':

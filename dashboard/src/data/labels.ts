@@ -1,4 +1,4 @@
-import type { QualityFlag } from '../../../shared/gold/dashboard.ts';
+import type { DashboardDay, QualityFlag } from '../../../shared/gold/dashboard.ts';
 import type { ExtractOutcome } from '../../../shared/lake/bronze.ts';
 
 /** How a search's extraction ended, in words. */
@@ -30,3 +30,30 @@ export const FLAG_EXPLANATIONS: Record<QualityFlag, string> = {
   'sudden-drop': 'devolvió muchos menos anuncios que el día anterior.',
   'silver-gold-mismatch': 'gold leyó un número de filas distinto del que escribió silver.',
 };
+
+/**
+ * What a deal is, in one sentence, for the rule the day was computed with: shown beside every
+ * deal list so a reader knows what "−45 %" is measured against.
+ */
+export function dealRuleNote(settings: DashboardDay['settings'], scope: 'market' | 'category' | 'search'): string {
+  if (settings.dealRule === 'comparables') {
+    return `precio como mucho el ${Math.round(settings.dealMaxPriceToFair * 100)} % de su precio justo: la mediana de al menos ${settings.dealMinComparables} anuncios parecidos (misma categoría, mismas primeras palabras del título) del día anterior`;
+  }
+  const peer = scope === 'search' ? 'la búsqueda' : 'su categoría';
+  return `precio como mucho el ${Math.round(settings.dealMaxPriceToMedian * 100)} % de la mediana de ${peer}`;
+}
+
+/** Why a deal list is empty on the first day: the fair price needs a previous day. */
+export function noDealsText(day: DashboardDay, where: string): string {
+  return day.isFirstDay && day.settings.dealRule === 'comparables'
+    ? 'Aún no hay chollos: el precio justo se calcula con los anuncios del día anterior, y este es el primer día.'
+    : `Hoy no hay chollos ${where}.`;
+}
+
+/** A listing's status, in words. */
+export const STATUS_LABELS = {
+  active: 'activo',
+  vanished: 'vendido (probablemente)',
+  relisted: 'reeditado',
+  untracked: 'fuera de las búsquedas',
+} as const;

@@ -64,7 +64,7 @@ export interface Change {
   rel: number | null;
 }
 
-export type KpiKey = 'activeListings' | 'newListings' | 'vanishedListings' | 'priceP50' | 'priceDropCount';
+export type KpiKey = 'activeListings' | 'newListings' | 'soldListings' | 'priceP50' | 'soldPriceP50' | 'priceDropCount';
 
 export interface KpiFigure {
   key: KpiKey;
@@ -79,9 +79,10 @@ export interface KpiFigure {
 
 export const KPI_DEFINITIONS: ReadonlyArray<{ key: KpiKey; label: string; help: string; kind: 'count' | 'euro' }> = [
   { key: 'activeListings', label: 'Anuncios activos', help: 'Anuncios a la venta al final del día (vistos hoy o no confirmados como retirados).', kind: 'count' },
-  { key: 'newListings', label: 'Nuevos hoy', help: 'Anuncios vistos hoy por primera vez.', kind: 'count' },
-  { key: 'vanishedListings', label: 'Desaparecidos (probablemente vendidos)', help: 'Anuncios que una búsqueda completa ya no encontró hoy.', kind: 'count' },
-  { key: 'priceP50', label: 'Precio mediano', help: 'Mediana de los precios pedidos hoy (±1 %).', kind: 'euro' },
+  { key: 'newListings', label: 'Nuevos hoy', help: 'Anuncios vistos hoy por primera vez (los reeditados por su vendedor no cuentan: son el mismo artículo).', kind: 'count' },
+  { key: 'soldListings', label: 'Vendidos (probablemente)', help: 'Anuncios que una búsqueda completa que aún podía verlos dejó de encontrar hoy, y que su vendedor no volvió a publicar.', kind: 'count' },
+  { key: 'priceP50', label: 'Precio pedido mediano', help: 'Mediana de los precios pedidos hoy (±1 %).', kind: 'euro' },
+  { key: 'soldPriceP50', label: 'Precio de venta mediano', help: 'Mediana del último precio pedido de los vendidos hoy (±1 %): lo más parecido a lo que se paga.', kind: 'euro' },
   { key: 'priceDropCount', label: 'Bajadas de precio', help: 'Anuncios cuyo precio de hoy es menor que en la observación anterior.', kind: 'count' },
 ];
 
@@ -118,10 +119,10 @@ export const CATEGORY_SORTS = {
   active: { label: 'Activos', value: (g: GroupView) => g.today?.activeListings ?? null, defaultDir: 'desc' },
   name: { label: 'Categoría', value: (g: GroupView) => g.name, defaultDir: 'asc' },
   new: { label: 'Nuevos', value: (g: GroupView) => g.today?.newListings ?? null, defaultDir: 'desc' },
-  vanished: { label: 'Desaparecidos', value: (g: GroupView) => g.today?.vanishedListings ?? null, defaultDir: 'desc' },
+  sold: { label: 'Vendidos', value: (g: GroupView) => g.today?.soldListings ?? null, defaultDir: 'desc' },
   median: { label: 'Mediana', value: (g: GroupView) => g.today?.priceP50 ?? null, defaultDir: 'desc' },
   drops: { label: 'Bajadas', value: (g: GroupView) => g.today?.priceDropCount ?? null, defaultDir: 'desc' },
-  dom: { label: 'Días en venta', value: (g: GroupView) => g.today?.daysOnMarketMedian ?? null, defaultDir: 'asc' },
+  dom: { label: 'Días hasta la venta', value: (g: GroupView) => g.today?.daysToSellMedian ?? null, defaultDir: 'asc' },
 } as const satisfies Record<string, { label: string; value: (g: GroupView) => number | string | null; defaultDir: 'asc' | 'desc' }>;
 export type CategorySortKey = keyof typeof CATEGORY_SORTS;
 export type SortDir = 'asc' | 'desc';
