@@ -25,7 +25,8 @@ const GRANTS = {
     write: ['control/gold/'],
   },
   goldShard: {
-    read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'],
+    // The previous day's comparable groups are its fair prices.
+    read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/', 'gold/tables/comparable_daily/'],
     list: ['silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'],
     write: ['gold/state/', 'gold/partials/'],
   },

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, type DashboardDay, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
-import { readStateFile } from '#shared/gold/state.ts';
+import { STATE_COLUMNS, STATE_COLUMNS_SINCE_V2, readStateFile, type ListingState } from '#shared/gold/state.ts';
+import { writeColumns } from '#shared/gold/parquet.ts';
 import { MemoryLake, listings, readJson, runGoldDay, writeSilverDay, type FixtureSearch } from './helpers/gold-fixtures.ts';
 
 const D1 = '2026-12-01';
@@ -82,6 +83,41 @@ test('changing the shard count between days keeps every listing history', async 
   t.deepEqual(changed.rows, same.rows);
   t.deepEqual(changed.overall, same.overall);
   t.like(changed.totals, { vanishedListings: 50, priceDrops: 75, newListings: 0 });
+});
+
+test('the first day of seller buckets keeps every listing history written by the release before them (listing buckets, state schema 1)', async (t) => {
+  // Sellers with several listings, so that a seller's shard is not its listings' own.
+  const seller = (index: number) => ({ sellerId: `shop-${index % 37}` });
+  const day1 = [{ slug: 's', listings: listings('X', 300, (index) => ({ price: 10 + index, ...seller(index) })) }];
+  const day2 = [{ slug: 's', listings: listings('X', 260, (index) => ({ price: index % 3 ? 10 + index : 4 + index, ...seller(index) })).slice(20) }];
+  const history = (row: ListingState) => [row.listing_id, row.status, row.first_seen_day, row.last_seen_day, row.vanished_on, row.first_price, row.min_price, row.last_price, row.price_change_count, row.searches];
+  const run = async (upgrade: boolean) => {
+    const lake = new MemoryLake();
+    await writeSilverDay(lake, { day: D1, shardCount: 3, searches: day1, ...(upgrade ? { bucketing: 'listing' as const } : {}) });
+    const first = await runGoldDay(lake, D1);
+    if (upgrade) {
+      // What the previous release left: state files without the schema 2 columns, a manifest without bucketing or comparables.
+      const old = STATE_COLUMNS.filter((column) => !(STATE_COLUMNS_SINCE_V2 as readonly string[]).includes(column.name));
+      for (const { key } of first.manifest.state) {
+        const rows = await readStateFile((await lake.get(key))!);
+        await lake.put(key, writeColumns(old, Object.fromEntries(old.map((column) => [column.name, rows.map((row) => row[column.name as keyof ListingState])])) as never));
+      }
+      const { bucketing: _bucketing, ...manifest } = first.manifest;
+      const { comparable_daily: _comparables, ...tables } = manifest.tables;
+      await lake.put(keys.goldManifest(D1), JSON.stringify({ ...manifest, tables }));
+    }
+    await writeSilverDay(lake, { day: D2, shardCount: 3, searches: day2 });
+    const { manifest } = await runGoldDay(lake, D2);
+    const rows: ListingState[] = [];
+    for (const { key } of manifest.state) rows.push(...(await readStateFile((await lake.get(key))!)));
+    return { totals: manifest.totals, rows: rows.sort((a, b) => (a.listing_id < b.listing_id ? -1 : 1)) };
+  };
+  const upgraded = await run(true);
+  const fresh = await run(false);
+  t.deepEqual(upgraded.rows.map(history), fresh.rows.map(history));
+  t.like(upgraded.totals, { stateRows: 300, newListings: 0, vanishedListings: 60, soldListings: 60 });
+  t.like(fresh.totals, { stateRows: 300, newListings: 0, vanishedListings: 60 });
+  t.is(new Set(upgraded.rows.map((row) => row.listing_id)).size, 300, 'no listing lost or duplicated');
 });
 
 test('a shard that ran before the previous day was published is re-dispatched, and the day then equals a clean run', async (t) => {

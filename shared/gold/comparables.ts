@@ -41,20 +41,89 @@ const NOISE_WORDS = new Set(
     .split(' '),
 );
 
-const UNIT = /(\d)\s+(gb|tb|mb|mah|w|cc|kg|g|cm|mm|ml|km|cv|hp|pulgadas|mp)\b/g;
+/** Units glued to the number before them ("128 GB" → "128gb"), when only spaces separate them. */
+const UNITS = new Set(['gb', 'tb', 'mb', 'mah', 'w', 'cc', 'kg', 'g', 'cm', 'mm', 'ml', 'km', 'cv', 'hp', 'pulgadas', 'mp']);
 
-/** A title's significant words, folded, in order (see the module comment). */
+/** JavaScript's `\s`. */
+const isSpace = (code: number) =>
+  code === 32 ||
+  (code >= 9 && code <= 13) ||
+  code === 0xa0 ||
+  code === 0x1680 ||
+  (code >= 0x2000 && code <= 0x200a) ||
+  code === 0x2028 ||
+  code === 0x2029 ||
+  code === 0x202f ||
+  code === 0x205f ||
+  code === 0x3000 ||
+  code === 0xfeff;
+
+/**
+ * A title's significant words, folded, in order (see the module comment). One scan of the title
+ * (a shard folds every listing's): letters are lower-cased, accents dropped (NFKD, then the
+ * combining marks U+0300–U+036F), and a word is a run of [a-z0-9.] with its edge dots removed.
+ */
 export function titleWords(title: string): string[] {
-  const folded = title.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(UNIT, '$1$2');
+  let ascii = true;
+  for (let index = 0; index < title.length; index += 1) {
+    if (title.charCodeAt(index) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  const text = (ascii ? title : title.normalize('NFKD')).toLowerCase();
+  const raw: string[] = [];
+  /** Whether only spaces separated each raw word from the one before it. */
+  const spaced: boolean[] = [];
+  let word = '';
+  let start = -1;
+  let gapIsSpace = true;
+  for (let index = 0; index <= text.length; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 46) {
+      if (start < 0) start = index;
+      continue;
+    }
+    // An accent NFKD split off its letter: dropped, the word goes on.
+    if (code >= 0x300 && code <= 0x36f) {
+      if (start >= 0) word += text.slice(start, index);
+      start = -1;
+      continue;
+    }
+    if (start >= 0) word += text.slice(start, index);
+    start = -1;
+    if (word.length > 0) {
+      raw.push(word);
+      spaced.push(gapIsSpace);
+      word = '';
+      gapIsSpace = true;
+    }
+    if (!isSpace(code)) gapIsSpace = false;
+  }
   const words: string[] = [];
-  for (const raw of folded.split(/[^a-z0-9.]+/)) {
-    const word = raw.replace(/^\.+|\.+$/g, '');
-    if (word.length === 0 || NOISE_WORDS.has(word)) continue;
+  for (let index = 0; index < raw.length; index += 1) {
+    let token = raw[index]!;
+    const next = raw[index + 1];
+    const lastCode = token.charCodeAt(token.length - 1);
+    if (next !== undefined && spaced[index + 1] && lastCode >= 48 && lastCode <= 57 && next.charCodeAt(0) !== 46 && UNITS.has(stripDots(next))) {
+      token += next;
+      index += 1;
+    }
+    const clean = stripDots(token);
+    if (clean.length === 0 || NOISE_WORDS.has(clean)) continue;
     // A lone letter is an article or a stray initial; a lone digit is a model ("PlayStation 5").
-    if (word.length === 1 && !/\d/.test(word)) continue;
-    words.push(word);
+    if (clean.length === 1 && !(clean >= '0' && clean <= '9')) continue;
+    words.push(clean);
   }
   return words;
+}
+
+function stripDots(word: string): string {
+  let start = 0;
+  let end = word.length;
+  while (start < end && word.charCodeAt(start) === 46) start += 1;
+  while (end > start && word.charCodeAt(end - 1) === 46) end -= 1;
+  return start === 0 && end === word.length ? word : word.slice(start, end);
 }
 
 /** The comparable key of a listing, or null without a category or a significant word. */
@@ -67,11 +136,15 @@ export function comparableKeyOf(categoryId: number | null, title: string | null)
 
 /** The groups a key belongs to, most specific first: itself, then its prefixes down to two words. */
 export function comparableGroupsOf(key: string): string[] {
-  const bar = key.indexOf('|');
-  const category = key.slice(0, bar);
-  const words = key.slice(bar + 1).split(' ');
   const groups = [key];
-  for (let length = words.length - 1; length >= COMPARABLE_MIN_PREFIX_WORDS; length -= 1) groups.push(`${category}|${words.slice(0, length).join(' ')}`);
+  const bar = key.indexOf('|');
+  let words = 1;
+  for (let index = bar + 1; index < key.length; index += 1) if (key.charCodeAt(index) === 32) words += 1;
+  let end = key.length;
+  for (let length = words - 1; length >= COMPARABLE_MIN_PREFIX_WORDS; length -= 1) {
+    end = key.lastIndexOf(' ', end - 1);
+    groups.push(key.slice(0, end));
+  }
   return groups;
 }
 
@@ -100,7 +173,8 @@ export interface FairPrice {
  * smaller ones cannot give a fair price), and the fair price of a key against them.
  */
 export class ComparableReference {
-  static readonly EMPTY = new ComparableReference(new Map(), 1);
+  /** Fair prices already looked up: listings share keys, and a lookup builds the key's prefixes. */
+  private readonly known = new Map<string, FairPrice | null>();
 
   constructor(
     private readonly groups: ReadonlyMap<string, ComparableReferenceGroup>,
@@ -113,11 +187,18 @@ export class ComparableReference {
 
   fairPriceOf(key: string | null): FairPrice | null {
     if (key === null || this.groups.size === 0) return null;
+    let fair = this.known.get(key);
+    if (fair !== undefined) return fair;
+    fair = null;
     for (const group of comparableGroupsOf(key)) {
       const found = this.groups.get(group);
-      if (found !== undefined && found.listings >= this.minComparables) return { fairPrice: found.median, group, comparables: found.listings };
+      if (found !== undefined && found.listings >= this.minComparables) {
+        fair = { fairPrice: found.median, group, comparables: found.listings };
+        break;
+      }
     }
-    return null;
+    this.known.set(key, fair);
+    return fair;
   }
 }
 

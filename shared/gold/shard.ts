@@ -110,7 +110,11 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
     let link = {};
     if (order >= 0) {
       observation = today.take();
-      observation.comparable_key = comparableKeyOf(observation.category_id, observation.title);
+      // A listing seen before under the same title and category keeps its key: folding every title every day is the shard's cost.
+      observation.comparable_key =
+        previousRow !== null && previousRow.comparable_key !== null && previousRow.title === observation.title && previousRow.category_id === observation.category_id
+          ? previousRow.comparable_key
+          : comparableKeyOf(observation.category_id, observation.title);
       const relistedFrom = previousRow === null ? relists.predecessors.get(observation.listing_id) : undefined;
       link = { fairPrice: reference.fairPriceOf(observation.comparable_key), ...(relistedFrom === undefined ? {} : { relistedFrom }) };
       const loading = today.loading();

@@ -8,7 +8,7 @@ import { keys, type Day } from '#shared/lake/keys.ts';
 import { putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
-import { BUCKETING, shardOfListing } from '#shared/silver/bucket.ts';
+import { BUCKETING, shardOf, shardOfListing } from '#shared/silver/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
@@ -64,6 +64,8 @@ export interface FixtureDay {
   day: Day;
   shardCount: number;
   searches: FixtureSearch[];
+  /** 'listing': silver as the release before seller buckets wrote it (bucketed by listing id, no `bucketing` in its manifests). */
+  bucketing?: 'listing';
 }
 
 const DAY_MS = 86_400_000;
@@ -141,7 +143,7 @@ export async function writeSilverDay(lake: Lake, fixture: FixtureDay): Promise<s
     const buckets: SilverRow[][] = Array.from({ length: shardCount }, () => []);
     for (const listing of search.listings) {
       const row = silverRow(day, search.slug, listing);
-      buckets[shardOfListing(row.listing_id, row.seller_id, shardCount)]!.push(row);
+      buckets[fixture.bucketing === 'listing' ? shardOf(row.listing_id, shardCount) : shardOfListing(row.listing_id, row.seller_id, shardCount)]!.push(row);
     }
     const shards: SilverManifest['shards'] = [];
     for (let shard = 0; shard < shardCount; shard += 1) {
@@ -158,7 +160,7 @@ export async function writeSilverDay(lake: Lake, fixture: FixtureDay): Promise<s
       snapshotComplete: search.snapshotComplete ?? (outcome === 'complete' && (search.pagesQuarantined ?? 0) === 0),
       bronzeManifestKey: keys.bronzeManifest(day, search.slug),
       shardCount,
-      bucketing: BUCKETING,
+      ...(fixture.bucketing === 'listing' ? {} : { bucketing: BUCKETING }),
       shards,
       quarantineKey: keys.quarantine(day, search.slug),
       categories: { key: keys.bronzeCategories(day), status: 'ok', nodes: 1, skippedNodes: 0, detail: null },
