@@ -12,6 +12,7 @@ import { LocalPipeline, type DayRun } from '#local/pipeline.ts';
 import { RunProgress } from '#local/progress.ts';
 import { formatDayAlerts, formatDayRun } from '#local/summary.ts';
 import { reportDay } from '#local/lake-report.ts';
+import { questionWords } from '#shared/gold/sold-prices.ts';
 
 /** Exit codes: 0 all good, 1 the run finished with failures (dead letters, failed searches), 2 bad usage. */
 const EXIT_FAILURES = 1;
@@ -178,6 +179,37 @@ program
     if (options.json) console.log(JSON.stringify(result, null, 2));
     else console.log(`Re-drove ${result.redriven} dead letter(s); ${result.stillFailing.length} still failing.`);
     process.exitCode = result.stillFailing.length > 0 ? EXIT_FAILURES : 0;
+  });
+
+program
+  .command('prices')
+  .description('What does this kind of item sell for, and how fast, at which price? Sales of the last days from the gold state, beside what is on sale now.')
+  .argument('<words...>', 'words the title must contain, e.g. iphone 13 (folded: case and accents ignored)')
+  .option('--exclude <words>', 'comma-separated words the title must not contain, e.g. pro,mini,max', (value: string) => value.split(',').map((word) => word.trim()).filter((word) => word !== ''))
+  .option('--region <name>', 'only this region, as the listings give it (e.g. "Comunidad de Madrid")')
+  .option('--city <name>', 'only this city')
+  .option('--category <id>', 'only this category id', positiveInteger('--category'))
+  .option('--search <slug>', 'only listings this configured search returned')
+  .option('--days <n>', 'sales of the last N days (at most the state retention, 30)', positiveInteger('--days'), 30)
+  .addOption(dayOption())
+  .addOption(dataDirOption())
+  .option('--json', 'print as JSON', false)
+  .option('--s3-endpoint <url>', 'read a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
+  .option('--bucket <name>', 'read this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
+  .action(async (words: string[], options) => {
+    const { answerPriceQuestion, formatPriceAnswer } = await import('#local/price-answers.ts');
+    const question = {
+      words: words.flatMap((word) => questionWords(word)),
+      exclude: (options.exclude ?? []).flatMap((word: string) => questionWords(word)),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.city ? { city: options.city } : {}),
+      ...(options.category ? { categoryId: options.category } : {}),
+      ...(options.search ? { search: options.search } : {}),
+      days: options.days,
+    };
+    if (question.words.length === 0) throw new UsageError(`"${words.join(' ')}" has no word that tells items apart (sale talk, colours and condition are ignored)`);
+    const answer = await withPipeline(options, 0, undefined, (pipeline) => answerPriceQuestion(pipeline.lake, question, options.date));
+    console.log(options.json ? JSON.stringify(answer, null, 2) : formatPriceAnswer(answer));
   });
 
 program
