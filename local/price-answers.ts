@@ -9,6 +9,8 @@ import type { Lake } from '#shared/lake/lake.ts';
 export interface PriceAnswer extends SoldPriceAnswer {
   question: PriceQuestion;
   stateDay: Day;
+  /** The first gold day: tracking began then, so days to sell of listings already on sale start there. */
+  firstDay: Day;
 }
 
 export async function answerPriceQuestion(lake: Lake, question: PriceQuestion, date?: Day): Promise<PriceAnswer> {
@@ -28,7 +30,10 @@ export async function answerPriceQuestion(lake: Lake, question: PriceQuestion, d
     }
   }
   const dayNumber = Math.floor(Date.parse(`${stateDay}T00:00:00Z`) / 86_400_000);
-  return { question, stateDay, ...answerSoldPrices(matching, question, dayNumber) };
+  const answer = answerSoldPrices(matching, question, dayNumber);
+  const firstDay = days[0]!;
+  const firstDayNumber = Math.floor(Date.parse(`${firstDay}T00:00:00Z`) / 86_400_000);
+  return { question, stateDay, firstDay, ...answer, fromDay: Math.max(answer.fromDay, firstDayNumber) };
 }
 
 const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
@@ -54,5 +59,8 @@ export function formatPriceAnswer(answer: PriceAnswer): string {
       ? '  on sale now: none'
       : `  on sale now: ${onSale.listings} listings asking ${eur(onSale.p25)} – ${eur(onSale.median)} – ${eur(onSale.p75)}; their median fair price ${eur(onSale.medianFairPrice)}`,
   ];
+  if (answer.fromDay <= Math.floor(Date.parse(`${answer.firstDay}T00:00:00Z`) / 86_400_000) + 30) {
+    lines.push(`  note: tracking began on ${answer.firstDay}; days to sell of listings already on sale then count from that day (an underestimate)`);
+  }
   return lines.join('\n');
 }

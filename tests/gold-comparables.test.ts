@@ -105,3 +105,32 @@ test('relists: two identical units gone and one re-published make one link, to t
   t.is(wordContainment(new Set(['a', 'b']), new Set(['a', 'b', 'c'])), 1);
   t.is(wordContainment(new Set(), new Set(['a'])), 0);
 });
+
+test('prices: what the kind of item sold for in the window, how fast, by price against its fair price, beside what is on sale', async (t) => {
+  const { answerSoldPrices, matchesQuestion, questionWords } = await import('#shared/gold/sold-prices.ts');
+  const { STATE_COLUMNS } = await import('#shared/gold/state.ts');
+  const DAY = 20_400;
+  const row = (id: string, title: string, overrides: Record<string, unknown>) =>
+    ({
+      ...Object.fromEntries(STATE_COLUMNS.map((column) => [column.name, null])),
+      listing_id: id, day: DAY, status: 'active', first_seen_day: DAY - 10, last_seen_day: DAY, searches: ['s'], title, region: 'Comunidad de Madrid', item_id: id, comparables: 0,
+      first_price: 100, min_price: 100, last_price: 100, price_change_count: 0, ...overrides,
+    }) as never;
+  const rows = [
+    row('a', 'iPhone 13 128GB', { status: 'vanished', vanished_on: DAY, days_on_market: 4, last_price: 300, fair_price: 400 }),
+    row('b', 'Vendo iPhone 13 256 GB', { status: 'vanished', vanished_on: DAY - 3, days_on_market: 9, last_price: 420, fair_price: 400, relisted_from: 'x' }),
+    row('c', 'iPhone 13 128GB', { status: 'vanished', vanished_on: DAY - 40, days_on_market: 2, last_price: 100 }), // outside the 30 days
+    row('d', 'iPhone 13 Pro', { status: 'vanished', vanished_on: DAY, days_on_market: 1, last_price: 600 }), // excluded word
+    row('e', 'iPhone 13', { status: 'relisted', vanished_on: DAY, days_on_market: 1, last_price: 350 }), // not a sale
+    row('f', 'iPhone 13 azul', { last_price: 380, fair_price: 410 }),
+    row('g', 'iPhone 13', { last_price: 390, fair_price: 400, region: 'Galicia' }),
+  ];
+  const question = { words: questionWords('iPhone 13'), exclude: questionWords('pro'), region: 'Comunidad de Madrid' };
+  t.deepEqual(question.words, ['iphone', '13']);
+  const matching = rows.filter((candidate) => matchesQuestion(candidate, question));
+  t.deepEqual(matching.map((candidate: { listing_id: string }) => candidate.listing_id), ['a', 'b', 'c', 'e', 'f']);
+  const answer = answerSoldPrices(matching, question, DAY);
+  t.like(answer.sold, { listings: 2, p25: 300, median: 300, p75: 420, medianDaysToSell: 4, relistedBeforeSelling: 1 });
+  t.like(answer.byPosition, { below: { sold: 1, medianPrice: 300, medianDaysToSell: 4 }, near: { sold: 1, medianPrice: 420 }, above: { sold: 0 }, unknown: { sold: 0 } });
+  t.like(answer.onSale, { listings: 1, median: 380, medianFairPrice: 410 });
+});

@@ -166,7 +166,7 @@ const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
   extract: { read: ['control/extract/', 'bronze/search/'], write: ['bronze/search/', 'control/extract/'] },
   silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
   'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'], write: ['control/gold/'] },
-  'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/'], write: ['gold/state/', 'gold/partials/'] },
+  'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/', 'gold/tables/comparable_daily/'], write: ['gold/state/', 'gold/partials/'] },
   'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'] },
   'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
   alert: { read: ['gold/alerts/', 'control/deliveries/'], write: ['control/deliveries/'] },
