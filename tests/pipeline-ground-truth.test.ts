@@ -1,6 +1,4 @@
 import test from 'ava';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSearchConfigFile } from '#shared/config/load.ts';
 import { searchQueryOf } from '#shared/extract/query.ts';
@@ -9,8 +7,8 @@ import { goldKeys } from '#shared/gold/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { buildSearchParams } from '#shared/wallapop/index.ts';
 import { addDays } from '#shared/lake/keys.ts';
-import { LocalPipeline } from '#local/pipeline.ts';
-import { createMarket, startSimulator } from '#simulator/index.ts';
+import { createMarket } from '#simulator/index.ts';
+import { startSimulatedPipeline } from './helpers/simulated-pipeline.ts';
 
 const SEARCHES = join(process.cwd(), 'tests/fixtures/searches.yml');
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
@@ -23,14 +21,7 @@ const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
 test('bronze → silver → gold through the S3-event chain matches the simulator’s ground truth, day after day', async (t) => {
   const market = createMarket({ seed: 23, listings: 8_000, startDay: DAYS[0]! });
   const { searches } = await readSearchConfigFile(SEARCHES);
-  const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-truth-'));
-  const sim = await startSimulator({ market, day: DAYS[0]! });
-  const pipeline = await LocalPipeline.start({ dataDir, wallapopBaseUrl: sim.url, wallapopRequestsPerSecond: 0, searchesFile: SEARCHES, shardCount: 4, logLevel: 'SILENT', retryDelayMs: () => 10 });
-  t.teardown(async () => {
-    await pipeline.close();
-    await sim.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { pipeline, sim } = await startSimulatedPipeline(t, { market, day: DAYS[0]!, searchesFile: SEARCHES });
 
   /** Listing ids any configured search returns on a day, by the simulator's own matching. */
   const tracked = (day: string) =>

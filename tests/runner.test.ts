@@ -7,6 +7,7 @@ import { keys } from '#shared/lake/keys.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring, type ServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
+import { startSimulatedPipeline } from './helpers/simulated-pipeline.ts';
 
 const SERVICE = process.cwd();
 const SEARCHES = join(SERVICE, 'tests/fixtures/searches.yml');
@@ -15,24 +16,7 @@ const market = createMarket({ seed: 11, listings: 6_000, startDay: DAYS[0]! });
 const wiring = readServiceWiring({ configPath: join(SERVICE, 'serverless.yml'), stage: 'local' });
 
 async function start(t: ExecutionContext, options: { wiring?: ServiceWiring } = {}) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-run-'));
-  const sim = await startSimulator({ market, day: DAYS[0]! });
-  const pipeline = await LocalPipeline.start({
-    dataDir,
-    wiring: options.wiring ?? (await wiring),
-    wallapopBaseUrl: sim.url,
-    wallapopRequestsPerSecond: 0,
-    searchesFile: SEARCHES,
-    shardCount: 4,
-    logLevel: 'SILENT',
-    retryDelayMs: () => 10,
-  });
-  t.teardown(async () => {
-    await pipeline.close();
-    await sim.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  return { pipeline, sim, dataDir };
+  return startSimulatedPipeline(t, { market, day: DAYS[0]!, searchesFile: SEARCHES, wiring: options.wiring ?? (await wiring) });
 }
 
 async function objectBytes(pipeline: LocalPipeline, prefix: string): Promise<Map<string, string>> {

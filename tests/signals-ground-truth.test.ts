@@ -1,10 +1,8 @@
 import test from 'ava';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalPipeline } from '#local/pipeline.ts';
 import { scoreDay, totalsOf, type DayScore } from '#local/signal-check.ts';
-import { addDays, createMarket, startSimulator } from '#simulator/index.ts';
+import { addDays, createMarket } from '#simulator/index.ts';
+import { startSimulatedPipeline } from './helpers/simulated-pipeline.ts';
 
 /**
  * Gold's market signals against the simulator's ground truth over several days of the demo's
@@ -17,22 +15,7 @@ const DAYS = 6;
 
 test('relists, sales and deals hold their targets against the simulator’s ground truth over six days', async (t) => {
   const market = createMarket({ seed: 11, listings: 30_000, startDay: START });
-  const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-signals-'));
-  const sim = await startSimulator({ market, day: START });
-  const pipeline = await LocalPipeline.start({
-    dataDir,
-    wallapopBaseUrl: sim.url,
-    wallapopRequestsPerSecond: 0,
-    searchesFile: join(process.cwd(), 'local/demo-searches.yml'),
-    shardCount: 4,
-    logLevel: 'SILENT',
-    retryDelayMs: () => 10,
-  });
-  t.teardown(async () => {
-    await pipeline.close();
-    await sim.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { pipeline, sim } = await startSimulatedPipeline(t, { market, day: START, searchesFile: join(process.cwd(), 'local/demo-searches.yml') });
 
   const scores: DayScore[] = [];
   for (let index = 0; index < DAYS; index += 1) {
