@@ -1,6 +1,6 @@
 // Alarms and the topic they notify. Included from serverless.yml as `${file(resources/alarms.cjs)}`.
-// Every alarm targets AlarmTopic (tests/template.test.ts checks it); an e-mail subscription is
-// created only when the `alarmEmail` parameter is set.
+// Every alarm targets AlarmTopic (tests/template.test.ts checks it, and that CloudWatch may use the
+// topic's key); an e-mail subscription is created only when the `alarmEmail` parameter is set.
 
 const STAGES = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'alert-evaluate', 'alert', 'watchdog'];
 const pascal = (name) => name.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase());
@@ -10,15 +10,13 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const namespace = 'WallapopMarket';
   const alarmActions = [{ Ref: 'AlarmTopic' }];
+  const watchdogDimensions = [{ Name: 'service', Value: 'wallapop-market' }, { Name: 'stage', Value: 'watchdog' }];
+  const email = String(await resolveVariable('param:alarmEmail'));
   const Resources = {
     AlarmTopic: {
       Type: 'AWS::SNS::Topic',
-      Properties: { TopicName: `${service}-${stage}-alarms`, KmsMasterKeyId: 'alias/aws/sns' },
-    },
-    AlarmEmailSubscription: {
-      Type: 'AWS::SNS::Subscription',
-      Condition: 'HasAlarmEmail',
-      Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: await resolveVariable('param:alarmEmail') },
+      // The stack's customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed one.
+      Properties: { TopicName: `${service}-${stage}-alarms`, KmsMasterKeyId: { 'Fn::GetAtt': ['TopicKey', 'Arn'] } },
     },
     DeadLetterQueueNotEmptyAlarm: {
       Type: 'AWS::CloudWatch::Alarm',
@@ -44,13 +42,33 @@ module.exports = async ({ resolveVariable }) => {
         AlarmDescription: 'The watchdog found no gold manifest for today at the configured hour: the dashboard shows yesterday.',
         Namespace: namespace,
         MetricName: 'dayNotFinished',
-        Dimensions: [{ Name: 'service', Value: 'wallapop-market' }, { Name: 'stage', Value: 'watchdog' }],
+        Dimensions: watchdogDimensions,
         Statistic: 'Maximum',
         Period: 3600,
         EvaluationPeriods: 1,
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
+        // The watchdog reports once a day: the hours between are not news. WatchdogSilentAlarm covers a watchdog that never reports.
         TreatMissingData: 'notBreaching',
+        AlarmActions: alarmActions,
+      },
+    },
+    WatchdogSilentAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${service}-${stage}-watchdog-silent`,
+        AlarmDescription: 'The watchdog has not reported for 25 hours: nothing checks that the days finish (its schedule, role or function is broken).',
+        Namespace: namespace,
+        MetricName: 'dayNotFinished',
+        Dimensions: watchdogDimensions,
+        // Any report counts, finished or not: silence is the failure.
+        Statistic: 'SampleCount',
+        Period: 3600,
+        EvaluationPeriods: 25,
+        DatapointsToAlarm: 25,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
         AlarmActions: alarmActions,
       },
     },
@@ -74,8 +92,7 @@ module.exports = async ({ resolveVariable }) => {
       },
     };
   }
-  return {
-    Conditions: { HasAlarmEmail: { 'Fn::Not': [{ 'Fn::Equals': [await resolveVariable('param:alarmEmail'), ''] }] } },
-    Resources,
-  };
+  // Known when packaging: the subscription exists or not, rather than a condition on a constant.
+  if (email !== '') Resources.AlarmEmailSubscription = { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email } };
+  return { Resources };
 };

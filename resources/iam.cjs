@@ -63,6 +63,8 @@ const EXTRA_STATEMENTS = {
     const parameter = String(await resolveVariable('param:alertWebhookParameter'));
     return [
       { Sid: 'PublishToAlertTopicOnly', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'AlertTopic' } },
+      // The topic is encrypted with the stack's key: publishing needs a data key from it.
+      { Sid: 'EncryptForAlertTopicOnly', Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['TopicKey', 'Arn'] } },
       ...(parameter === ''
         ? []
         : [
@@ -80,6 +82,15 @@ const EXTRA_STATEMENTS = {
 };
 
 const roleLogicalId = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}Role`;
+
+/**
+ * The functions EventBridge Scheduler starts. Each schedule gets a role of its own that only the
+ * scheduler service of this account can assume and that may invoke only its one function
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role);
+ * serverless.yml points the schedule's `roleArn` at it.
+ */
+const SCHEDULED = ['plan', 'watchdog'];
+const schedulerRoleLogicalId = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}SchedulerRole`;
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 module.exports = async ({ resolveVariable }) => {
@@ -129,6 +140,31 @@ module.exports = async ({ resolveVariable }) => {
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         },
         Policies: [{ PolicyName: `${fn}-least-privilege`, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+      },
+    };
+  }
+  for (const fn of SCHEDULED) {
+    const functionArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:function:${service}-${stage}-${kebab(fn)}`]] };
+    Resources[schedulerRoleLogicalId(fn)] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: `${fn}-schedule-invokes-only-its-function`,
+            PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'InvokeOwnFunctionOnly', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }] }] },
+          },
+        ],
       },
     };
   }

@@ -1,33 +1,10 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { invocationProblems } from './helpers/invocation-paths.ts';
+import { packageService, run } from './helpers/packaged-template.ts';
 
-const run = promisify(execFile);
-
-interface Template {
-  Resources: Record<string, { Type: string; Properties?: Record<string, any>; DependsOn?: string[] | string }>;
-}
-
-/** Packages the service exactly as `sls deploy` would, offline and without credentials. */
-async function packageService(stage: string): Promise<{ template: Template; directory: string }> {
-  const directory = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  // serverless-esbuild leaves a copy of every zip's contents in TMPDIR: give it one to delete.
-  const scratch = `${directory}-tmp`;
-  await mkdir(scratch);
-  try {
-    await run('npx', ['serverless', 'package', '--stage', stage, '--region', 'eu-west-1', '--package', directory], {
-      env: { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', ESBUILD_WORK_FOLDER: `.esbuild-template-${process.pid}` },
-      timeout: 120_000,
-    });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  const template = JSON.parse(await readFile(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
-  return { template, directory };
-}
+type Template = import('./helpers/invocation-paths.ts').Template;
 
 const packaged = packageService('prod');
 test.after.always(async () => {
@@ -223,7 +200,7 @@ test('the alert function reads only its one SSM parameter and publishes only to 
     statements.filter((statement) => ([] as string[]).concat(statement.Action).some((action) => /^(ssm|sns|kms|secretsmanager):/.test(action)));
 
   const alert = outsideTheLake(statementsOf('alert'));
-  t.is(alert.length, 2);
+  t.is(alert.length, 3);
   const ssm = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('ssm:')))!;
   t.deepEqual(ssm.Action, ['ssm:GetParameter'], 'read one parameter: no GetParameters(ByPath), no writes');
   t.false(Array.isArray(ssm.Resource), 'a single resource');
@@ -236,6 +213,9 @@ test('the alert function reads only its one SSM parameter and publishes only to 
   const sns = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('sns:')))!;
   t.deepEqual(sns.Action, ['sns:Publish']);
   t.deepEqual(sns.Resource, { Ref: 'AlertTopic' }, 'the alert topic only');
+  const kms = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('kms:')))!;
+  t.deepEqual(kms.Action, ['kms:GenerateDataKey*', 'kms:Decrypt'], 'what publishing to an encrypted topic needs');
+  t.deepEqual(kms.Resource, { 'Fn::GetAtt': ['TopicKey', 'Arn'] }, 'the topic key only');
   for (const fn of STAGE_FUNCTIONS.filter((name) => name !== 'alert')) t.deepEqual(outsideTheLake(statementsOf(fn)), [], `${fn} has no SSM, SNS, KMS or Secrets Manager grant`);
 
   const environment = template.Resources.AlertLambdaFunction!.Properties!.Environment.Variables as Record<string, unknown>;
@@ -347,4 +327,122 @@ test('no circular dependency: functions name the bucket literally, never by refe
   };
   for (const node of graph.keys()) if (visit(node, [])) break;
   t.deepEqual(cycle, [], `dependency cycle: ${cycle.join(' → ')}`);
+});
+
+/**
+ * What no deploy can be tried here: that the deployed stack can actually run. For both stages the
+ * packaged template is read the way AWS would act on it (tests/helpers/invocation-paths.ts), and
+ * cfn-lint checks it against AWS's own resource rules.
+ */
+
+const STAGES = ['dev', 'prod'] as const;
+// One packaging at a time: the framework keeps its state in the service's .serverless folder.
+const packagedDev = packaged.then(() => packageService('dev'));
+const byStage = { prod: packaged, dev: packagedDev } as const;
+test.after.always(async () => {
+  await rm((await packagedDev).directory, { recursive: true, force: true });
+});
+
+for (const stage of STAGES) {
+  test(`${stage}: every trigger can reach its target (schedules, S3 notifications, alarms, failure destinations, alert delivery, CloudFront)`, async (t) => {
+    const { template } = await byStage[stage];
+    t.deepEqual(invocationProblems(template), []);
+    const types = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type).length;
+    t.true(types('AWS::Scheduler::Schedule') === 2 && types('Custom::S3') === 7 && types('AWS::CloudWatch::Alarm') >= 12 && types('AWS::Lambda::EventInvokeConfig') >= 8, 'the checks saw every kind of trigger');
+  });
+
+  test(`${stage}: cfn-lint finds no error and no warning that is not accepted with its reason`, async (t) => {
+    const { template, templatePath } = await byStage[stage];
+    const version = await run('cfn-lint', ['--version']).catch(() => null);
+    const accepted = (template.Metadata?.['cfn-lint']?.config?.ignore_checks ?? []) as string[];
+    const reasons = (template.Metadata?.WallapopAcceptedChecks ?? {}) as Record<string, string>;
+    for (const check of accepted) t.true((reasons[check] ?? '').length > 40, `accepted check ${check} has its reason in the template metadata`);
+    if (version === null) {
+      t.log('cfn-lint is not installed on this machine (pip install cfn-lint): the lint half of this test is skipped; CI has it');
+      return;
+    }
+    const result = await run('cfn-lint', ['--format', 'parseable', templatePath]).then(
+      (output) => ({ code: 0, output: output.stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
+    );
+    t.log(`${version.stdout.trim()}: ${result.output.trim() === '' ? 'clean' : result.output.trim()}`);
+    t.is(result.output.trim(), '', 'no finding');
+    t.is(result.code, 0);
+  });
+}
+
+/** A copy of the prod template with `change` applied. */
+async function broken(change: (template: Template) => void): Promise<Template> {
+  const template = structuredClone((await packaged).template);
+  change(template);
+  return template;
+}
+
+test('the checks fail on the links that were broken, naming the trigger', async (t) => {
+  // The schedule as the first release shipped it: the function's own role, which only Lambda can assume.
+  const scheduleWithFunctionRole = await broken((template) => {
+    template.Resources.PlanSchedulerSchedule1!.Properties!.Target.RoleArn = { 'Fn::GetAtt': ['PlanRole', 'Arn'] };
+  });
+  t.deepEqual(invocationProblems(scheduleWithFunctionRole), [
+    'schedule PlanSchedulerSchedule1: role PlanRole cannot be assumed by scheduler.amazonaws.com',
+    'schedule PlanSchedulerSchedule1: role PlanRole may not invoke wallapop-market-prod-plan',
+  ]);
+  const scheduleOfAnotherFunction = await broken((template) => {
+    template.Resources.WatchdogSchedulerSchedule1!.Properties!.Target.RoleArn = { 'Fn::GetAtt': ['PlanSchedulerRole', 'Arn'] };
+  });
+  t.deepEqual(invocationProblems(scheduleOfAnotherFunction), ['schedule WatchdogSchedulerSchedule1: role PlanSchedulerRole may not invoke wallapop-market-prod-watchdog']);
+
+  // The alarm topic as the first release shipped it: encrypted with the AWS-managed key.
+  const managedKey = await broken((template) => {
+    template.Resources.AlarmTopic!.Properties!.KmsMasterKeyId = 'alias/aws/sns';
+  });
+  const alarmProblems = invocationProblems(managedKey);
+  t.true(alarmProblems.length >= 12);
+  t.true(alarmProblems.includes('alarm DayNotFinishedAlarm → AlarmTopic: encrypted with alias/aws/sns, a key whose policy this stack cannot set (an AWS-managed key)'));
+
+  const keyWithoutCloudWatch = await broken((template) => {
+    const policy = template.Resources.TopicKey!.Properties!.KeyPolicy;
+    policy.Statement = policy.Statement.filter((statement: { Sid: string }) => statement.Sid !== 'CloudWatchAlarmsPublishToTheEncryptedTopics');
+  });
+  t.true(invocationProblems(keyWithoutCloudWatch).includes('alarm WatchdogSilentAlarm → AlarmTopic: the key policy of TopicKey does not let cloudwatch.amazonaws.com kms:GenerateDataKey, kms:Decrypt'));
+
+  const alertWithoutKey = await broken((template) => {
+    const statements = template.Resources.AlertRole!.Properties!.Policies[0].PolicyDocument.Statement;
+    template.Resources.AlertRole!.Properties!.Policies[0].PolicyDocument.Statement = statements.filter((statement: { Sid: string }) => statement.Sid !== 'EncryptForAlertTopicOnly');
+  });
+  t.deepEqual(invocationProblems(alertWithoutKey), ['alert delivery AlertLambdaFunction: AlertRole may not use TopicKey to publish to the encrypted AlertTopic']);
+
+  const noDeadLetters = await broken((template) => {
+    const statements = template.Resources.SilverRole!.Properties!.Policies[0].PolicyDocument.Statement;
+    template.Resources.SilverRole!.Properties!.Policies[0].PolicyDocument.Statement = statements.filter((statement: { Sid: string }) => statement.Sid !== 'FailedEventsToDeadLetterQueue');
+  });
+  t.deepEqual(invocationProblems(noDeadLetters), ['failure destination SilverLambdaEvConf: SilverRole may not send to DeadLetterQueue']);
+
+  const noAddPermission = await broken((template) => {
+    const statements = template.Resources.IamRoleCustomResourcesLambdaExecution!.Properties!.Policies[0].PolicyDocument.Statement;
+    template.Resources.IamRoleCustomResourcesLambdaExecution!.Properties!.Policies[0].PolicyDocument.Statement = statements.filter((statement: { Action: string[] }) => !statement.Action.includes('lambda:AddPermission'));
+  });
+  t.is(invocationProblems(noAddPermission).filter((problem) => /may not let S3 invoke/.test(problem)).length, 7);
+
+  const siteForAnotherDistribution = await broken((template) => {
+    template.Resources.SiteBucketPolicy!.Properties!.PolicyDocument.Statement[0].Condition.StringEquals['AWS:SourceArn'] = 'arn:aws:cloudfront::123456789012:distribution/OTHER';
+  });
+  t.deepEqual(invocationProblems(siteForAnotherDistribution), ['CloudFront origin site of SiteDistribution: the policy of SiteBucket does not let this distribution read it']);
+});
+
+test('what must outlive the stack does, the deployment bucket is private and TLS-only, a silent watchdog alarms', async (t) => {
+  const { template } = await packaged;
+  const resources = template.Resources;
+  for (const id of ['DataBucket', 'DeadLetterQueue', 'TopicKey', ...Object.keys(resources).filter((key) => resources[key]!.Type === 'AWS::Logs::LogGroup')]) {
+    t.is(resources[id]!.DeletionPolicy, 'Retain', `${id} survives deleting the stack`);
+    if (id !== 'DataBucket') t.is(resources[id]!.UpdateReplacePolicy, 'Retain', `${id} survives a replacement`);
+  }
+  t.deepEqual(resources.ServerlessDeploymentBucket!.Properties!.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  const deploymentPolicy = resources.ServerlessDeploymentBucketPolicy!.Properties!.PolicyDocument.Statement as Array<{ Effect: string; Condition?: { Bool?: Record<string, unknown> } }>;
+  t.true(deploymentPolicy.some((statement) => statement.Effect === 'Deny' && String(statement.Condition?.Bool?.['aws:SecureTransport']) === 'false'));
+  t.true(resources.TopicKey!.Properties!.EnableKeyRotation);
+  for (const topic of ['AlarmTopic', 'AlertTopic']) t.deepEqual(resources[topic]!.Properties!.KmsMasterKeyId, { 'Fn::GetAtt': ['TopicKey', 'Arn'] });
+  t.like(resources.WatchdogSilentAlarm!.Properties, { TreatMissingData: 'breaching', Statistic: 'SampleCount', ComparisonOperator: 'LessThanThreshold', MetricName: 'dayNotFinished' });
+  t.is(resources.WatchdogSilentAlarm!.Properties!.EvaluationPeriods * resources.WatchdogSilentAlarm!.Properties!.Period, 25 * 3600, 'a day and an hour of silence');
+  t.is(template.Conditions, undefined, 'no condition on a constant: optional subscriptions are decided when packaging');
 });
