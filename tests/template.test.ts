@@ -1,5 +1,6 @@
 import test from 'ava';
 import { readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { invocationProblems } from './helpers/invocation-paths.ts';
 import { packageService, run } from './helpers/packaged-template.ts';
@@ -230,9 +231,16 @@ test('the alert function reads only its one SSM parameter and publishes only to 
   const topic = template.Resources.AlertTopic!;
   t.is(topic.Type, 'AWS::SNS::Topic');
   t.truthy(topic.Properties!.KmsMasterKeyId, 'encrypted');
-  const subscription = template.Resources.AlertEmailSubscription as { Condition?: string; Properties: Record<string, unknown> };
-  t.is(subscription.Condition, 'HasAlertEmail', 'the e-mail subscription only when alertEmail is set');
-  t.deepEqual(subscription.Properties.TopicArn, { Ref: 'AlertTopic' });
+  t.is(template.Resources.AlertEmailSubscription, undefined, 'no alertEmail, no subscription');
+  // With the parameters set, the fragments add the subscriptions (decided when packaging, no condition).
+  const fragment = async (file: string, email: string) => {
+    const values: Record<string, string> = { 'self:service': 'wallapop-market', 'sls:stage': 'prod', 'param:alertEmail': email, 'param:alarmEmail': email };
+    const build = createRequire(import.meta.url)(join(process.cwd(), 'resources', file)) as (context: { resolveVariable: (name: string) => Promise<string> }) => Promise<{ Resources: Record<string, { Properties: Record<string, unknown> }> }>;
+    return (await build({ resolveVariable: async (name) => values[name]! })).Resources;
+  };
+  t.deepEqual((await fragment('alerts.cjs', 'me@example.com')).AlertEmailSubscription?.Properties, { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: 'me@example.com' });
+  t.deepEqual((await fragment('alarms.cjs', 'me@example.com')).AlarmEmailSubscription?.Properties, { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: 'me@example.com' });
+  t.is((await fragment('alarms.cjs', '')).AlarmEmailSubscription, undefined);
 });
 
 test('the data bucket: private, encrypted, TLS only, owner-enforced, with lifecycle rules', async (t) => {
