@@ -628,7 +628,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     shards: integer('shards', shards, 1),
     concurrency: integer('concurrency', Number(values.concurrency ?? os.availableParallelism()), 1),
     out: resolve(values.out ?? join(REPO, `bench/results/bench-${listings}.json`)),
-    data: resolve(values.data ?? join(os.tmpdir(), 'wallapop-bench', `listings-${listings}-shards-${shards}`)),
+    // A cache kept between runs (2 GB at 1M): in the project's ignored .data folder, not the temporary directory.
+    data: resolve(values.data ?? join(REPO, '.data', 'bench', `listings-${listings}-shards-${shards}`)),
     fresh: values.fresh ?? false,
     skip: skip as Set<Section>,
     coldRuns: integer('cold-runs', Number(values['cold-runs'] ?? (smoke ? 1 : 5)), 1),
