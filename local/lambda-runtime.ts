@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +43,12 @@ export interface LambdaRuntimeOptions {
   timeoutOverridesSeconds?: Record<string, number>;
   onInvocation?: (record: InvocationRecord) => void;
 }
+
+/**
+ * The function whose invocation the current asynchronous work belongs to: every handler runs
+ * inside it, so a tool can tell which function made a request (./s3-access.ts).
+ */
+export const currentInvocation = new AsyncLocalStorage<{ functionName: string }>();
 
 class TimeoutError extends Error {
   override name = 'Lambda.Timeout';
@@ -176,7 +183,7 @@ export class LocalLambdaRuntime {
       timer = setTimeout(() => reject(new TimeoutError(`${fn.name} timed out after ${timeoutMs / 1000} s`)), timeoutMs);
     });
     try {
-      return await Promise.race([handler(structuredClone(event), context), timeout]);
+      return await Promise.race([currentInvocation.run({ functionName: fn.name }, () => handler(structuredClone(event), context)), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -32,7 +32,8 @@ const GRANTS = {
   },
   goldFanin: {
     read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'],
-    list: ['bronze/search/', 'silver/_manifests/', 'gold/'],
+    // control/runs/: the planned days of a gap whose gold never finished (gold/quality).
+    list: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'gold/'],
     write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'],
   },
   // Alerts (docs/alerts.md): evaluation reads the day's gold and writes the alerts and their
@@ -93,7 +94,7 @@ const SCHEDULED = ['plan', 'watchdog'];
 const schedulerRoleLogicalId = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}SchedulerRole`;
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-module.exports = async ({ resolveVariable }) => {
+const build = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const bucket = await resolveVariable('self:custom.dataBucket');
@@ -171,4 +172,6 @@ module.exports = async ({ resolveVariable }) => {
   return { Resources };
 };
 
+module.exports = build;
+// The table itself, for tests/iam-access.test.ts: what each function touches in a local run must be in it.
 module.exports.GRANTS = GRANTS;
