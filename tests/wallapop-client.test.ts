@@ -225,6 +225,45 @@ test('params and headers on the wire, for both endpoints and for later pages', a
   t.is(section2?.headers['x-appversion'], '826801');
 });
 
+/** The shape public captures of /search/section show: items and token both under `data.section`. */
+function capturedSectionBody(list: unknown[], nextPage?: string) {
+  return { data: { section: { type: 'organic_search_results', items: list, ...(nextPage === undefined ? {} : { next_page: nextPage }) } }, meta: {} };
+}
+
+test('both shapes are read on both endpoints, the token wherever it is: a captured-shape section search is paged to its end', async (t) => {
+  const bodies = {
+    'payload+meta': (list: unknown[], next?: string) => searchBody(list, next),
+    'section+section': capturedSectionBody,
+  } as const;
+  for (const endpoint of ['search', 'section'] as const) {
+    for (const [shapeName, body] of Object.entries(bodies)) {
+      const { baseUrl } = await serve(t, (request) => {
+        const page = Number(request.params.next_page?.split('-')[1] ?? 1);
+        return { body: body(items(`${page}a`, `${page}b`), page < 4 ? `page-${page + 1}` : undefined) };
+      });
+      const { client } = testClient(baseUrl, { preferredEndpoint: endpoint });
+      const { pages, stop } = await collect(client.searchPages(QUERY));
+      t.deepEqual(stop, { reason: 'end', pages: 4, nextPage: null }, `${endpoint} answering ${shapeName}`);
+      t.deepEqual(pages.flatMap((page) => page.items.map((entry) => entry.id)), ['1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b']);
+      t.deepEqual(
+        pages[0]?.shape,
+        shapeName === 'payload+meta'
+          ? { itemsAt: 'data.section.payload.items', tokenAt: 'meta.next_page', strayTokens: [] }
+          : { itemsAt: 'data.section.items', tokenAt: 'data.section.next_page', strayTokens: [] },
+      );
+      t.is(pages.at(-1)?.shape.tokenAt, null, 'the last page has no token');
+    }
+  }
+});
+
+test('a token-like field in an unknown place is reported, not silently ignored', async (t) => {
+  const { baseUrl } = await serve(t, () => ({ body: { data: { section: { items: items('a') }, next_cursor: 'abc' }, meta: { next_page: '' } } }));
+  const { client } = testClient(baseUrl);
+  const page = await client.fetchSearchPage(QUERY);
+  t.is(page.nextPage, null);
+  t.deepEqual(page.shape, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.next_cursor'] });
+});
+
 test('a page keeps the body verbatim and reports the request, attempts and time', async (t) => {
   const body = `{ "data" : {"section":{"payload":{"items":[{"id":"a1","title":"Cámara ñ 😀","price":{"amount":1e2}}]}}},\n "meta":{"next_page":""} }`;
   const { baseUrl } = await serve(t, () => ({ body, headers: { 'content-type': 'application/json; charset=utf-8' } }));
@@ -499,8 +538,8 @@ test('a body that never validates → WallapopSchemaError naming the path, with 
   );
   const { client } = testClient(baseUrl, { maxAttempts: 3 });
   const error = await t.throwsAsync(client.fetchSearchPage(QUERY), { instanceOf: WallapopSchemaError });
-  t.regex(error.message, /data\.section\.payload\.items: expected array, got undefined/);
-  t.is(error.path, 'data.section.payload.items');
+  t.regex(error.message, /data\.section: expected an items array at data\.section\.payload\.items or data\.section\.items, found neither/);
+  t.is(error.path, 'data.section');
   t.is(error.attempts, 3);
   t.is(requests.length, 3, 'a schema failure retries on the same endpoint, it does not fall back');
   t.is(error.response?.body, '{"data":{"section":{"payload":{}}},"meta":{}}');

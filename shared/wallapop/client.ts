@@ -14,11 +14,12 @@ import { DEFAULT_RETRY_POLICY, classifyStatus, retryDelay, type RetryPolicy, typ
 import {
   CategoriesSchema,
   ItemDetailSchema,
-  SearchEnvelopeSchema,
-  SectionEnvelopeSchema,
   parseBody,
+  readSearchPage,
   type CategoryNode,
   type ItemDetail,
+  type PageShape,
+  type SearchPageContent,
   type ValidationResult,
 } from './schemas.ts';
 
@@ -110,8 +111,10 @@ export interface FetchedResponse {
 export interface SearchPage extends FetchedResponse {
   /** Raw item objects; item-level validation is silver's job. */
   items: Record<string, unknown>[];
-  /** Null when absent or empty. */
+  /** Null when absent or empty; read from `data.section.next_page` or `meta.next_page`, whichever carries it. */
   nextPage: string | null;
+  /** Where this page kept its items and token (both shapes occur on both endpoints). */
+  shape: PageShape;
   /** `pointers.ORGANIC.remaining_documents` from the next_page token, when readable. */
   estimatedTotal: number | null;
 }
@@ -254,11 +257,6 @@ type AttemptResult =
   | { kind: 'timeout' }
   | { kind: 'network'; error: unknown };
 
-interface PageContent {
-  items: Record<string, unknown>[];
-  nextPage: string | null;
-}
-
 const NO_STATUSES: ReadonlySet<number> = new Set();
 /** Statuses that mean "this endpoint does not take this request", the cue to try the other one. */
 const FALLBACK_STATUSES: ReadonlySet<number> = new Set([400, 404]);
@@ -367,12 +365,12 @@ export class WallapopClient {
 
   private async searchPage(query: SearchQuery, nextPage: string | null, endpoint: SearchEndpoint, allowFallback: boolean): Promise<SearchPage> {
     const tally = this.tally();
-    const first = await this.execute(this.searchTarget(query, nextPage, endpoint), parserFor(endpoint), allowFallback ? FALLBACK_STATUSES : NO_STATUSES, tally);
+    const first = await this.execute(this.searchTarget(query, nextPage, endpoint), readSearchPage, allowFallback ? FALLBACK_STATUSES : NO_STATUSES, tally);
     if (first.kind === 'ok') return this.pageOf(endpoint, first.response, first.value);
 
     const other = otherEndpoint(endpoint);
     this.emit({ type: 'fallback', from: endpoint, to: other, status: first.response.status, url: first.response.request.url });
-    const second = await this.execute(this.searchTarget(query, nextPage, other), parserFor(other), FALLBACK_STATUSES, tally);
+    const second = await this.execute(this.searchTarget(query, nextPage, other), readSearchPage, FALLBACK_STATUSES, tally);
     if (second.kind === 'ok') return this.pageOf(other, second.response, second.value);
 
     const rejections = [first.response, second.response].map((r) => ({ url: r.request.url, status: r.status, body: r.body }));
@@ -387,9 +385,9 @@ export class WallapopClient {
     });
   }
 
-  private pageOf(endpoint: SearchEndpoint, response: FetchedResponse, content: PageContent): SearchPage {
+  private pageOf(endpoint: SearchEndpoint, response: FetchedResponse, content: SearchPageContent): SearchPage {
     this.workingEndpoint = endpoint;
-    return { ...response, items: content.items, nextPage: content.nextPage, estimatedTotal: estimatedTotalOf(content.nextPage) };
+    return { ...response, items: content.items, nextPage: content.nextPage, shape: content.shape, estimatedTotal: estimatedTotalOf(content.nextPage) };
   }
 
   /**
@@ -504,17 +502,6 @@ export class WallapopClient {
       // Observability must never change what the client does.
     }
   }
-}
-
-function parserFor(endpoint: SearchEndpoint): (body: string) => ValidationResult<PageContent> {
-  return (body) => {
-    if (endpoint === 'search') {
-      const parsed = parseBody(SearchEnvelopeSchema, body);
-      return parsed.ok ? { ok: true, value: { items: parsed.value.data.section.payload.items, nextPage: parsed.value.meta?.next_page || null } } : parsed;
-    }
-    const parsed = parseBody(SectionEnvelopeSchema, body);
-    return parsed.ok ? { ok: true, value: { items: parsed.value.data.section.items, nextPage: parsed.value.meta?.next_page || null } } : parsed;
-  };
 }
 
 function statusError(response: FetchedResponse, attempts: number, attempt: number, statusClass: 'final' | 'rate-limited' | 'server-error' | 'blocked'): WallapopError {

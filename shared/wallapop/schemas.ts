@@ -18,29 +18,92 @@ const RawItemSchema = v.custom<Record<string, unknown>>(
 const ItemsSchema = v.array(RawItemSchema);
 
 /** `next_page` absent, null or "" all mean "no more pages". */
-const MetaSchema = v.optional(
-  v.looseObject({
-    next_page: v.optional(v.nullable(v.string())),
-  }),
-);
+const NextPage = v.optional(v.nullable(v.string()));
 
-/** `GET /api/v3/search`: items under `data.section.payload.items`. */
-export const SearchEnvelopeSchema = v.looseObject({
+/**
+ * A search page from either endpoint. Two shapes are seen in the wild, on both endpoints: items
+ * under `data.section.payload.items` with the token in `meta.next_page`, and items under
+ * `data.section.items` with the token in `data.section.next_page` (docs/wallapop-api.md). Both
+ * places are optional here; `readSearchPage` requires the items in one of them.
+ */
+export const SearchPageBodySchema = v.looseObject({
   data: v.looseObject({
     section: v.looseObject({
-      payload: v.looseObject({ items: ItemsSchema }),
+      payload: v.optional(v.looseObject({ items: v.optional(ItemsSchema) })),
+      items: v.optional(ItemsSchema),
+      next_page: NextPage,
     }),
   }),
-  meta: MetaSchema,
+  meta: v.optional(v.looseObject({ next_page: NextPage })),
 });
 
-/** `GET /api/v3/search/section`: items under `data.section.items`. */
-export const SectionEnvelopeSchema = v.looseObject({
-  data: v.looseObject({
-    section: v.looseObject({ items: ItemsSchema }),
-  }),
-  meta: MetaSchema,
-});
+/** Where a page kept its items and its continuation token. */
+export interface PageShape {
+  itemsAt: 'data.section.payload.items' | 'data.section.items';
+  /** Null on a page without a token (the last one). */
+  tokenAt: 'meta.next_page' | 'data.section.next_page' | null;
+  /**
+   * Paths of other fields that look like a continuation (`next`, `cursor`, `page_token`…) outside
+   * the items: a token the API moved somewhere new would end the search after one page, so it is
+   * reported rather than ignored.
+   */
+  strayTokens: string[];
+}
+
+export interface SearchPageContent {
+  items: Record<string, unknown>[];
+  nextPage: string | null;
+  shape: PageShape;
+}
+
+/**
+ * Items and token of a search page, wherever the page keeps them. A body with neither items array
+ * fails (naming both places), so an unknown shape can never pass for an empty last page.
+ */
+export function readSearchPage(body: string): ValidationResult<SearchPageContent> {
+  const parsed = parseBody(SearchPageBodySchema, body);
+  if (!parsed.ok) return parsed;
+  const { section } = parsed.value.data;
+  const payloadItems = section.payload?.items;
+  const items = payloadItems ?? section.items;
+  if (items === undefined) {
+    return { ok: false, path: 'data.section', issues: ['data.section: expected an items array at data.section.payload.items or data.section.items, found neither'] };
+  }
+  const sectionToken = section.next_page || null;
+  const metaToken = parsed.value.meta?.next_page || null;
+  const nextPage = sectionToken ?? metaToken;
+  return {
+    ok: true,
+    value: {
+      items,
+      nextPage,
+      shape: {
+        itemsAt: payloadItems !== undefined ? 'data.section.payload.items' : 'data.section.items',
+        tokenAt: sectionToken !== null ? 'data.section.next_page' : metaToken !== null ? 'meta.next_page' : null,
+        strayTokens: strayTokenPaths(parsed.value),
+      },
+    },
+  };
+}
+
+const TOKEN_LIKE = /next|cursor|continuation|page_?token/i;
+const KNOWN_TOKEN_PATHS = new Set(['meta.next_page', 'data.section.next_page']);
+
+/** Non-empty string fields with a token-like name, three levels deep at most, items arrays skipped. */
+function strayTokenPaths(root: unknown): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, path: string, depth: number): void => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || depth > 3) return;
+    for (const [key, value] of Object.entries(node)) {
+      const here = path === '' ? key : `${path}.${key}`;
+      if (typeof value === 'string') {
+        if (value !== '' && TOKEN_LIKE.test(key) && !KNOWN_TOKEN_PATHS.has(here)) found.push(here);
+      } else if (key !== 'items') walk(value, here, depth + 1);
+    }
+  };
+  walk(root, '', 0);
+  return found;
+}
 
 export interface CategoryNode {
   id: number;
