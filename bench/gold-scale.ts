@@ -135,6 +135,7 @@ function row(day: Day, dayIndex: number, index: number, search: string): SilverR
     city: `City ${city}`,
     postal_code: null,
     region: `Region ${city % REGIONS}`,
+    province: `Province ${city % (REGIONS * 3)}`,
     country_code: 'ES',
     latitude: null,
     longitude: null,

@@ -1,6 +1,7 @@
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
+import { outcomeSentence } from '#shared/lake/outcome-sentence.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
 
@@ -34,7 +35,7 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
     const bronze = await getJson<BronzeManifest>(lake, keys.bronzeManifest(day, search));
     const silver = await getJson<SilverManifest>(lake, keys.silverManifest(day, search));
     if (!bronze) problems.push(`${search}: not extracted (no ${keys.bronzeManifest(day, search)})`);
-    else if (bronze.outcome !== 'complete') problems.push(`${search}: extraction ${bronze.outcome}${bronze.errors[0] ? ` (${bronze.errors[0].message})` : ''}`);
+    else if (bronze.outcome !== 'complete') problems.push(outcomeSentence(search, bronze)!);
     if (bronze && !silver) problems.push(`${search}: extracted but not in silver`);
     searches.push({
       search,
@@ -55,3 +56,4 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
     problems,
   };
 }
+

@@ -9,7 +9,7 @@ export function formatDayRun(run: DayRun): string {
   const totals = { pages: 0, items: 0, accepted: 0, duplicates: 0, quarantined: 0 };
   lines.push(`Day ${report.day}: ${report.searches.length} searches, ${report.shardCount ?? '?'} shards, gold ${report.gold.complete ? 'complete' : 'not complete'} (${(run.wallTimeMs / 1000).toFixed(1)} s)`);
   const width = Math.max(6, ...report.searches.map((s) => s.search.length));
-  lines.push(`  ${'search'.padEnd(width)}  outcome    pages    items   silver  dupes  quarantined`);
+  lines.push(`  ${'search'.padEnd(width)}  outcome         pages    items   silver  dupes  quarantined`);
   for (const search of report.searches) {
     const extract = search.extract;
     const silver = search.silver;
@@ -19,10 +19,10 @@ export function formatDayRun(run: DayRun): string {
     totals.duplicates += silver?.duplicates ?? 0;
     totals.quarantined += silver?.quarantined ?? 0;
     lines.push(
-      `  ${search.search.padEnd(width)}  ${(extract?.outcome ?? 'missing').padEnd(9)} ${num(extract?.pages)} ${num(extract?.items)} ${num(silver?.accepted)} ${num(silver?.duplicates, 6)} ${num(silver?.quarantined, 12)}`,
+      `  ${search.search.padEnd(width)}  ${(extract?.outcome ?? 'missing').padEnd(14)} ${num(extract?.pages)} ${num(extract?.items)} ${num(silver?.accepted)} ${num(silver?.duplicates, 6)} ${num(silver?.quarantined, 12)}`,
     );
   }
-  lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(9)} ${num(totals.pages)} ${num(totals.items)} ${num(totals.accepted)} ${num(totals.duplicates, 6)} ${num(totals.quarantined, 12)}`);
+  lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(14)} ${num(totals.pages)} ${num(totals.items)} ${num(totals.accepted)} ${num(totals.duplicates, 6)} ${num(totals.quarantined, 12)}`);
   const timings = Object.entries(run.functions).map(([name, f]) => `${name} ${(f.totalMs / 1000).toFixed(1)} s/${f.invocations}${f.failures ? ` (${f.failures} failed)` : ''}`);
   if (timings.length > 0) lines.push(`  time per function (summed/invocations): ${timings.join(', ')}`);
   for (const problem of report.problems) lines.push(`  ! ${problem}`);

@@ -48,24 +48,32 @@ const GRANTS = {
     list: ['control/deliveries/'],
     write: ['control/deliveries/'],
   },
+  // The run plan names the day's searches; their bronze manifests say how each extraction ended.
   watchdog: {
-    read: ['gold/_manifests/'],
-    list: ['gold/_manifests/'],
+    read: ['gold/_manifests/', 'control/runs/', 'bronze/search/'],
+    list: ['gold/_manifests/', 'control/runs/', 'bronze/search/'],
     write: [],
   },
 };
 
 /**
  * Grants beyond the lake. The alert function publishes to its topic and reads exactly one SSM
- * parameter, the webhook URL (none when the `alertWebhookParameter` parameter is '').
+ * parameter, the webhook URL (none when the `alertWebhookParameter` parameter is ''); the
+ * watchdog publishes to the alarm topic.
  */
+const publishTo = (topic, what) => [
+  { Sid: `PublishTo${topic}Only`, Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: topic } },
+  // The topics are encrypted with the stack's key: publishing needs a data key from it.
+  { Sid: `EncryptFor${what}`, Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['TopicKey', 'Arn'] } },
+];
+
 const EXTRA_STATEMENTS = {
+  // The drift notice names the searches, which an alarm on a metric cannot.
+  watchdog: async () => publishTo('AlarmTopic', 'AlarmTopicOnly'),
   alert: async (resolveVariable) => {
     const parameter = String(await resolveVariable('param:alertWebhookParameter'));
     return [
-      { Sid: 'PublishToAlertTopicOnly', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'AlertTopic' } },
-      // The topic is encrypted with the stack's key: publishing needs a data key from it.
-      { Sid: 'EncryptForAlertTopicOnly', Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['TopicKey', 'Arn'] } },
+      ...publishTo('AlertTopic', 'AlertTopicOnly'),
       ...(parameter === ''
         ? []
         : [

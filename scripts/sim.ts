@@ -13,6 +13,9 @@ import {
   startSimulator,
   type FaultKind,
   type RequestLogEntry,
+  type DiscountForm,
+  type IgnorableFilter,
+  type ResponseShape,
   type SectionEndpointMode,
   type SimulatorHandle,
 } from '../simulator/index.ts';
@@ -36,12 +39,16 @@ Options:
   --block <keywords>      answer every search for these keywords with the CloudFront 403 (repeatable)
   --empty <keywords>      answer every search for these keywords with zero items (repeatable)
   --section <mode>        /search/section behaviour: ok | bad-request | missing (default ok)
+  --search-shape <shape>  where /search puts items and token: payload+meta | items+section (default payload+meta)
+  --section-shape <shape> the same for /search/section (default items+section, as captured)
+  --discount <form>       discount.previous_price as number | object ({amount, currency}) | top-level (default number)
+  --ignore <filters>      comma-separated filters the API accepts but ignores: category, price, distance
   --quiet                 no access log
   --help                  this text
 
 Admin routes: GET /__sim/ground-truth?day=D&<search params>, GET /__sim/changes?day=D,
 GET|POST /__sim/day ({"day": "YYYY-MM-DD"}), POST /__sim/faults (fault options JSON),
-GET /__sim/items/<id>?day=D, GET /__sim/stats.`;
+GET|POST /__sim/variant (shapes, discount form, ignored filters), GET /__sim/items/<id>?day=D, GET /__sim/stats.`;
 
 function fail(message: string): never {
   console.error(`sim: ${message}\n\n${USAGE}`);
@@ -74,6 +81,10 @@ function readArgs(argv: string[]) {
         block: { type: 'string', multiple: true },
         empty: { type: 'string', multiple: true },
         section: { type: 'string' },
+        'search-shape': { type: 'string' },
+        'section-shape': { type: 'string' },
+        discount: { type: 'string' },
+        ignore: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -115,6 +126,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Simu
       port: integer('port', args.port, 8787),
       host: args.host ?? '127.0.0.1',
       sectionEndpoint: section,
+      variant: {
+        ...(args['search-shape'] ? { searchShape: args['search-shape'] as ResponseShape } : {}),
+        ...(args['section-shape'] ? { sectionShape: args['section-shape'] as ResponseShape } : {}),
+        ...(args.discount ? { discount: args.discount as DiscountForm } : {}),
+        ...(args.ignore ? { ignore: args.ignore.split(',').map((filter) => filter.trim()) as IgnorableFilter[] } : {}),
+      },
       faults: {
         rate: faultRate,
         seed: integer('fault-seed', args['fault-seed'], 0),

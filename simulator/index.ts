@@ -6,8 +6,19 @@
  */
 export { createMarket, Market, MarketDay, MARKET_DEFAULTS, MAX_LISTINGS, PAGE_SIZE } from './market.ts';
 export type { DayChanges, MarketOptions, PriceDrop, ProductTruth, ResolvedMarketOptions, SearchPage } from './market.ts';
-export { startSimulator } from './server.ts';
-export type { Endpoint, RequestLogEntry, SectionEndpointMode, SimulatorHandle, SimulatorOptions, SimulatorStats } from './server.ts';
+export { DEFAULT_API_VARIANT, resolveApiVariant, startSimulator } from './server.ts';
+export type {
+  ApiVariant,
+  DiscountForm,
+  Endpoint,
+  IgnorableFilter,
+  RequestLogEntry,
+  ResponseShape,
+  SectionEndpointMode,
+  SimulatorHandle,
+  SimulatorOptions,
+  SimulatorStats,
+} from './server.ts';
 export { FAULT_DEFAULTS, FAULT_KINDS, FaultInjector } from './faults.ts';
 export type { FaultKind, FaultOptions } from './faults.ts';
 export {

@@ -96,6 +96,8 @@ export interface ItemContext {
   imageIds: IdCodec;
   /** How many distinct sellers the market has. */
   sellers: number;
+  /** Epoch ms of the start day's snapshot: listings created before it were on sale before the market began. */
+  startSnapshot: number;
 }
 
 /** What a listing shows on a given day: everything the two item shapes are rendered from. */
@@ -243,8 +245,24 @@ export class ItemRenderer {
       slug,
       createdAt: store.createdAt[serial]!,
       modifiedAt: this.modifiedAt(serial, day),
-      discount: hasQuirk(quirks, 'discount') ? discountOf(priceCents, unitHash(seed, origin, SALT.discount)) : undefined,
+      discount: this.discount(serial, day, priceCents, hasQuirk(quirks, 'discount')),
     };
+  }
+
+  /**
+   * What the API shows as the listing's discount: the price before its latest drop, while that drop
+   * is in force (Wallapop derives it from the seller's own price edits). A listing already on sale
+   * when the market starts may carry one from a drop before day 0 (the `discount` quirk).
+   */
+  private discount(serial: number, day: number, priceCents: number, preHistory: boolean): { previous_price: number; percentage: number } | undefined {
+    const { store, seed } = this.context;
+    const drop = store.dropInForce(serial, day);
+    if (drop >= 0) {
+      const beforeCents = store.priceBeforeDrop(drop);
+      if (beforeCents <= priceCents) return undefined;
+      return { previous_price: beforeCents / 100, percentage: Math.round((1 - priceCents / beforeCents) * 100) };
+    }
+    return preHistory && store.createdAt[serial]! < this.context.startSnapshot ? discountOf(priceCents, unitHash(seed, store.origin[serial]!, SALT.discount)) : undefined;
   }
 
   private images(serial: number, slugNumber: number): ItemImage[] {

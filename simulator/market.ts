@@ -257,6 +257,7 @@ export class Market {
         userIds: new IdCodec(this.seed, SALT.userIds),
         imageIds: new IdCodec(this.seed, SALT.imageIds),
         sellers: Math.max(50, Math.ceil(options.listings * 0.4)),
+        startSnapshot: snapshotAt(options.startDay),
       },
       (serial, day) => this.modifiedAt(serial, day),
     );

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, cloudFrontErrorPage, type DrawnFault, type FaultKind, type FaultOptions } from './faults.ts';
 import type { Market } from './market.ts';
-import { QueryError, parseSearchQuery, queryKey, queryParams, type SearchQuery } from './query.ts';
+import { MAX_DISTANCE_KM, QueryError, parseSearchQuery, queryKey, queryParams, type SearchQuery } from './query.ts';
 import { hash3, hashString } from './random.ts';
 import { isDay } from './time.ts';
 import { PageTokens } from './tokens.ts';
@@ -17,6 +17,51 @@ import { PageTokens } from './tokens.ts';
 /** How `/api/v3/search/section` behaves: normally, as a bare 400 on every call, or as absent (404). */
 export type SectionEndpointMode = 'ok' | 'bad-request' | 'missing';
 
+/**
+ * Where a search response keeps its items and its next_page token. Both occur in public captures
+ * (docs/wallapop-api.md): `payload+meta` = `data.section.payload.items` + `meta.next_page`,
+ * `items+section` = `data.section.items` + `data.section.next_page`.
+ */
+export type ResponseShape = 'payload+meta' | 'items+section';
+/** How an item's discount is written: `discount.previous_price` as a number or `{amount, currency}`, or a top-level `previous_price` object. */
+export type DiscountForm = 'number' | 'object' | 'top-level';
+export type IgnorableFilter = 'category' | 'price' | 'distance';
+
+/**
+ * The API variant served: the forms the real API is seen in, and a mode that silently ignores
+ * filters (what a renamed parameter looks like from the client's side). Ground truth is never
+ * affected: it always answers the question as asked.
+ */
+export interface ApiVariant {
+  /** Default `payload+meta`. */
+  searchShape?: ResponseShape;
+  /** Default `items+section`, as the captures of the web app's endpoint show. */
+  sectionShape?: ResponseShape;
+  /** Default `number`. */
+  discount?: DiscountForm;
+  /** Filters the search endpoints accept but do not apply. Default none. */
+  ignore?: IgnorableFilter[];
+}
+
+export const DEFAULT_API_VARIANT: Required<ApiVariant> = { searchShape: 'payload+meta', sectionShape: 'items+section', discount: 'number', ignore: [] };
+const RESPONSE_SHAPES: readonly ResponseShape[] = ['payload+meta', 'items+section'];
+const DISCOUNT_FORMS: readonly DiscountForm[] = ['number', 'object', 'top-level'];
+const IGNORABLE_FILTERS: readonly IgnorableFilter[] = ['category', 'price', 'distance'];
+
+/** A complete variant from a partial one; throws RangeError naming the bad field. */
+export function resolveApiVariant(variant: ApiVariant | undefined): Required<ApiVariant> {
+  const resolved = { ...DEFAULT_API_VARIANT, ...(variant ?? {}) };
+  const oneOf = <T>(name: string, value: T, allowed: readonly T[]) => {
+    if (!allowed.includes(value)) throw new RangeError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  };
+  oneOf('searchShape', resolved.searchShape, RESPONSE_SHAPES);
+  oneOf('sectionShape', resolved.sectionShape, RESPONSE_SHAPES);
+  oneOf('discount', resolved.discount, DISCOUNT_FORMS);
+  if (!Array.isArray(resolved.ignore)) throw new RangeError(`ignore must be an array of ${IGNORABLE_FILTERS.join(', ')}`);
+  for (const filter of resolved.ignore) oneOf('ignore[]', filter, IGNORABLE_FILTERS);
+  return resolved;
+}
+
 export interface SimulatorOptions {
   market: Market;
   /** The day served at start. Default: the market's start day. */
@@ -27,6 +72,8 @@ export interface SimulatorOptions {
   host?: string;
   faults?: FaultOptions;
   sectionEndpoint?: SectionEndpointMode;
+  /** Response shapes, discount form and ignored filters (default: DEFAULT_API_VARIANT). */
+  variant?: ApiVariant;
   /** HMAC secret of next_page tokens. Default: derived from the market seed. */
   tokenSecret?: string;
   /** Called after every request (admin ones too), e.g. for a CLI access log. */
@@ -66,6 +113,8 @@ export interface SimulatorHandle {
   /** Replaces the fault options and restarts the fault stream from its seed. */
   setFaults(faults: FaultOptions | undefined): void;
   setSectionEndpoint(mode: SectionEndpointMode): void;
+  /** Serves another API variant from the next request on (a partial variant is completed with the defaults). */
+  setVariant(variant: ApiVariant | undefined): void;
   stats(): SimulatorStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -96,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   market.dayIndexOf(currentDay);
   let faults = new FaultInjector(options.faults);
   let sectionMode: SectionEndpointMode = options.sectionEndpoint ?? 'ok';
+  let variant = resolveApiVariant(options.variant);
   const tokens = new PageTokens(options.tokenSecret ?? `wallapop-sim-${market.options.seed}`);
   let stats = emptyStats();
   let requestNumber = 0;
@@ -144,10 +194,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
     const empty = faults.isEmpty(params.get('keywords'));
     const dayIndex = market.dayIndexOf(day);
-    const page = empty ? { items: [], matching: 0, nextOffset: undefined } : market.page(dayIndex, query, offset);
-    const meta: { next_page?: string } = {};
+    const page = empty ? { items: [], matching: 0, nextOffset: undefined } : market.page(dayIndex, servedQuery(query, variant.ignore), offset);
+    let nextPage: string | undefined;
     if (page.nextOffset !== undefined) {
-      meta.next_page = tokens.sign({
+      nextPage = tokens.sign({
         query: queryParams(query),
         query_key: key,
         search_id: searchId(key, day),
@@ -157,11 +207,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         iat: Math.floor(market.snapshotOf(dayIndex) / 1000),
       });
     }
-    const section =
-      endpoint === 'search'
-        ? { type: 'organic_search_results', payload: { items: page.items } }
-        : { type: 'organic_search_results', items: page.items };
-    return { reply: json(200, { data: { section }, meta }), empty };
+    const items = variant.discount === 'number' ? page.items : page.items.map((item) => withDiscountForm(item, variant.discount));
+    const shape = endpoint === 'search' ? variant.searchShape : variant.sectionShape;
+    const body =
+      shape === 'payload+meta'
+        ? { data: { section: { type: 'organic_search_results', payload: { items } } }, meta: nextPage === undefined ? {} : { next_page: nextPage } }
+        : { data: { section: { type: 'organic_search_results', items, ...(nextPage === undefined ? {} : { next_page: nextPage }) } }, meta: {} };
+    return { reply: json(200, body), empty };
   };
 
   const apiReply = (url: URL, request: IncomingMessage, endpoint: Endpoint): { reply: Reply; empty: boolean } => {
@@ -209,6 +261,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         setFaults(body === null ? undefined : (body as FaultOptions));
         return json(200, { ok: true });
       }
+      case 'POST /__sim/variant': {
+        const body = await readJsonBody(request);
+        variant = resolveApiVariant(body === null ? undefined : (body as ApiVariant));
+        return json(200, variant);
+      }
+      case 'GET /__sim/variant':
+        return json(200, variant);
       case 'GET /__sim/stats':
         return json(200, { ...stats, day: currentDay });
       default: {
@@ -326,6 +385,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     setSectionEndpoint: (mode) => {
       sectionMode = mode;
     },
+    setVariant: (next) => {
+      variant = resolveApiVariant(next);
+    },
     stats: () => structuredClone({ ...stats, day: currentDay }),
     resetStats: () => {
       stats = emptyStats();
@@ -336,6 +398,28 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         server.closeAllConnections();
       }),
   };
+}
+
+/** The query the market answers when the variant ignores some filters. */
+function servedQuery(query: SearchQuery, ignore: readonly IgnorableFilter[]): SearchQuery {
+  if (ignore.length === 0) return query;
+  const served: SearchQuery = { ...query };
+  if (ignore.includes('category')) delete served.categoryId;
+  if (ignore.includes('price')) {
+    delete served.minPrice;
+    delete served.maxPrice;
+  }
+  if (ignore.includes('distance')) served.distanceKm = MAX_DISTANCE_KM;
+  return served;
+}
+
+/** The item with its discount written the way `form` says (the market renders the number form). */
+function withDiscountForm<T extends { discount?: { previous_price: number; percentage: number } }>(item: T, form: DiscountForm): T | Omit<T, 'discount'> {
+  if (item.discount === undefined) return item;
+  const money = { amount: item.discount.previous_price, currency: 'EUR' };
+  if (form === 'object') return { ...item, discount: { ...item.discount, previous_price: money } };
+  const { discount, ...rest } = item;
+  return { ...rest, previous_price: money, discount: { percentage: discount.percentage } } as Omit<T, 'discount'>;
 }
 
 function emptyStats(): SimulatorStats {

@@ -65,12 +65,17 @@ const FIELD_VALUES: Record<string, unknown[]> = {
   location: [
     null, undefined, {}, [], 'Madrid', { latitude: 40.4, longitude: -3.7 }, { latitude: 91 }, { latitude: -90, longitude: 180 }, { longitude: -180.5 },
     { latitude: '40.4' }, { latitude: null, longitude: null, city: null }, { city: 28004 }, { postal_code: 28004 }, { region: 'X', country_code: 'ES' }, { country_code: [] },
+    { region: 'Andalucía', region2: 'Córdoba' }, { region2: null }, { region2: 14 }, { region2: ['Córdoba'] },
   ],
   shipping: [null, undefined, {}, [], { item_is_shippable: true }, { item_is_shippable: 'yes' }, { user_allows_shipping: null }, { user_allows_shipping: 1 }, true],
   bump: [null, undefined, {}, [], { type: '' }, { type: ' ' }, { type: 'country' }, { type: null }, { type: 3 }, 'country'],
   created_at: instant,
   modified_at: instant,
-  discount: [null, undefined, {}, [], { previous_price: 400 }, { previous_price: '400' }, { previous_price: -1 }, { previous_price: null }, { previous_price: 'x' }, 5],
+  discount: [
+    null, undefined, {}, [], { previous_price: 400 }, { previous_price: '400' }, { previous_price: -1 }, { previous_price: null }, { previous_price: 'x' }, 5,
+    { previous_price: { amount: 400, currency: 'EUR' } }, { previous_price: { amount: '400' } }, { previous_price: { amount: -1 } }, { previous_price: { currency: 'EUR' } }, { previous_price: [400] },
+  ],
+  previous_price: [null, undefined, 400, '400', -1, { amount: 410, currency: 'EUR' }, { amount: 'x' }, {}, [], true],
 };
 const FIELDS = Object.keys(FIELD_VALUES);
 

@@ -33,6 +33,7 @@ test('a complete item becomes a complete row', (t) => {
     city: 'Madrid',
     postal_code: '28004',
     region: 'Comunidad de Madrid',
+    province: 'Madrid',
     country_code: 'ES',
     latitude: 40.42,
     longitude: -3.7,
@@ -67,6 +68,15 @@ test('tolerates the known quirks', (t) => {
   t.is(rowOf(sampleItem({ reserved: { flag: true } })).row.is_reserved, true);
   t.is(rowOf(sampleItem({ description: undefined })).row.description, null);
   t.is(rowOf(sampleItem({ discount: { previous_price: 450, percentage: 14 } })).row.previous_price, 450);
+  // Every form of the seller's "was" price seen in public clients (docs/wallapop-api.md).
+  t.is(rowOf(sampleItem({ discount: { previous_price: { amount: 450, currency: 'EUR' }, percentage: 14 } })).row.previous_price, 450);
+  t.is(rowOf(sampleItem({ previous_price: { amount: 430, currency: 'EUR' } })).row.previous_price, 430);
+  t.is(rowOf(sampleItem({ previous_price: 430 })).row.previous_price, 430);
+  t.is(rowOf(sampleItem({ discount: { previous_price: 450 }, previous_price: { amount: 430 } })).row.previous_price, 450, 'the discount wins over a top-level field');
+  t.is(rowOf(sampleItem({ discount: { percentage: 14 }, previous_price: { amount: '430.00', currency: 'EUR' } })).row.previous_price, 430);
+  t.deepEqual(rowOf(sampleItem({ discount: { previous_price: { currency: 'EUR' } } })).notes.invalidFields, ['discount.previous_price']);
+  t.is(rowOf(sampleItem({ location: { city: 'Córdoba', region: 'Andalucía', region2: 'Córdoba' } })).row.province, 'Córdoba');
+  t.is(rowOf(sampleItem({ location: { city: 'Córdoba', region: 'Andalucía' } })).row.province, null);
   t.is(rowOf(sampleItem({ created_at: 1_790_000_000 })).row.created_at, 1_790_000_000_000);
   t.is(rowOf(sampleItem({ created_at: '2026-09-21T10:00:00Z' })).row.created_at, Date.parse('2026-09-21T10:00:00Z'));
   t.is(rowOf(sampleItem({ web_slug: undefined })).row.listing_url, null);

@@ -52,7 +52,7 @@ test('an empty shard is a valid file with the full schema', async (t) => {
   t.deepEqual(await readSilverRows(bytes), []);
   const metadata = await silverParquetMetadata(bytes);
   t.is(Number(metadata.num_rows), 0);
-  t.is(metadata.schema.length, 1 + 32);
+  t.is(metadata.schema.length, 1 + 33);
 });
 
 test('equal rows in any order give identical bytes', (t) => {

@@ -48,12 +48,15 @@ async function fetchText(url: string, headers: Record<string, string> = {}) {
 }
 
 interface Envelope {
-  data: { section: { type: string; payload?: { items: SearchItem[] }; items?: SearchItem[] } };
+  data: { section: { type: string; payload?: { items: SearchItem[] }; items?: SearchItem[]; next_page?: string } };
   meta: { next_page?: string };
 }
 
+/** By default /search answers `payload+meta` and /search/section `items+section` (the captured shapes). */
 const itemsOf = (envelope: Envelope, endpoint: 'search' | 'section'): SearchItem[] =>
   (endpoint === 'search' ? envelope.data.section.payload?.items : envelope.data.section.items) ?? [];
+const tokenOf = (envelope: Envelope, endpoint: 'search' | 'section'): string | undefined =>
+  endpoint === 'search' ? envelope.meta.next_page : envelope.data.section.next_page;
 
 /** Follows next_page to the end, resending every filter, retrying faulted requests. */
 async function walk(base: string, params: Params, endpoint: 'search' | 'section' = 'search', retries = 0) {
@@ -71,7 +74,7 @@ async function walk(base: string, params: Params, endpoint: 'search' | 'section'
     }
     const envelope = JSON.parse(answer.text) as Envelope;
     pages.push(itemsOf(envelope, endpoint));
-    token = envelope.meta.next_page;
+    token = tokenOf(envelope, endpoint);
     if (!token) break;
     tokens.push(token);
   }
@@ -192,6 +195,46 @@ test('/search/section serves the same pages under data.section.items and wants a
   sim.setSectionEndpoint('missing');
   t.is((await fetchText(searchUrl(sim.url, params, 'section'), APP_HEADERS)).status, 404);
   t.is((await fetchText(searchUrl(sim.url, params, 'search'))).status, 200);
+});
+
+test('API variants: either shape on either endpoint, discounts in every form, filters accepted but ignored', async (t) => {
+  const sim = await simulator(t);
+  const params = { ...MADRID, distance_in_km: 200, category_id: 24200, min_sale_price: 20, max_sale_price: 300, order_by: 'newest' };
+  const body = async (endpoint: 'search' | 'section') => JSON.parse((await fetchText(searchUrl(sim.url, params, endpoint), endpoint === 'section' ? APP_HEADERS : {})).text) as Record<string, any>;
+
+  const defaults = { search: await body('search'), section: await body('section') };
+  t.truthy(defaults.search.data.section.payload.items.length);
+  t.truthy(defaults.search.meta.next_page);
+  t.is(defaults.section.data.section.payload, undefined);
+  t.truthy(defaults.section.data.section.next_page, 'section: the token sits beside the items, as captured');
+  t.deepEqual(defaults.section.meta, {});
+
+  sim.setVariant({ searchShape: 'items+section', sectionShape: 'payload+meta' });
+  const swapped = { search: await body('search'), section: await body('section') };
+  t.deepEqual(swapped.search.data.section.items, defaults.search.data.section.payload.items);
+  t.is(swapped.search.data.section.next_page, defaults.search.meta.next_page);
+  t.deepEqual(swapped.section.data.section.payload.items, defaults.section.data.section.items);
+
+  sim.setVariant(undefined);
+  const discounted = (items: Array<Record<string, any>>) => items.filter((item) => item.discount !== undefined || item.previous_price !== undefined);
+  const wide = { ...MADRID, distance_in_km: 2000, order_by: 'newest', time_filter: 'lastMonth' };
+  const numberForm = discounted((await walk(sim.url, wide)).pages.flat() as unknown as Array<Record<string, any>>);
+  t.true(numberForm.length > 0, 'some listings carry a discount');
+  t.true(numberForm.every((item) => typeof item.discount.previous_price === 'number' && item.discount.previous_price > item.price.amount));
+  sim.setVariant({ discount: 'object' });
+  const objectForm = discounted((await walk(sim.url, wide)).pages.flat() as unknown as Array<Record<string, any>>);
+  t.deepEqual(objectForm.map((item) => item.discount.previous_price), numberForm.map((item) => ({ amount: item.discount.previous_price, currency: 'EUR' })));
+  sim.setVariant({ discount: 'top-level' });
+  const topLevel = discounted((await walk(sim.url, wide)).pages.flat() as unknown as Array<Record<string, any>>);
+  t.deepEqual(topLevel.map((item) => [item.previous_price, item.discount]), numberForm.map((item) => [{ amount: item.discount.previous_price, currency: 'EUR' }, { percentage: item.discount.percentage }]));
+
+  sim.setVariant({ ignore: ['category', 'price'] });
+  const ignored = (await walk(sim.url, params)).pages.flat();
+  t.true(ignored.some((item) => !item.taxonomy.some((entry) => entry.id === 24200)), 'items outside the category');
+  t.true(ignored.some((item) => item.price.amount > 300 || item.price.amount < 20), 'items outside the price range');
+  const truth = await (await fetch(`${sim.url}/__sim/ground-truth?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`)).json() as { ids: string[] };
+  t.true(ignored.length > truth.ids.length, 'ground truth still answers the question as asked');
+  t.throws(() => sim.setVariant({ ignore: ['keywords' as never] }), { message: /ignore\[\] must be one of category, price, distance/ });
 });
 
 test('category_id matches the node and all its descendants', async (t) => {

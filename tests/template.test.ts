@@ -148,7 +148,7 @@ const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
   'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'] },
   'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
   alert: { read: ['gold/alerts/', 'control/deliveries/'], write: ['control/deliveries/'] },
-  watchdog: { read: ['gold/_manifests/'], write: [] },
+  watchdog: { read: ['gold/_manifests/', 'control/runs/', 'bronze/search/'], write: [] },
 };
 
 test('least privilege: one role per function, each limited to the prefixes its stage owns', async (t) => {
@@ -191,7 +191,7 @@ test('least privilege: one role per function, each limited to the prefixes its s
   }
 });
 
-test('the alert function reads only its one SSM parameter and publishes only to its encrypted topic; no other role may', async (t) => {
+test('the alert function reads only its one SSM parameter and publishes only to its encrypted topic, the watchdog only to the alarm topic; no other role may', async (t) => {
   const { template } = await packaged;
   const statementsOf = (fn: string) => {
     const roleId = template.Resources[logicalId(fn)]!.Properties!.Role['Fn::GetAtt'][0] as string;
@@ -217,7 +217,17 @@ test('the alert function reads only its one SSM parameter and publishes only to 
   const kms = alert.find((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('kms:')))!;
   t.deepEqual(kms.Action, ['kms:GenerateDataKey*', 'kms:Decrypt'], 'what publishing to an encrypted topic needs');
   t.deepEqual(kms.Resource, { 'Fn::GetAtt': ['TopicKey', 'Arn'] }, 'the topic key only');
-  for (const fn of STAGE_FUNCTIONS.filter((name) => name !== 'alert')) t.deepEqual(outsideTheLake(statementsOf(fn)), [], `${fn} has no SSM, SNS, KMS or Secrets Manager grant`);
+  const watchdog = outsideTheLake(statementsOf('watchdog'));
+  t.deepEqual(
+    watchdog.map((statement) => [statement.Action, statement.Resource]),
+    [
+      [['sns:Publish'], { Ref: 'AlarmTopic' }],
+      [['kms:GenerateDataKey*', 'kms:Decrypt'], { 'Fn::GetAtt': ['TopicKey', 'Arn'] }],
+    ],
+    'the watchdog publishes its drift notice to the alarm topic, nothing else',
+  );
+  t.deepEqual(template.Resources.WatchdogLambdaFunction!.Properties!.Environment.Variables.ALARM_TOPIC_ARN, { Ref: 'AlarmTopic' });
+  for (const fn of STAGE_FUNCTIONS.filter((name) => name !== 'alert' && name !== 'watchdog')) t.deepEqual(outsideTheLake(statementsOf(fn)), [], `${fn} has no SSM, SNS, KMS or Secrets Manager grant`);
 
   const environment = template.Resources.AlertLambdaFunction!.Properties!.Environment.Variables as Record<string, unknown>;
   t.is(environment.ALERT_WEBHOOK_PARAMETER, '/wallapop-market/prod/alert-webhook-url', 'the parameter name, not its value');
@@ -418,7 +428,13 @@ test('the checks fail on the links that were broken, naming the trigger', async 
     const statements = template.Resources.AlertRole!.Properties!.Policies[0].PolicyDocument.Statement;
     template.Resources.AlertRole!.Properties!.Policies[0].PolicyDocument.Statement = statements.filter((statement: { Sid: string }) => statement.Sid !== 'EncryptForAlertTopicOnly');
   });
-  t.deepEqual(invocationProblems(alertWithoutKey), ['alert delivery AlertLambdaFunction: AlertRole may not use TopicKey to publish to the encrypted AlertTopic']);
+  t.deepEqual(invocationProblems(alertWithoutKey), ['ALERT_TOPIC_ARN of AlertLambdaFunction: AlertRole may not use TopicKey to publish to the encrypted AlertTopic']);
+
+  const watchdogWithoutPublish = await broken((template) => {
+    const statements = template.Resources.WatchdogRole!.Properties!.Policies[0].PolicyDocument.Statement;
+    template.Resources.WatchdogRole!.Properties!.Policies[0].PolicyDocument.Statement = statements.filter((statement: { Sid: string }) => statement.Sid !== 'PublishToAlarmTopicOnly');
+  });
+  t.deepEqual(invocationProblems(watchdogWithoutPublish), ['ALARM_TOPIC_ARN of WatchdogLambdaFunction: WatchdogRole may not publish to AlarmTopic']);
 
   const noDeadLetters = await broken((template) => {
     const statements = template.Resources.SilverRole!.Properties!.Policies[0].PolicyDocument.Statement;

@@ -29,8 +29,10 @@ export const handler = s3ObjectHandler(observability, async ({ key, remainingTim
       if (manifest.outcome === 'blocked') metrics.addMetric('searchesBlocked', MetricUnit.Count, 1);
       if (manifest.outcome === 'empty') metrics.addMetric('searchesEmpty', MetricUnit.Count, 1);
       if (manifest.outcome === 'failed') metrics.addMetric('searchesFailed', MetricUnit.Count, 1);
+      if (manifest.outcome === 'filter-ignored' || manifest.outcome === 'drifted') metrics.addMetric('searchesDrifted', MetricUnit.Count, 1);
       const log = manifest.outcome === 'complete' ? logger.info.bind(logger) : logger.warn.bind(logger);
-      log('extraction finished', { outcome: manifest.outcome, pages: manifest.pageCount, items: manifest.itemCount, errors: manifest.errors });
+      const symptoms = manifest.drift?.symptoms.map((symptom) => symptom.message) ?? [];
+      log('extraction finished', { outcome: manifest.outcome, pages: manifest.pageCount, items: manifest.itemCount, errors: manifest.errors, symptoms });
     }
   }
   return result;

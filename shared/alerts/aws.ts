@@ -11,14 +11,14 @@ import { ChannelError, type Publish } from './channels.ts';
 let sns: SNSClient | undefined;
 let ssm: SSMClient | undefined;
 
-/** Publishes to the alert topic (SNS: subject ≤ 100 ASCII characters, message ≤ 256 KB). */
+/** Publishes to an SNS topic (the alert topic; the alarm topic for the watchdog): subject ≤ 100 ASCII characters, message ≤ 256 KB. */
 export function snsPublisher(topicArn: string): Publish {
   return async ({ subject, text }) => {
     sns ??= new SNSClient({});
     try {
       await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: text }));
     } catch (error) {
-      throw new ChannelError(`cannot publish to the alert topic: ${(error as Error).name}: ${(error as Error).message}`, 'sns', { cause: error });
+      throw new ChannelError(`cannot publish to ${topicArn}: ${(error as Error).name}: ${(error as Error).message}`, 'sns', { cause: error });
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { BronzeManifest, ExtractOutcome } from '../lake/bronze.ts';
 import { keys } from '../lake/keys.ts';
 import { getJson, putJson, type Lake } from '../lake/lake.ts';
+import { addPage, driftVerdict, type DriftVerdict } from '../wallapop/drift.ts';
 import { WallapopBlockedError, WallapopError, type SearchPage, type WallapopClient } from '../wallapop/index.ts';
 import { encodeEnvelope, envelopeOf } from './envelope.ts';
 import { searchQueryOf } from './query.ts';
@@ -50,6 +51,9 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
   let pageNumber = task.startPage;
   let outcome: ExtractOutcome = 'complete';
   let pagesThisInvocation = 0;
+  const query = searchQueryOf(search);
+  let drift = task.drift;
+  let verdict: DriftVerdict = driftVerdict(query, drift);
 
   const store = async (page: Pick<SearchPage, 'request' | 'status' | 'contentType' | 'body' | 'fetchedAt' | 'attempts' | 'elapsedMs'>, itemCount: number) => {
     const key = keys.bronzePage(day, search.slug, pageNumber);
@@ -66,7 +70,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
   };
 
   const pagesLeft = search.maxPages - (task.startPage - 1);
-  const iterator = client.searchPages(searchQueryOf(search), {
+  const iterator = client.searchPages(query, {
     nextPage: task.nextPage,
     seenTokens,
     maxPages: pagesLeft,
@@ -85,6 +89,13 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
       if (pageNumber === 1 || estimatedTotal === null) estimatedTotal = page.estimatedTotal ?? estimatedTotal;
       await store(page, page.items.length);
       if (page.nextPage) seenTokens.add(page.nextPage);
+      drift = addPage(drift, page.check);
+      verdict = driftVerdict(query, drift);
+      // An API that ignores a filter would page through the whole market: what was seen is evidence enough.
+      if (verdict.decisive) {
+        await iterator.return?.(undefined as never);
+        break;
+      }
       if (page.items.length === 0 && pages.length === 1) {
         outcome = 'empty';
         break;
@@ -100,6 +111,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
           firstFetchedAt,
           invocations: task.invocations + 1,
           force: true,
+          drift,
         };
         const continuationKey = keys.extractContinuation(day, search.slug, pageNumber);
         await iterator.return?.(undefined as never);
@@ -115,6 +127,9 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     if (error.response) await store(error.response, 0);
   }
 
+  // A failure says more than drift does; a partial or empty answer that also drifted is reported as drifted.
+  if (verdict.outcome !== null && (outcome === 'complete' || outcome === 'page-cap')) outcome = verdict.outcome;
+
   const manifest: BronzeManifest = {
     manifestVersion: 1,
     day,
@@ -128,6 +143,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     firstFetchedAt,
     lastFetchedAt: lastFetchedAt ?? firstFetchedAt,
     errors,
+    drift: { checks: drift, symptoms: verdict.symptoms },
   };
   await putJson(lake, manifestKey, manifest);
   return { status: 'finished', day, search: search.slug, manifest, pagesThisInvocation };

@@ -1,6 +1,27 @@
 import * as v from 'valibot';
 import { SearchSchema } from '../config/searches.ts';
 import type { BronzeManifest } from '../lake/bronze.ts';
+import { emptyDriftTally, type DriftTally } from '../wallapop/drift.ts';
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** The drift check's running tally (../wallapop/drift.ts), carried across continuations. */
+const DriftTallySchema: v.GenericSchema<unknown, DriftTally> = v.object({
+  pages: Count,
+  items: Count,
+  categoryChecked: Count,
+  outsideCategory: Count,
+  priceChecked: Count,
+  outsidePrice: Count,
+  radiusChecked: Count,
+  outsideRadius: Count,
+  unreadable: v.record(v.string(), Count),
+  firstFullPage: v.nullable(Count),
+  shortPages: Count,
+  strayTokens: v.array(v.string()),
+  shapes: v.array(v.string()),
+  examples: v.object({ category: v.optional(v.string()), price: v.optional(v.string()), radius: v.optional(v.string()) }),
+});
 
 /**
  * An extract task: "fetch search S for day D, starting at page P". Plan writes the first one;
@@ -26,6 +47,8 @@ export const ExtractTaskSchema = v.object({
   invocations: v.pipe(v.number(), v.integer(), v.minValue(0)),
   /** Re-extract even when the day's manifest already exists (set by `replay`); otherwise a duplicate event is a no-op. */
   force: v.optional(v.boolean(), false),
+  /** What the pages so far showed against the request; absent in tasks written before the check. */
+  drift: v.optional(DriftTallySchema, emptyDriftTally),
 });
 
 export type ExtractTask = v.InferOutput<typeof ExtractTaskSchema>;
@@ -51,5 +74,6 @@ export function initialExtractTask(day: string, search: ExtractTask['search'], f
     firstFetchedAt: null,
     invocations: 0,
     force,
+    drift: emptyDriftTally(),
   };
 }

@@ -180,6 +180,8 @@ export type QualityFlag =
   | 'blocked' // Wallapop blocked the extraction (403s)
   | 'empty' // HTTP 200 with zero items: suspicious, never "no market"
   | 'page-cap' // stopped at the page cap: the snapshot is partial
+  | 'filter-ignored' // the API ignored a filter of the search: not the market asked for
+  | 'drifted' // the API's answers changed shape: the snapshot may be partial
   | 'pages-quarantined' // some bronze pages were unreadable: the snapshot is partial
   | 'sudden-drop' // far fewer listings than the previous day
   | 'silver-gold-mismatch'; // gold read a different number of silver rows than silver wrote
@@ -207,6 +209,8 @@ export interface SearchQuality {
   /** (today − previous) / previous × 100. */
   changePct: number | null;
   flags: QualityFlag[];
+  /** What the drift check found (one sentence each; shared/wallapop/drift.ts); absent before the check existed. */
+  driftSymptoms?: string[];
 }
 
 /** The data-quality record of one day (also written alone at `gold/quality/dt=D.json`). */

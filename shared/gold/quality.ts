@@ -1,4 +1,4 @@
-import type { BronzeManifest } from '../lake/bronze.ts';
+import type { BronzeManifest, ExtractOutcome } from '../lake/bronze.ts';
 import type { Day } from '../lake/keys.ts';
 import type { SilverManifest } from '../silver/stage.ts';
 import type { DashboardSeries, DataQuality, QualityFlag, SearchQuality } from './dashboard.ts';
@@ -33,17 +33,28 @@ export interface QualityInputs {
   options: Pick<GoldOptions, 'suddenDropRatio' | 'suddenDropMinPrevious'>;
 }
 
-const OUTCOME_FLAGS = { 'page-cap': 'page-cap', empty: 'empty', blocked: 'blocked', failed: 'failed' } as const satisfies Record<string, QualityFlag>;
+const OUTCOME_FLAGS = {
+  'page-cap': 'page-cap',
+  empty: 'empty',
+  blocked: 'blocked',
+  failed: 'failed',
+  'filter-ignored': 'filter-ignored',
+  drifted: 'drifted',
+} as const satisfies Record<Exclude<ExtractOutcome, 'complete'>, QualityFlag>;
 
 const MESSAGES: Record<QualityFlag, (search: SearchQuality) => string> = {
   failed: () => 'the extraction failed: its listings were not marked vanished today',
   blocked: () => 'Wallapop blocked the extraction: its listings were not marked vanished today',
   empty: () => 'the search came back empty (suspicious, not a quiet market): nothing was marked vanished',
   'page-cap': () => 'the extraction stopped at the page cap: the snapshot is partial, nothing was marked vanished',
+  'filter-ignored': (search) => `${driftSentence(search)}: not the market the search asks for, nothing was marked vanished`,
+  drifted: (search) => `${driftSentence(search)}: the snapshot may be partial, nothing was marked vanished`,
   'pages-quarantined': (search) => `${search.pagesQuarantined} page(s) were unreadable: the snapshot is partial, nothing was marked vanished`,
   'sudden-drop': (search) => `${search.listingsSeen} listings against ${search.listingsSeenPreviousDay} the previous day (${search.changePct?.toFixed(1)} %)`,
   'silver-gold-mismatch': (search) => `silver wrote ${search.silverRows} rows, gold read ${search.goldRowsRead}`,
 };
+
+const driftSentence = (search: SearchQuality) => (search.driftSymptoms?.length ? search.driftSymptoms.join('; ') : 'the API answered in a way the pipeline does not recognise');
 
 export function buildQuality(inputs: QualityInputs): DataQuality {
   const { report, merged, previousSeries, options } = inputs;
@@ -76,6 +87,7 @@ export function buildQuality(inputs: QualityInputs): DataQuality {
         listingsSeenPreviousDay: previous,
         changePct,
         flags: [],
+        ...(bronze?.drift?.symptoms.length ? { driftSymptoms: bronze.drift.symptoms.map((symptom) => symptom.message) } : {}),
       };
       if (silver.outcome !== 'complete') quality.flags.push(OUTCOME_FLAGS[silver.outcome]);
       if (silver.counts.pagesQuarantined > 0) quality.flags.push('pages-quarantined');

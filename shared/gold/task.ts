@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
 import type { Day } from '../lake/keys.ts';
 import { isDay } from '../lake/keys.ts';
 import { GoldInputError } from './errors.ts';
@@ -17,7 +18,7 @@ export const GOLD_TASK_VERSION = 2;
 
 export interface GoldTaskSearch {
   slug: string;
-  outcome: 'complete' | 'page-cap' | 'empty' | 'blocked' | 'failed';
+  outcome: ExtractOutcome;
   /** Silver's verdict: `complete` and every page readable. */
   snapshotComplete: boolean;
   /** Whether this search can mark listings vanished today (= snapshotComplete). */
@@ -61,7 +62,7 @@ const TaskSchema = v.strictObject({
   searches: v.array(
     v.strictObject({
       slug: v.pipe(v.string(), v.minLength(1)),
-      outcome: v.picklist(['complete', 'page-cap', 'empty', 'blocked', 'failed']),
+      outcome: v.picklist(EXTRACT_OUTCOMES),
       snapshotComplete: v.boolean(),
       marksVanished: v.boolean(),
       silverKey: v.pipe(v.string(), v.minLength(1)),

@@ -1,3 +1,4 @@
+import type { DriftSymptom, DriftTally } from '../wallapop/drift.ts';
 import type { Day } from './keys.ts';
 
 /**
@@ -40,7 +41,11 @@ export type ExtractOutcome =
   | 'page-cap' // stopped at the configured page cap: the day's snapshot is partial
   | 'empty' // HTTP 200 with zero items on the first page: suspicious (geolocation, block), never "no market"
   | 'blocked' // repeated CloudFront 403s
-  | 'failed'; // any other error after retries
+  | 'failed' // any other error after retries
+  | 'filter-ignored' // the items do not honour a filter of the request (category, price, radius): not the market asked for
+  | 'drifted'; // the answers changed shape (unreadable fields, page size, pagination elsewhere): the snapshot may be partial
+
+export const EXTRACT_OUTCOMES = ['complete', 'page-cap', 'empty', 'blocked', 'failed', 'filter-ignored', 'drifted'] as const satisfies readonly ExtractOutcome[];
 
 /** Commit marker of one search's extraction for one day. Written last; triggers silver. */
 export interface BronzeManifest {
@@ -59,4 +64,9 @@ export interface BronzeManifest {
   firstFetchedAt: string | null;
   lastFetchedAt: string | null;
   errors: Array<{ page: number; kind: string; message: string }>;
+  /**
+   * Every page held against the request (shared/wallapop/drift.ts): what was checked and, when the
+   * answers did not honour it, one sentence per symptom. Absent in manifests written before the check.
+   */
+  drift?: { checks: DriftTally; symptoms: DriftSymptom[] };
 }

@@ -52,6 +52,12 @@ const Instant = v.pipe(
   v.number(),
   v.safeInteger(),
 );
+/** A price as a bare amount or as `{amount, currency}` (both forms of a discount's previous price are seen). */
+const MoneyOrObject = v.pipe(
+  v.unknown(),
+  v.transform((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { amount?: unknown }).amount : value)),
+  Money,
+);
 const Latitude = v.pipe(v.number(), v.finite(), v.minValue(-90), v.maxValue(90));
 const Longitude = v.pipe(v.number(), v.finite(), v.minValue(-180), v.maxValue(180));
 const opt = <T extends v.GenericSchema>(schema: T) => v.optional(v.nullable(schema));
@@ -93,6 +99,7 @@ export const SearchItemSchema = v.looseObject({
       postal_code: opt(Text),
       city: opt(Text),
       region: opt(Text),
+      region2: opt(Text),
       country_code: opt(Text),
     }),
   ),
@@ -101,7 +108,8 @@ export const SearchItemSchema = v.looseObject({
   web_slug: opt(Text),
   created_at: opt(Instant),
   modified_at: opt(Instant),
-  discount: opt(v.looseObject({ previous_price: opt(Money) })),
+  discount: opt(v.looseObject({ previous_price: opt(MoneyOrObject) })),
+  previous_price: opt(MoneyOrObject),
 });
 
 export type SearchItem = v.InferOutput<typeof SearchItemSchema>;
@@ -229,12 +237,13 @@ export function normaliseItemChecked(raw: unknown, context: ItemContext): Normal
     description: item.description,
     price: item.price.amount,
     currency: item.price.currency ?? null,
-    previous_price: item.discount?.previous_price ?? null,
+    previous_price: item.discount?.previous_price ?? item.previous_price ?? null,
     category_id: item.category_id ?? item.taxonomy?.at(-1)?.id ?? null,
     seller_id: item.user_id ?? null,
     city: item.location?.city ?? null,
     postal_code: item.location?.postal_code ?? null,
     region: item.location?.region ?? null,
+    province: item.location?.region2 ?? null,
     country_code: item.location?.country_code ?? null,
     latitude: item.location?.latitude ?? null,
     longitude: item.location?.longitude ?? null,
@@ -294,6 +303,7 @@ function rowOf(reading: ItemReading, invalidFields: string[], context: ItemConte
     city: reading.city,
     postal_code: reading.postal_code,
     region: reading.region,
+    province: reading.province,
     country_code: reading.country_code,
     latitude: reading.latitude,
     longitude: reading.longitude,
@@ -326,6 +336,14 @@ const absent = (value: unknown): value is null | undefined => value === undefine
 const optText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 const optBool = (value: unknown) => value === undefined || value === null || typeof value === 'boolean';
 const isMoney = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** A previous price as MoneyOrObject reads it, for numbers only (string amounts take the checked path). */
+function previousPriceOf(value: unknown): number | null | typeof SLOW {
+  if (absent(value)) return null;
+  if (isMoney(value)) return value;
+  if (isRecord(value) && isMoney(value.amount)) return value.amount;
+  return SLOW;
+}
 const isCategoryId = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT32_MAX;
 const inRange = (value: unknown, limit: number) => absent(value) || (typeof value === 'number' && Number.isFinite(value) && value >= -limit && value <= limit);
 
@@ -403,17 +421,19 @@ export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | u
   let city: string | null = null;
   let postalCode: string | null = null;
   let region: string | null = null;
+  let province: string | null = null;
   let countryCode: string | null = null;
   const location = raw.location;
   if (!absent(location)) {
     if (!isRecord(location)) return undefined;
     if (!inRange(location.latitude, 90) || !inRange(location.longitude, 180)) return undefined;
-    if (!optText(location.postal_code) || !optText(location.city) || !optText(location.region) || !optText(location.country_code)) return undefined;
+    if (!optText(location.postal_code) || !optText(location.city) || !optText(location.region) || !optText(location.region2) || !optText(location.country_code)) return undefined;
     latitude = (location.latitude as number | null | undefined) ?? null;
     longitude = (location.longitude as number | null | undefined) ?? null;
     city = (location.city as string | null | undefined) ?? null;
     postalCode = (location.postal_code as string | null | undefined) ?? null;
     region = (location.region as string | null | undefined) ?? null;
+    province = (location.region2 as string | null | undefined) ?? null;
     countryCode = (location.country_code as string | null | undefined) ?? null;
   }
 
@@ -438,10 +458,13 @@ export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | u
   const discount = raw.discount;
   if (!absent(discount)) {
     if (!isRecord(discount)) return undefined;
-    const previous = discount.previous_price;
-    if (!absent(previous) && !isMoney(previous)) return undefined;
-    previousPrice = previous ?? null;
+    const previous = previousPriceOf(discount.previous_price);
+    if (previous === SLOW) return undefined;
+    previousPrice = previous;
   }
+  const topLevelPrevious = previousPriceOf(raw.previous_price);
+  if (topLevelPrevious === SLOW) return undefined;
+  previousPrice ??= topLevelPrevious;
 
   const createdAt = instantOf(raw.created_at);
   const modifiedAt = instantOf(raw.modified_at);
@@ -459,6 +482,7 @@ export function fastRow(raw: unknown, context: ItemContext): NormaliseResult | u
     city,
     postal_code: postalCode,
     region,
+    province,
     country_code: countryCode,
     latitude,
     longitude,

@@ -10,7 +10,13 @@
  * Bump when a column is added, removed, renamed or changes meaning. Readers see it in every row
  * (`schema_version`) and in the silver manifest.
  */
-export const SILVER_SCHEMA_VERSION = 1;
+export const SILVER_SCHEMA_VERSION = 2;
+
+/**
+ * Columns added since version 1, with the version that added them. A reader of an older file
+ * reads them as null (shared/gold/observations.ts); every other column is in every version.
+ */
+export const SILVER_COLUMNS_ADDED: Readonly<Record<string, number>> = { province: 2 };
 
 /**
  * Column kinds and how each is stored:
@@ -88,8 +94,8 @@ export const SILVER_COLUMNS = [
     name: 'previous_price',
     kind: 'DOUBLE',
     nullable: true,
-    source: 'item `discount.previous_price`',
-    description: 'Price before the discount the API reports, in `currency` units; null without a discount.',
+    source: 'item `discount.previous_price` (a number or `{amount, currency}`), else a top-level `previous_price`',
+    description: "The listing's own \"was\" price: what the seller asked before their latest reduction, as the API reports it, in `currency` units; null without one.",
   },
   {
     name: 'category_id',
@@ -138,7 +144,14 @@ export const SILVER_COLUMNS = [
     kind: 'STRING',
     nullable: true,
     source: 'item `location.region`',
-    description: 'Region (comunidad autónoma or province, as Wallapop reports it).',
+    description: 'Region (comunidad autónoma, e.g. Andalucía), as Wallapop reports it.',
+  },
+  {
+    name: 'province',
+    kind: 'STRING',
+    nullable: true,
+    source: 'item `location.region2`',
+    description: 'Province (e.g. Córdoba), what Spanish users filter by; null when the API does not say. Added in schema version 2.',
   },
   {
     name: 'country_code',

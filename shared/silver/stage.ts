@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { ExtractOutcome } from '../lake/bronze.ts';
+import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
 import { isDay, keys, type Day } from '../lake/keys.ts';
 import { getJson, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
@@ -125,7 +125,7 @@ const BronzeManifestSchema = v.looseObject({
   manifestVersion: v.literal(1),
   day: v.pipe(v.string(), v.check(isDay, 'must be a YYYY-MM-DD day')),
   search: v.pipe(v.string(), v.minLength(1)),
-  outcome: v.picklist(['complete', 'page-cap', 'empty', 'blocked', 'failed']),
+  outcome: v.picklist(EXTRACT_OUTCOMES),
   pages: v.array(v.looseObject({ key: v.string(), page: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
   itemCount: v.optional(v.number(), 0),
 });

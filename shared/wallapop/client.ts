@@ -9,6 +9,7 @@ import {
   WallapopTimeoutError,
   excerpt,
 } from './errors.ts';
+import { checkPage, type DriftTally } from './drift.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, classifyStatus, retryDelay, type RetryPolicy, type RetryReason } from './retry.ts';
 import {
@@ -115,6 +116,8 @@ export interface SearchPage extends FetchedResponse {
   nextPage: string | null;
   /** Where this page kept its items and token (both shapes occur on both endpoints). */
   shape: PageShape;
+  /** The page held against the request: items outside its filters, unreadable fields (./drift.ts). */
+  check: DriftTally;
   /** `pointers.ORGANIC.remaining_documents` from the next_page token, when readable. */
   estimatedTotal: number | null;
 }
@@ -366,12 +369,12 @@ export class WallapopClient {
   private async searchPage(query: SearchQuery, nextPage: string | null, endpoint: SearchEndpoint, allowFallback: boolean): Promise<SearchPage> {
     const tally = this.tally();
     const first = await this.execute(this.searchTarget(query, nextPage, endpoint), readSearchPage, allowFallback ? FALLBACK_STATUSES : NO_STATUSES, tally);
-    if (first.kind === 'ok') return this.pageOf(endpoint, first.response, first.value);
+    if (first.kind === 'ok') return this.pageOf(query, endpoint, first.response, first.value);
 
     const other = otherEndpoint(endpoint);
     this.emit({ type: 'fallback', from: endpoint, to: other, status: first.response.status, url: first.response.request.url });
     const second = await this.execute(this.searchTarget(query, nextPage, other), readSearchPage, FALLBACK_STATUSES, tally);
-    if (second.kind === 'ok') return this.pageOf(other, second.response, second.value);
+    if (second.kind === 'ok') return this.pageOf(query, other, second.response, second.value);
 
     const rejections = [first.response, second.response].map((r) => ({ url: r.request.url, status: r.status, body: r.body }));
     const summary = rejections.map((r) => `${r.url} → ${r.status} ${JSON.stringify(excerpt(r.body, 160))}`).join('; ');
@@ -385,9 +388,9 @@ export class WallapopClient {
     });
   }
 
-  private pageOf(endpoint: SearchEndpoint, response: FetchedResponse, content: SearchPageContent): SearchPage {
+  private pageOf(query: SearchQuery, endpoint: SearchEndpoint, response: FetchedResponse, content: SearchPageContent): SearchPage {
     this.workingEndpoint = endpoint;
-    return { ...response, items: content.items, nextPage: content.nextPage, shape: content.shape, estimatedTotal: estimatedTotalOf(content.nextPage) };
+    return { ...response, ...content, check: checkPage(query, content), estimatedTotal: estimatedTotalOf(content.nextPage) };
   }
 
   /**

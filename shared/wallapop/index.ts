@@ -51,3 +51,15 @@ export {
   type ItemDetail,
   type ValidationResult,
 } from './schemas.ts';
+export {
+  DRIFT_LIMITS,
+  addPage,
+  checkPage,
+  driftVerdict,
+  emptyDriftTally,
+  type DriftOutcome,
+  type DriftSymptom,
+  type DriftSymptomKind,
+  type DriftTally,
+  type DriftVerdict,
+} from './drift.ts';

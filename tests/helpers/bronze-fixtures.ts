@@ -59,10 +59,10 @@ export const CATEGORY_TREE = {
 };
 
 const CITIES = [
-  { city: 'Madrid', postal_code: '28004', region: 'Comunidad de Madrid', latitude: 40.4237, longitude: -3.7027 },
-  { city: 'Barcelona', postal_code: '08001', region: 'Cataluña', latitude: 41.3809, longitude: 2.1734 },
-  { city: 'València', postal_code: '46001', region: 'Comunitat Valenciana', latitude: 39.4742, longitude: -0.3776 },
-  { city: 'A Coruña', postal_code: '15001', region: 'Galicia', latitude: 43.3713, longitude: -8.396 },
+  { city: 'Madrid', postal_code: '28004', region: 'Comunidad de Madrid', region2: 'Madrid', latitude: 40.4237, longitude: -3.7027 },
+  { city: 'Barcelona', postal_code: '08001', region: 'Cataluña', region2: 'Barcelona', latitude: 41.3809, longitude: 2.1734 },
+  { city: 'València', postal_code: '46001', region: 'Comunitat Valenciana', region2: 'Valencia', latitude: 39.4742, longitude: -0.3776 },
+  { city: 'A Coruña', postal_code: '15001', region: 'Galicia', region2: 'A Coruña', latitude: 43.3713, longitude: -8.396 },
 ] as const;
 
 const TITLES = [
@@ -131,7 +131,7 @@ export const sampleItem = (overrides: Record<string, unknown> = {}): Record<stri
   is_refurbished: { flag: false },
   is_top_profile: { flag: true },
   has_warranty: { flag: false },
-  location: { latitude: 40.42, longitude: -3.7, postal_code: '28004', city: 'Madrid', region: 'Comunidad de Madrid', country_code: 'ES' },
+  location: { latitude: 40.42, longitude: -3.7, postal_code: '28004', city: 'Madrid', region: 'Comunidad de Madrid', region2: 'Madrid', country_code: 'ES' },
   shipping: { item_is_shippable: true, user_allows_shipping: false },
   bump: { type: '' },
   web_slug: 'iphone-13-128gb-azul-1275712826',

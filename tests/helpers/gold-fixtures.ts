@@ -38,6 +38,7 @@ export interface FixtureListing {
   categoryId?: number | null;
   categoryName?: string | null;
   region?: string | null;
+  province?: string | null;
   city?: string | null;
   reserved?: boolean;
   shippable?: boolean;
@@ -88,6 +89,7 @@ export function silverRow(day: Day, search: string, listing: FixtureListing): Si
     city: listing.city === undefined ? 'Madrid' : listing.city,
     postal_code: null,
     region: listing.region === undefined ? 'Comunidad de Madrid' : listing.region,
+    province: listing.province === undefined ? 'Madrid' : listing.province,
     country_code: 'ES',
     latitude: null,
     longitude: null,

@@ -252,24 +252,27 @@ export function invocationProblems(template: Template): string[] {
     }
   }
 
-  // The alert function publishes the digest to its topic: its role, and the topic's key.
+  // Functions that publish to a topic named in their environment (the alert digest, the watchdog's
+  // drift notice): their role, and the topic's key.
   for (const [functionId, fn] of entries.filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')) {
-    const topicArn = fn.Properties?.Environment?.Variables?.ALERT_TOPIC_ARN;
-    if (topicArn === undefined) continue;
-    const topicId = resourceOf(template, topicArn, 'AWS::SNS::Topic');
-    const roleId = roleOfFunction(template, functionId);
-    if (topicId === undefined || roleId === undefined) {
-      problems.push(`alert delivery ${functionId}: its topic or role is not of this stack`);
-      continue;
-    }
-    const policies = rolePolicies(template, roleId);
-    if (!allows(template, policies, 'sns:Publish', arnOf(template, topicId))) problems.push(`alert delivery ${functionId}: ${roleId} may not publish to ${topicId}`);
-    const key = template.Resources[topicId]!.Properties?.KmsMasterKeyId;
-    if (key !== undefined) {
-      const keyId = resourceOf(template, key, 'AWS::KMS::Key') ?? aliasTarget(template, key);
-      if (keyId !== undefined && !allows(template, policies, 'kms:GenerateDataKey', arnOf(template, keyId))) problems.push(`alert delivery ${functionId}: ${roleId} may not use ${keyId} to publish to the encrypted ${topicId}`);
-      const account = keyAllows(template, key, ['kms:GenerateDataKey'], { account: true });
-      if (keyId !== undefined && account !== null) problems.push(`alert delivery ${functionId}: ${account}`);
+    const variables = (fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+    for (const [variable, topicArn] of Object.entries(variables).filter(([name]) => name.endsWith('_TOPIC_ARN'))) {
+      const what = `${variable} of ${functionId}`;
+      const topicId = resourceOf(template, topicArn, 'AWS::SNS::Topic');
+      const roleId = roleOfFunction(template, functionId);
+      if (topicId === undefined || roleId === undefined) {
+        problems.push(`${what}: its topic or role is not of this stack`);
+        continue;
+      }
+      const policies = rolePolicies(template, roleId);
+      if (!allows(template, policies, 'sns:Publish', arnOf(template, topicId))) problems.push(`${what}: ${roleId} may not publish to ${topicId}`);
+      const key = template.Resources[topicId]!.Properties?.KmsMasterKeyId;
+      if (key !== undefined) {
+        const keyId = resourceOf(template, key, 'AWS::KMS::Key') ?? aliasTarget(template, key);
+        if (keyId !== undefined && !allows(template, policies, 'kms:GenerateDataKey', arnOf(template, keyId))) problems.push(`${what}: ${roleId} may not use ${keyId} to publish to the encrypted ${topicId}`);
+        const account = keyAllows(template, key, ['kms:GenerateDataKey'], { account: true });
+        if (keyId !== undefined && account !== null) problems.push(`${what}: ${account}`);
+      }
     }
   }
 

@@ -8,6 +8,8 @@ export const OUTCOME_LABELS: Record<ExtractOutcome, string> = {
   empty: 'vacía (sospechoso)',
   blocked: 'bloqueada',
   failed: 'fallida',
+  'filter-ignored': 'filtro ignorado por la API',
+  drifted: 'la API cambió de forma',
 };
 
 /** Gold's quality flags, short (badges) and explained (alert banners). */
@@ -16,6 +18,8 @@ export const FLAG_LABELS: Record<QualityFlag, string> = {
   blocked: 'bloqueada',
   empty: 'vacía',
   'page-cap': 'límite de páginas',
+  'filter-ignored': 'filtro ignorado',
+  drifted: 'API cambiada',
   'pages-quarantined': 'páginas en cuarentena',
   'sudden-drop': 'caída brusca',
   'silver-gold-mismatch': 'filas silver ≠ gold',
@@ -26,6 +30,8 @@ export const FLAG_EXPLANATIONS: Record<QualityFlag, string> = {
   blocked: 'Wallapop bloqueó la extracción; hoy no marca anuncios como desaparecidos.',
   empty: 'no devolvió ningún anuncio: sospechoso (bloqueo o geolocalización), no significa que no haya mercado.',
   'page-cap': 'se detuvo en el límite de páginas: la foto del día es parcial.',
+  'filter-ignored': 'la API no respetó un filtro de la búsqueda (categoría, precio o radio): no es el mercado pedido; hoy no marca anuncios como desaparecidos.',
+  drifted: 'las respuestas de la API cambiaron de forma (campos ilegibles, tamaño de página, paginación): la foto puede ser parcial; hoy no marca anuncios como desaparecidos.',
   'pages-quarantined': 'algunas páginas no se pudieron leer: la foto del día es parcial.',
   'sudden-drop': 'devolvió muchos menos anuncios que el día anterior.',
   'silver-gold-mismatch': 'gold leyó un número de filas distinto del que escribió silver.',

@@ -17,8 +17,8 @@ const FiniteNumber = v.pipe(v.number(), v.finite('must be a finite number'));
 const MaybeNumber = v.nullable(FiniteNumber);
 const MaybeString = v.nullable(v.string());
 
-const Outcome = v.picklist(['complete', 'page-cap', 'empty', 'blocked', 'failed']);
-const Flag = v.picklist(['failed', 'blocked', 'empty', 'page-cap', 'pages-quarantined', 'sudden-drop', 'silver-gold-mismatch']);
+const Outcome = v.picklist(['complete', 'page-cap', 'empty', 'blocked', 'failed', 'filter-ignored', 'drifted']);
+const Flag = v.picklist(['failed', 'blocked', 'empty', 'page-cap', 'filter-ignored', 'drifted', 'pages-quarantined', 'sudden-drop', 'silver-gold-mismatch']);
 
 const kpiEntries = {
   activeListings: Count,
@@ -120,6 +120,7 @@ const SearchQualitySchema = v.object({
   listingsSeenPreviousDay: v.nullable(Count),
   changePct: MaybeNumber,
   flags: v.array(Flag),
+  driftSymptoms: v.optional(v.array(v.string())),
 });
 
 const DataQualitySchema = v.object({
