@@ -39,6 +39,7 @@ Options:
   --block <keywords>      answer every search for these keywords with the CloudFront 403 (repeatable)
   --empty <keywords>      answer every search for these keywords with zero items (repeatable)
   --section <mode>        /search/section behaviour: ok | bad-request | missing (default ok)
+  --search <mode>         /search behaviour: ok | bad-request | missing (default ok)
   --search-shape <shape>  where /search puts items and token: payload+meta | items+section (default payload+meta)
   --section-shape <shape> the same for /search/section (default items+section, as captured)
   --discount <form>       discount.previous_price as number | object ({amount, currency}) | top-level (default number)
@@ -81,6 +82,7 @@ function readArgs(argv: string[]) {
         block: { type: 'string', multiple: true },
         empty: { type: 'string', multiple: true },
         section: { type: 'string' },
+        search: { type: 'string' },
         'search-shape': { type: 'string' },
         'section-shape': { type: 'string' },
         discount: { type: 'string' },
@@ -111,6 +113,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Simu
   for (const kind of kinds ?? []) if (!(FAULT_KINDS as readonly string[]).includes(kind)) fail(`unknown fault kind ${kind}`);
   const section = (args.section ?? 'ok') as SectionEndpointMode;
   if (!['ok', 'bad-request', 'missing'].includes(section)) fail(`--section must be ok, bad-request or missing, got ${section}`);
+  const searchMode = (args.search ?? 'ok') as SectionEndpointMode;
+  if (!['ok', 'bad-request', 'missing'].includes(searchMode)) fail(`--search must be ok, bad-request or missing, got ${searchMode}`);
 
   const started = performance.now();
   let simulator: SimulatorHandle;
@@ -126,6 +130,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Simu
       port: integer('port', args.port, 8787),
       host: args.host ?? '127.0.0.1',
       sectionEndpoint: section,
+      searchEndpoint: searchMode,
       variant: {
         ...(args['search-shape'] ? { searchShape: args['search-shape'] as ResponseShape } : {}),
         ...(args['section-shape'] ? { sectionShape: args['section-shape'] as ResponseShape } : {}),

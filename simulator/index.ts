@@ -11,6 +11,7 @@ export type {
   ApiVariant,
   DiscountForm,
   Endpoint,
+  EndpointMode,
   IgnorableFilter,
   RequestLogEntry,
   ResponseShape,

@@ -14,8 +14,9 @@ import { PageTokens } from './tokens.ts';
  * route; pagination tokens pin the day their search started on.
  */
 
-/** How `/api/v3/search/section` behaves: normally, as a bare 400 on every call, or as absent (404). */
+/** How a search endpoint behaves: normally, as a bare 400 on every call, or as absent (404). */
 export type SectionEndpointMode = 'ok' | 'bad-request' | 'missing';
+export type EndpointMode = SectionEndpointMode;
 
 /**
  * Where a search response keeps its items and its next_page token. Both occur in public captures
@@ -72,6 +73,8 @@ export interface SimulatorOptions {
   host?: string;
   faults?: FaultOptions;
   sectionEndpoint?: SectionEndpointMode;
+  /** How `/api/v3/search` behaves (default ok): `bad-request` leaves /search/section as the only way in, as for the web app. */
+  searchEndpoint?: EndpointMode;
   /** Response shapes, discount form and ignored filters (default: DEFAULT_API_VARIANT). */
   variant?: ApiVariant;
   /** HMAC secret of next_page tokens. Default: derived from the market seed. */
@@ -113,6 +116,7 @@ export interface SimulatorHandle {
   /** Replaces the fault options and restarts the fault stream from its seed. */
   setFaults(faults: FaultOptions | undefined): void;
   setSectionEndpoint(mode: SectionEndpointMode): void;
+  setSearchEndpoint(mode: EndpointMode): void;
   /** Serves another API variant from the next request on (a partial variant is completed with the defaults). */
   setVariant(variant: ApiVariant | undefined): void;
   stats(): SimulatorStats;
@@ -145,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   market.dayIndexOf(currentDay);
   let faults = new FaultInjector(options.faults);
   let sectionMode: SectionEndpointMode = options.sectionEndpoint ?? 'ok';
+  let searchMode: EndpointMode = options.searchEndpoint ?? 'ok';
   let variant = resolveApiVariant(options.variant);
   const tokens = new PageTokens(options.tokenSecret ?? `wallapop-sim-${market.options.seed}`);
   let stats = emptyStats();
@@ -296,8 +301,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         reply = await adminReply(url, request);
       } else if (request.method !== 'GET' && endpoint !== 'unknown') {
         reply = apiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here`);
-      } else if (endpoint === 'section' && sectionMode !== 'ok') {
-        reply = sectionMode === 'missing' ? apiError(404, 'NOT_FOUND', 'not found') : apiError(400, 'BAD_REQUEST', 'Bad Request');
+      } else if ((endpoint === 'section' && sectionMode !== 'ok') || (endpoint === 'search' && searchMode !== 'ok')) {
+        const mode = endpoint === 'section' ? sectionMode : searchMode;
+        reply = mode === 'missing' ? apiError(404, 'NOT_FOUND', 'not found') : apiError(400, 'BAD_REQUEST', 'Bad Request');
       } else if (endpoint === 'unknown') {
         reply = apiError(404, 'NOT_FOUND', `no route for ${url.pathname}`);
       } else {
@@ -384,6 +390,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     setFaults,
     setSectionEndpoint: (mode) => {
       sectionMode = mode;
+    },
+    setSearchEndpoint: (mode) => {
+      searchMode = mode;
     },
     setVariant: (next) => {
       variant = resolveApiVariant(next);

@@ -232,7 +232,7 @@ test('API variants: either shape on either endpoint, discounts in every form, fi
   const ignored = (await walk(sim.url, params)).pages.flat();
   t.true(ignored.some((item) => !item.taxonomy.some((entry) => entry.id === 24200)), 'items outside the category');
   t.true(ignored.some((item) => item.price.amount > 300 || item.price.amount < 20), 'items outside the price range');
-  const truth = await (await fetch(`${sim.url}/__sim/ground-truth?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`)).json() as { ids: string[] };
+  const truth = await (await fetch(`${sim.url}/__sim/ground-truth?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`)).json() as { ids: string[] };
   t.true(ignored.length > truth.ids.length, 'ground truth still answers the question as asked');
   t.throws(() => sim.setVariant({ ignore: ['keywords' as never] }), { message: /ignore\[\] must be one of category, price, distance/ });
 });
