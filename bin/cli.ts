@@ -13,6 +13,7 @@ import { RunProgress } from '#local/progress.ts';
 import { formatDayAlerts, formatDayRun } from '#local/summary.ts';
 import { reportDay } from '#local/lake-report.ts';
 import { questionWords } from '#shared/gold/sold-prices.ts';
+import type { SearchQuery } from '#shared/wallapop/index.ts';
 
 /** Exit codes: 0 all good, 1 the run finished with failures (dead letters, failed searches), 2 bad usage. */
 const EXIT_FAILURES = 1;
@@ -41,6 +42,20 @@ const positiveInteger = (name: string) => (value: string) => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
   return parsed;
+};
+/**
+ * The doctor's default probe: a well-stocked search with every filter the drift check can test.
+ * No keywords: with them a category filter could be ignored unnoticed (every iPhone is technology).
+ */
+const DOCTOR_PROBE: SearchQuery = {
+  categoryId: 24200,
+  latitude: 40.4168,
+  longitude: -3.7038,
+  distanceKm: 50,
+  minPrice: 50,
+  maxPrice: 1500,
+  orderBy: 'newest',
+  timeFilter: 'lastMonth',
 };
 const DEMO_SEARCHES = fileURLToPath(new URL('../local/demo-searches.yml', import.meta.url));
 const dataDirOption = () => new Option('--data-dir <dir>', 'where the local lake and dead letters live').default('.data');
@@ -210,6 +225,35 @@ program
     if (question.words.length === 0) throw new UsageError(`"${words.join(' ')}" has no word that tells items apart (sale talk, colours and condition are ignored)`);
     const answer = await withPipeline(options, 0, undefined, (pipeline) => answerPriceQuestion(pipeline.lake, question, options.date));
     console.log(options.json ? JSON.stringify(answer, null, 2) : formatPriceAnswer(answer));
+  });
+
+program
+  .command('doctor')
+  .description('Check the live API before trusting a run: one request per endpoint (categories, /search, /search/section, a second page) at the polite rate, what was sent, the shape that came back, the fields that could not be read, and a verdict. Exit 1 when broken.')
+  .option('--base-url <url>', 'the API to check (default: WALLAPOP_BASE_URL, else https://api.wallapop.com)')
+  .option('--search <slug>', 'probe with this configured search instead of the built-in one (technology, Madrid, 50 km, 50–1500 €, newest of the last month)')
+  .option('--searches <file>', 'search configuration file, for --search', 'searches.yml')
+  .option('--rps <n>', 'requests per second (default 1, the polite rate; 0: no limit, for a local simulator)', parseFloat, 1)
+  .option('--json', 'print the report as JSON', false)
+  .action(async (options) => {
+    const { WallapopClient } = await import('#shared/wallapop/index.ts');
+    const { runDoctor, formatDoctorReport } = await import('#local/doctor.ts');
+    const { searchQueryOf } = await import('#shared/extract/query.ts');
+    let probe: SearchQuery = DOCTOR_PROBE;
+    if (options.search) {
+      const config = await readSearchConfigFile(options.searches);
+      const search = config.searches.find((entry) => entry.slug === options.search);
+      if (!search) throw new UsageError(`${options.searches} has no search "${options.search}" (it has ${config.searches.map((entry) => entry.slug).join(', ')})`);
+      probe = searchQueryOf(search);
+    }
+    const baseUrl: string = options.baseUrl ?? process.env.WALLAPOP_BASE_URL ?? 'https://api.wallapop.com';
+    if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
+    if (!(options.rps >= 0)) throw new UsageError(`--rps must be a number >= 0 (0: no limit, for a local simulator), got "${options.rps}"`);
+    // Few attempts: a doctor that waits minutes on retries is no help; the verdict says what failed.
+    const client = new WallapopClient({ baseUrl, requestsPerSecond: options.rps, maxAttempts: 2, maxRetryAfterMs: 10_000 });
+    const report = await runDoctor({ client, baseUrl, probe });
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
+    process.exitCode = report.verdict === 'broken' ? EXIT_FAILURES : 0;
   });
 
 program

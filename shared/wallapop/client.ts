@@ -306,10 +306,11 @@ export class WallapopClient {
   /**
    * One search page. A 400/404 from the first endpoint tried switches to the other for this request
    * (and, from then on, as the first choice). `options.endpoint` names the endpoint that issued
-   * `nextPage`, when the caller knows it (tokens are used with the endpoint that issued them).
+   * `nextPage`, when the caller knows it (tokens are used with the endpoint that issued them);
+   * `fallback: false` asks that endpoint only (the doctor checks each one on its own).
    */
-  fetchSearchPage(query: SearchQuery, nextPage?: string | null, options: { endpoint?: SearchEndpoint } = {}): Promise<SearchPage> {
-    return this.searchPage(query, nextPage ?? null, options.endpoint ?? this.workingEndpoint, true);
+  fetchSearchPage(query: SearchQuery, nextPage?: string | null, options: { endpoint?: SearchEndpoint; fallback?: boolean } = {}): Promise<SearchPage> {
+    return this.searchPage(query, nextPage ?? null, options.endpoint ?? this.workingEndpoint, options.fallback ?? true);
   }
 
   /** Yields pages until a stop rule: next_page absent/empty, a page with 0 items, a token already seen, or maxPages. */
