@@ -202,6 +202,7 @@ program
   .argument('<words...>', 'words the title must contain, e.g. iphone 13 (folded: case and accents ignored)')
   .option('--exclude <words>', 'comma-separated words the title must not contain, e.g. pro,mini,max', (value: string) => value.split(',').map((word) => word.trim()).filter((word) => word !== ''))
   .option('--region <name>', 'only this region, as the listings give it (e.g. "Comunidad de Madrid")')
+  .option('--province <name>', 'only this province (e.g. "Córdoba"; listings tracked before provinces have none)')
   .option('--city <name>', 'only this city')
   .option('--category <id>', 'only this category id', positiveInteger('--category'))
   .option('--search <slug>', 'only listings this configured search returned')
@@ -217,6 +218,7 @@ program
       words: words.flatMap((word) => questionWords(word)),
       exclude: (options.exclude ?? []).flatMap((word: string) => questionWords(word)),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.province ? { province: options.province } : {}),
       ...(options.city ? { city: options.city } : {}),
       ...(options.category ? { categoryId: options.category } : {}),
       ...(options.search ? { search: options.search } : {}),

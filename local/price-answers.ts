@@ -42,7 +42,7 @@ const days = (value: number | null) => (value === null ? '—' : `${value} day${
 
 export function formatPriceAnswer(answer: PriceAnswer): string {
   const { question, sold, onSale, byPosition } = answer;
-  const where = [question.region, question.city, question.search && `search ${question.search}`, question.categoryId && `category ${question.categoryId}`].filter(Boolean).join(', ');
+  const where = [question.region, question.province, question.city, question.search && `search ${question.search}`, question.categoryId && `category ${question.categoryId}`].filter(Boolean).join(', ');
   const what = `"${question.words.join(' ')}"${question.exclude?.length ? ` without ${question.exclude.join(', ')}` : ''}${where ? ` in ${where}` : ''}`;
   const lines = [
     `${what}: sales from ${dayOfNumber(answer.fromDay)} to ${answer.stateDay} (gold state of ${answer.stateDay})`,

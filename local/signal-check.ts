@@ -67,6 +67,22 @@ export interface DealScore {
   overallList: { listed: number; atMost70: number };
 }
 
+export interface DropScore {
+  /** Listings gold saw at a lower price today than at their previous observation. */
+  observed: number;
+  /** …that the simulator dropped today, from and to those prices. */
+  correct: number;
+  /** Drops gold could have seen: the listing was seen the previous gold day and today. */
+  findable: number;
+  found: number;
+  /** Listings seen today carrying the seller's own "was" price (silver previous_price → listed_previous_price). */
+  listed: number;
+  /** …equal to the price before the listing's latest reduction in the simulator. */
+  listedCorrect: number;
+  /** New listings (first seen today, not relists) whose "was" price tells a reduction made before gold could see it. */
+  toldBeforeTracking: number;
+}
+
 export const SWEPT_THRESHOLDS = [0.5, 0.6, 0.65, 0.7, 0.8] as const;
 
 export interface DayScore {
@@ -74,6 +90,7 @@ export interface DayScore {
   relists: RelistScore;
   sold: SoldScore;
   deals: DealScore;
+  drops: DropScore;
 }
 
 async function stateOf(lake: Lake, day: Day): Promise<Map<string, ListingState>> {
@@ -131,6 +148,32 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
     if (now !== undefined && (now.status === 'untracked' || (now.status === 'active' && now.last_seen_day < dayNo))) continue;
     trueSales += 1;
     if (now?.status === 'vanished' && now.vanished_on === dayNo) caught += 1;
+  }
+
+  // Price drops: observed ones against the simulator's drop log, the listings' own "was" prices against the price before their latest reduction.
+  const truthDrops = new Map(changes.priceDrops.map((drop) => [drop.id, drop]));
+  const drops: DropScore = { observed: 0, correct: 0, findable: 0, found: 0, listed: 0, listedCorrect: 0, toldBeforeTracking: 0 };
+  for (const row of today.values()) {
+    if (row.last_seen_day !== dayNo) continue;
+    const dropped = row.price_changed_on === dayNo && row.price_before_change !== null && row.last_price < row.price_before_change;
+    // A relist at a lower price is a change of listing, not a drop the simulator logs.
+    if (dropped && before.has(row.listing_id)) {
+      drops.observed += 1;
+      const drop = truthDrops.get(row.listing_id);
+      if (drop !== undefined && drop.from === row.price_before_change && drop.to === row.last_price) drops.correct += 1;
+    }
+    if (row.listed_previous_price !== null) {
+      drops.listed += 1;
+      const shown = truth.item(row.listing_id)?.discount?.previous_price;
+      if (shown === row.listed_previous_price) drops.listedCorrect += 1;
+      if (row.first_seen_day === dayNo && row.relisted_from === null && row.listed_previous_price > row.last_price) drops.toldBeforeTracking += 1;
+    }
+  }
+  for (const [id, drop] of truthDrops) {
+    if (before.get(id)?.last_seen_day !== dayNumber(previousDay) || today.get(id)?.last_seen_day !== dayNo) continue;
+    drops.findable += 1;
+    const row = today.get(id)!;
+    if (row.price_changed_on === dayNo && row.price_before_change === drop.from && row.last_price === drop.to) drops.found += 1;
   }
 
   // Deals and fair prices.
@@ -222,6 +265,7 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
       categoryMedianRule,
       overallList: { listed: overall.length, atMost70: overallAtMost70 },
     },
+    drops,
   };
 }
 
@@ -237,6 +281,9 @@ export interface ScoreTotals {
   bargainRecall: number | null;
   salePrecision: number | null;
   saleRecall: number | null;
+  dropPrecision: number | null;
+  dropRecall: number | null;
+  listedPreviousPriceAccuracy: number | null;
 }
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
@@ -253,5 +300,8 @@ export function totalsOf(scores: readonly DayScore[]): ScoreTotals {
     bargainRecall: ratio(sum((s) => s.deals.bargainsFlagged), sum((s) => s.deals.bargains)),
     salePrecision: ratio(reported - sum((s) => s.sold.falseSales), reported),
     saleRecall: ratio(sum((s) => s.sold.caught), sum((s) => s.sold.trueSales)),
+    dropPrecision: ratio(sum((s) => s.drops.correct), sum((s) => s.drops.observed)),
+    dropRecall: ratio(sum((s) => s.drops.found), sum((s) => s.drops.findable)),
+    listedPreviousPriceAccuracy: ratio(sum((s) => s.drops.listedCorrect), sum((s) => s.drops.listed)),
   };
 }

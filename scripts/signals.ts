@@ -75,12 +75,13 @@ try {
     }
     const score = await scoreDay(pipeline.lake, market, day, addDays(day, -1));
     scores.push(score);
-    const { relists, sold, deals } = score;
+    const { relists, sold, deals, drops } = score;
     console.log(
       `${day}: relists ${relists.correct}/${relists.linked} right, ${relists.found}/${relists.findable} found; ` +
         `sold ${sold.reported} (${sold.falseSales} not sold, ${sold.falseSalesFromRelists} of them relisted later), ${sold.caught}/${sold.trueSales} sales caught; ` +
         `deals ${deals.listedAtMost70}/${deals.listed} listed at ≤ 0.7× product median, bargains flagged ${deals.bargainsFlagged}/${deals.bargains}; ` +
-        `fair price for ${deals.withFairPrice}/${deals.seen} seen, median error ${percent(deals.fairPriceMedianError)}`,
+        `fair price for ${deals.withFairPrice}/${deals.seen} seen, median error ${percent(deals.fairPriceMedianError)}; ` +
+        `drops ${drops.correct}/${drops.observed} right, ${drops.found}/${drops.findable} found; "was" prices ${drops.listedCorrect}/${drops.listed} as shown, ${drops.toldBeforeTracking} told a reduction before tracking`,
     );
   }
   const totals = totalsOf(scores);
@@ -88,6 +89,7 @@ try {
     `\nOver ${scores.length} days (${listings} listings, seed ${seed}, ${values.searches}):\n` +
       `  relist links: precision ${percent(totals.relistPrecision)}, recall ${percent(totals.relistRecall)}\n` +
       `  sales (sold_listings): precision ${percent(totals.salePrecision)}, recall ${percent(totals.saleRecall)}\n` +
+      `  price drops: precision ${percent(totals.dropPrecision)}, recall ${percent(totals.dropRecall)}; listings' own "was" prices as the API shows them: ${percent(totals.listedPreviousPriceAccuracy)}\n` +
       `  deal lists: ${percent(totals.dealPrecision)} at ≤ 0.7× their product's median; every flagged deal: ${percent(totals.flaggedPrecision)}; bargains (≤ 0.6×) flagged: ${percent(totals.bargainRecall)}`,
   );
   const sum = (pick: (score: DayScore) => number) => scores.reduce((total, score) => total + pick(score), 0);

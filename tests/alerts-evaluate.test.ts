@@ -48,6 +48,8 @@ function row(id: string, overrides: Partial<ListingState> = {}): ListingState {
     fair_price: null,
     fair_price_group: null,
     comparables: 0,
+    province: 'Madrid',
+    listed_previous_price: null,
     ...overrides,
   };
 }

@@ -58,6 +58,8 @@ test('state files round-trip through the row-group writer, nulls and lists inclu
     fair_price: index % 4 === 0 ? null : 7.25,
     fair_price_group: index % 4 === 0 ? null : '12345|titulo',
     comparables: index % 4 === 0 ? 0 : 12,
+    province: index % 3 === 0 ? null : 'Córdoba',
+    listed_previous_price: index % 6 === 0 ? 12.5 : null,
   }));
   const writer = new StateWriter();
   for (const row of rows) writer.push(row);

@@ -32,6 +32,8 @@ const cardArbitrary = fc.record({
   searches: fc.subarray(['north', 'south']),
   fairPrice: fc.option(fc.constantFrom(4, 8, 12)),
   relisted: fc.boolean(),
+  province: fc.option(fc.constantFrom('P1', 'Córdoba')),
+  listedPreviousPrice: fc.option(fc.constantFrom(7, 9.5)),
 });
 
 const comparableArbitrary = fc.record({
@@ -58,7 +60,7 @@ const groupArbitrary = fc.record({
   byPosition: fc.array(fc.tuple(fc.constantFrom('below', 'near', 'above'), fc.nat(5)), { maxLength: 3 }),
 });
 
-const GROUP_KEYS = { overall: [''], category: ['c100', 'c200', 'c'], region: ['R1', 'R2'], city: ['R1|x'], search: ['north', 'south'] } as const;
+const GROUP_KEYS = { overall: [''], category: ['c100', 'c200', 'c'], region: ['R1', 'R2'], province: ['["R1","P1"]', '["R1",null]'], city: ['R1|x'], search: ['north', 'south'] } as const;
 
 const partialArbitrary = fc.record({
   cards: fc.array(cardArbitrary, { maxLength: 14 }),
@@ -73,14 +75,17 @@ type PartialSpec = typeof partialArbitrary extends fc.Arbitrary<infer T> ? T : n
 /**
  * A partial as a shard builds it. `legacy`: only what a version 1–3 partial could say (no
  * relists, sales apart from vanished, comparables or fair prices; the category-median rule).
+ * `beforeProvinces`: only what a version 4 partial could say (no province groups or card fields).
  */
-function buildPartial(shard: number, spec: PartialSpec, legacy = false): GoldPartial {
+function buildPartial(shard: number, spec: PartialSpec, legacy = false, beforeProvinces = legacy): GoldPartial {
   const listings = new Map<string, ListingCard>();
-  spec.cards.forEach(({ fairPrice, relisted, ...card }, index) => {
+  spec.cards.forEach(({ fairPrice, relisted, province, listedPreviousPrice, ...card }, index) => {
     const listingId = `s${shard}-${index % 3 === 0 ? 'a' : 'b'}${index}`;
     listings.set(listingId, {
       listingId,
       ...card,
+      province: beforeProvinces ? null : province,
+      listedPreviousPrice: beforeProvinces ? null : listedPreviousPrice,
       sellerId: legacy ? null : `seller-${index % 2}`,
       itemId: relisted && !legacy ? `first-${listingId}` : listingId,
       relistedFrom: relisted && !legacy ? `old-${listingId}` : null,
@@ -107,6 +112,7 @@ function buildPartial(shard: number, spec: PartialSpec, legacy = false): GoldPar
   });
   const groups = emptyGroups();
   for (const [dimension, keyIndex, spec_] of spec.groups) {
+    if (beforeProvinces && dimension === 'province') continue;
     const keys = GROUP_KEYS[dimension];
     const group = emptyGroup();
     Object.assign(group, { label: spec_.label, active: spec_.active, seen: spec_.seen, priceSumCents: spec_.priceSumCents, priceMin: spec_.priceMin, priceMax: spec_.priceMax });
@@ -165,12 +171,13 @@ function buildPartial(shard: number, spec: PartialSpec, legacy = false): GoldPar
   };
 }
 
-const partialsOf = (legacy: boolean) =>
+const partialsOf = (legacy: boolean, beforeProvinces = legacy) =>
   fc
     .array(partialArbitrary, { minLength: 1, maxLength: 6 })
-    .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec, legacy))));
+    .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec, legacy, beforeProvinces))));
 const partialsArbitrary = partialsOf(false);
 const legacyPartialsArbitrary = partialsOf(true);
+const version4PartialsArbitrary = partialsOf(false, true);
 
 const fold = (partials: readonly GoldPartial[]) => partials.reduce((merged, partial) => mergePartials(merged, partial));
 
@@ -262,7 +269,7 @@ test('a damaged partial file is refused with its name', (t) => {
   const mislabelled = [lines[0], lines[1]!.replace(/^\["[^"]*"/, '["someone-else"'), ...lines.slice(2)].join('\n');
   const partial = decodePartial(mislabelled, 'shard=003.json');
   t.throws(() => [...partial.listings.values()], { message: /shard=003\.json: card 1 is not the card of/ });
-  t.throws(() => decodePartial('{"partialVersion":5}', 'shard=003.json'), { message: /partialVersion 5, expected 4/ });
+  t.throws(() => decodePartial('{"partialVersion":6}', 'shard=003.json'), { message: /partialVersion 6, expected 5/ });
   t.throws(() => decodePartial('<html>', 'shard=003.json'), { message: /shard=003\.json: it is not JSON/ });
 });
 
@@ -274,7 +281,28 @@ test('cards are stored and read in CARD_FIELDS order', (t) => {
   t.deepEqual(cardValues(card), values);
 });
 
-/** The version 3 file of a legacy partial's version 4 file: the same lines without what version 4 added. */
+/** The version 4 file of a partial without provinces: the same lines without what version 5 added. */
+function versionFourOf(text: string): string {
+  const file = JSON.parse(text) as { header: Record<string, unknown> & { groups: Record<string, unknown> }; cards: unknown[][] };
+  const { province: _province, ...groups } = file.header.groups;
+  const header = { ...file.header, groups, cardFields: CARD_FIELDS.slice(0, 30) };
+  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 31)));
+  return `{"partialVersion":4,"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
+}
+
+test('version 4 partials still read (no provinces) and merge with version 5 ones', (t) => {
+  fc.assert(
+    fc.property(version4PartialsArbitrary, (partials) => {
+      const v5 = encodePartial(mergeAllPartials(partials));
+      const mixed = partials.map((partial, index) => decodePartial(index % 2 === 0 ? versionFourOf(encodePartial(partial)) : encodePartial(partial)));
+      return encodePartial(decodePartial(versionFourOf(v5))) === v5 && encodePartial(mergeAllPartials(mixed)) === v5;
+    }),
+    { numRuns: 50 },
+  );
+  t.pass();
+});
+
+/** The version 3 file of a legacy partial's version 5 file: the same lines without what versions 4 and 5 added. */
 function versionThreeOf(text: string): string {
   const file = JSON.parse(text) as { header: Record<string, unknown> & { groups: Record<string, Record<string, Record<string, unknown>>>; candidates: unknown[][]; settings: Record<string, unknown> }; cards: unknown[][] };
   const { comparables: _comparables, ...header } = file.header;

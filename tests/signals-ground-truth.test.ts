@@ -16,6 +16,8 @@ const DAYS = 6;
 test('relists, sales and deals hold their targets against the simulator’s ground truth over six days', async (t) => {
   const market = createMarket({ seed: 11, listings: 30_000, startDay: START });
   const { pipeline, sim } = await startSimulatedPipeline(t, { market, day: START, searchesFile: join(process.cwd(), 'local/demo-searches.yml') });
+  // The seller's "was" price in the form one long-running client reads ({amount, currency}).
+  sim.setVariant({ discount: 'object' });
 
   const scores: DayScore[] = [];
   for (let index = 0; index < DAYS; index += 1) {
@@ -43,4 +45,12 @@ test('relists, sales and deals hold their targets against the simulator’s grou
   t.true(totals.dealPrecision! >= 0.9, `deal lists at ≤ 0.7× their product's median: ${totals.dealPrecision}`);
   t.true(totals.bargainRecall! >= 0.4, `bargains flagged: ${totals.bargainRecall}`);
   for (const score of scores) t.true(score.deals.withFairPrice >= 0.8 * score.deals.seen, `${score.day}: most seen listings have a fair price`);
+
+  // Every price drop gold reports happened, from and to those prices, and none it could see is missed;
+  // the listings' own "was" prices reach gold exactly as the API shows them.
+  t.true(sum((score) => score.drops.findable) >= 200, `enough drops to measure (${sum((score) => score.drops.findable)})`);
+  t.is(totals.dropPrecision, 1);
+  t.is(totals.dropRecall, 1);
+  t.true(sum((score) => score.drops.listed) >= 100, `enough listed previous prices (${sum((score) => score.drops.listed)})`);
+  t.is(totals.listedPreviousPriceAccuracy, 1);
 });

@@ -3,7 +3,7 @@ import type { Observation, Transition } from './advance.ts';
 import { listingCard } from './cards.ts';
 import { pricePositionOf } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
-import { categoryKey, cityKey, regionKey } from './groups.ts';
+import { categoryKey, cityKey, provinceKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
 import { emptyComparable, emptyGroup, emptyGroups, emptyLists, type ComparableAggregate, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
 import { TopN, candidateCount, rankKey, type ListName, type RankedEntry } from './rankings.ts';
@@ -14,7 +14,7 @@ import type { ListingState } from './state.ts';
  * bounded memory: group figures are counters and sketches, lists keep 2N candidates at most.
  *
  * Which listings count where:
- * - category, region, city: the listing's current attributes;
+ * - category, region, province, city: the listing's current attributes;
  * - search: `active`, `new`, `vanished`, `sold`, `relisted` and `untracked` count in every search
  *   that has ever returned the listing (the state's `searches`); what describes today's observation
  *   (seen, prices, shares, drops, reappeared, deals) counts only in the searches that returned it today.
@@ -41,6 +41,7 @@ const NO_SEARCHES: readonly string[] = [];
 class GroupKeys {
   private readonly categories = new Map<number | null, string>();
   private readonly cities = new Map<string | null, Map<string | null, string>>();
+  private readonly provinces = new Map<string | null, Map<string | null, string>>();
 
   category(id: number | null): string {
     let key = this.categories.get(id);
@@ -49,10 +50,18 @@ class GroupKeys {
   }
 
   city(region: string | null, city: string | null): string {
-    let byCity = this.cities.get(region);
-    if (byCity === undefined) this.cities.set(region, (byCity = new Map()));
-    let key = byCity.get(city);
-    if (key === undefined) byCity.set(city, (key = cityKey(region, city)));
+    return GroupKeys.within(this.cities, region, city, cityKey);
+  }
+
+  province(region: string | null, province: string | null): string {
+    return GroupKeys.within(this.provinces, region, province, provinceKey);
+  }
+
+  private static within(cache: Map<string | null, Map<string | null, string>>, region: string | null, place: string | null, keyOf: (region: string | null, place: string | null) => string): string {
+    let byPlace = cache.get(region);
+    if (byPlace === undefined) cache.set(region, (byPlace = new Map()));
+    let key = byPlace.get(place);
+    if (key === undefined) byPlace.set(place, (key = keyOf(region, place)));
     return key;
   }
 }
@@ -76,6 +85,7 @@ export class PartialBuilder {
     this.count(this.group('overall', '', null), state, transition, seen);
     this.count(this.group('category', category, state.category_name), state, transition, seen);
     this.count(this.group('region', regionKey(state.region), null), state, transition, seen);
+    this.count(this.group('province', this.keys.province(state.region, state.province), null), state, transition, seen);
     this.count(this.group('city', this.keys.city(state.region, state.city), null), state, transition, seen);
     const returnedBy = observation?.searches ?? NO_SEARCHES;
     for (const search of state.searches) {

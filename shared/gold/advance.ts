@@ -22,6 +22,8 @@ import type { ListingDescription, ListingState } from './state.ts';
 export interface Observation extends ListingDescription {
   listing_id: string;
   price: number;
+  /** The listing's own "was" price (silver previous_price). */
+  previous_price: number | null;
   /** The searches that returned it on D, sorted. */
   searches: string[];
   /** From its category and title (./comparables.ts). */
@@ -183,6 +185,7 @@ function observed(previous: RelistHistory | null, observation: Observation, day:
     category_id: observation.category_id,
     category_name: observation.category_name,
     region: observation.region,
+    province: observation.province,
     city: observation.city,
     created_at: observation.created_at,
     listing_url: observation.listing_url,
@@ -194,6 +197,7 @@ function observed(previous: RelistHistory | null, observation: Observation, day:
     fair_price: fair === null ? null : fair.fairPrice,
     fair_price_group: fair === null ? null : fair.group,
     comparables: fair === null ? 0 : fair.comparables,
+    listed_previous_price: observation.previous_price,
   };
 }
 
@@ -221,6 +225,7 @@ function unobserved(previous: ListingState, day: number, status: ListingState['s
     category_id: previous.category_id,
     category_name: previous.category_name,
     region: previous.region,
+    province: previous.province,
     city: previous.city,
     created_at: previous.created_at,
     listing_url: previous.listing_url,
@@ -232,6 +237,7 @@ function unobserved(previous: ListingState, day: number, status: ListingState['s
     fair_price: previous.fair_price,
     fair_price_group: previous.fair_price_group,
     comparables: previous.comparables,
+    listed_previous_price: previous.listed_previous_price,
   };
 }
 

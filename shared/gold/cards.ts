@@ -36,5 +36,7 @@ export function listingCard(state: ListingState, priceDropPct: number | null): L
     fairPrice: state.fair_price,
     fairPriceGroup: state.fair_price_group,
     comparables: state.comparables,
+    province: state.province,
+    listedPreviousPrice: state.listed_previous_price,
   };
 }

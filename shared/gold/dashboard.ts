@@ -83,6 +83,11 @@ export interface RegionKpis extends Kpis {
   region: string | null;
 }
 
+export interface ProvinceKpis extends Kpis {
+  region: string | null;
+  province: string | null;
+}
+
 export interface CityKpis extends Kpis {
   region: string | null;
   city: string | null;
@@ -136,6 +141,10 @@ export interface ListingCard {
   /** The comparable group it comes from, and how many listings it is the median of. */
   fairPriceGroup: string | null;
   comparables: number;
+  /** Province (location.region2); null when unknown. */
+  province: string | null;
+  /** The listing's own "was" price as Wallapop shows it (before the seller's latest reduction); null without one. */
+  listedPreviousPrice: number | null;
 }
 
 export interface DealEntry {
@@ -266,6 +275,8 @@ export interface DashboardDay {
   /** Sorted by activeListings descending, then key. */
   categories: CategoryKpis[];
   regions: RegionKpis[];
+  /** Absent in day files written before provinces (schema 2 files of earlier releases). */
+  provinces?: ProvinceKpis[];
   cities: CityKpis[];
   /** Every planned search, in slug order, including those that returned nothing. */
   searches: SearchKpis[];
@@ -325,5 +336,7 @@ export interface DashboardSeries {
   /** Keyed by category id (`""` without one); `name` is the latest known. */
   categories: Record<string, { categoryId: number | null; categoryName: string | null; metrics: SeriesColumns }>;
   regions: Record<string, { region: string | null; metrics: SeriesColumns }>;
+  /** Keyed like the gold groups (JSON [region, province]); absent in series written before provinces. */
+  provinces?: Record<string, { region: string | null; province: string | null; metrics: SeriesColumns }>;
   searches: Record<string, { searchSlug: string; metrics: SeriesColumns }>;
 }

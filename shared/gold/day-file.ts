@@ -47,6 +47,7 @@ export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality:
     overall: roundKpis(report.overall),
     categories: report.categories.map(roundKpis),
     regions: report.regions.map(roundKpis),
+    provinces: report.provinces.map(roundKpis),
     cities: report.cities.map(roundKpis),
     searches: report.searches.map(roundKpis),
     lists: {

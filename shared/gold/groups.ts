@@ -18,3 +18,11 @@ export function cityOfKey(key: string): { region: string | null; city: string | 
   const [region, city] = JSON.parse(key) as [string | null, string | null];
   return { region, city };
 }
+
+/** A province within its region (as the API pairs them), so the dashboard can nest provinces under regions. */
+export const provinceKey = (region: string | null, province: string | null): string => JSON.stringify([region, province]);
+
+export function provinceOfKey(key: string): { region: string | null; province: string | null } {
+  const [region, province] = JSON.parse(key) as [string | null, string | null];
+  return { region, province };
+}

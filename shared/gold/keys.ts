@@ -8,7 +8,7 @@ import { GoldInputError } from './errors.ts';
  */
 
 /** The gold tables, one Parquet file per day each (partition `dt=`), as Athena and DuckDB read them. */
-export const GOLD_TABLES = ['market_daily', 'category_daily', 'region_daily', 'city_daily', 'search_daily', 'listing_highlights', 'comparable_daily'] as const;
+export const GOLD_TABLES = ['market_daily', 'category_daily', 'region_daily', 'province_daily', 'city_daily', 'search_daily', 'listing_highlights', 'comparable_daily'] as const;
 export type GoldTable = (typeof GOLD_TABLES)[number];
 
 export const goldPrefixes = {

@@ -1,9 +1,10 @@
 import { rowReader } from '../lake/columns.ts';
 import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../silver/parquet.ts';
-import { SILVER_COLUMNS, type SilverColumnName } from '../silver/schema.ts';
+import { SILVER_COLUMNS, SILVER_COLUMNS_ADDED, type SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
-import { ParquetListingCursor, type RowReader } from './cursor.ts';
+import { parquetSchema, type DecodedArray } from 'hyparquet';
+import { ParquetListingCursor, parquetMetadataOf, type RowReader } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
 
 /**
@@ -25,11 +26,13 @@ const COLUMNS = [
   'category_id',
   'category_name',
   'region',
+  'province',
   'city',
   'created_at',
   'listing_url',
   'image_url',
   'fetched_at',
+  'previous_price',
 ] as const satisfies readonly SilverColumnName[];
 
 export interface SilverShardInput {
@@ -82,6 +85,26 @@ const OBSERVATION: SilverProjection<SilverObservation> = {
   read: rowReader<SilverObservation>(silverColumnSpecs(COLUMNS), { searches: NO_SEARCHES, comparable_key: null }),
 };
 
+/**
+ * A cursor over one silver file. Columns added to silver after the file was written
+ * (SILVER_COLUMNS_ADDED, e.g. `province` in version 2) read as null; any other missing column is
+ * an error naming the file.
+ */
+async function openSilverCursor<Row>(file: SilverShardFile, projection: SilverProjection<Row & SilverRowBase>): Promise<ParquetListingCursor<Row & SilverRowBase>> {
+  const metadata = await parquetMetadataOf(file.key, file.bytes);
+  const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
+  const absent = projection.names.filter((name) => !available.has(name));
+  const unknown = absent.filter((name) => SILVER_COLUMNS_ADDED[name] === undefined);
+  if (unknown.length > 0) throw new GoldInputError(`${file.key} is not a silver file this release reads: it has no column(s) ${unknown.join(', ')}`, file.key);
+  if (absent.length === 0) return ParquetListingCursor.open(file.key, file.bytes, projection.names, projection.read, metadata);
+  const present = projection.names.filter((name) => available.has(name));
+  const read: RowReader<Row & SilverRowBase> = (columns) => projection.read({ ...columns, ...Object.fromEntries(absent.map((name) => [name, NO_VALUES])) });
+  return ParquetListingCursor.open(file.key, file.bytes, present, read, metadata);
+}
+
+/** A column a file lacks: every index reads undefined, which a nullable column's reader turns into null. */
+const NO_VALUES: DecodedArray = [];
+
 export class DayObservations<Row extends SilverRowBase = SilverObservation> {
   /** Silver rows read per search (every input present, zero included). */
   readonly rowsBySearch: Record<string, number> = {};
@@ -101,7 +124,7 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
   static async open<Projected extends SilverRowBase>(files: readonly SilverShardFile[], projection: SilverProjection<Projected>): Promise<DayObservations<Projected>>;
   static async open(files: readonly SilverShardFile[], projection: SilverProjection<SilverRowBase> = OBSERVATION as unknown as SilverProjection<SilverRowBase>): Promise<DayObservations<SilverRowBase>> {
     const sources = [];
-    for (const file of files) sources.push({ slug: file.slug, cursor: await ParquetListingCursor.open(file.key, file.bytes, projection.names, projection.read) });
+    for (const file of files) sources.push({ slug: file.slug, cursor: await openSilverCursor(file, projection) });
     return new DayObservations(sources);
   }
 

@@ -23,6 +23,10 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './ske
  * The partial's file, `gold/partials/dt=D/shard=K.json`: what a shard hands the fan-in. Internal,
  * but versioned, because a fan-in may read partials written by the previous release.
  *
+ * Version 5 is version 4 with provinces: a `province` group dimension, and cards that carry the
+ * province and the listing's own "was" price. Version 4 partials read with no province groups and
+ * null for the new card fields.
+ *
  * Version 4 is version 3 with the figures of relists, sales and comparables: groups carry sold,
  * relisted and untracked counts, sold-price sketches and days-to-sell histograms; the header carries
  * `comparables` (per comparable key: active count, sorted asking prices in cents, sold prices and
@@ -46,7 +50,7 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './ske
  * order, so equal partials give equal bytes. Versions 1 (sketches as DDSketch protobuf, base64)
  * and 2 (sketches as plain bins, cards in one `listings` object) still read.
  */
-export const PARTIAL_VERSION = 4;
+export const PARTIAL_VERSION = 5;
 
 type Histogram = Record<string, number>;
 
@@ -99,7 +103,7 @@ interface PartialJsonV2 extends PartialHeaderJson {
   listings: Record<string, unknown[]>;
 }
 
-const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', 3: 'bins', [PARTIAL_VERSION]: 'bins' };
+const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', 3: 'bins', 4: 'bins', [PARTIAL_VERSION]: 'bins' };
 
 /** The card fields, in the order partials store them (listingId is the key). */
 export const CARD_FIELDS = [
@@ -133,10 +137,15 @@ export const CARD_FIELDS = [
   'fairPrice',
   'fairPriceGroup',
   'comparables',
+  'province',
+  'listedPreviousPrice',
 ] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
 
 /** The card fields of versions 1–3: CARD_FIELDS up to `searches`. */
 const CARD_FIELDS_V3 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('searches') + 1);
+/** The card fields of version 4: CARD_FIELDS up to `comparables`. */
+const CARD_FIELDS_V4 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('comparables') + 1);
+const cardFieldsOf = (version: number): readonly string[] => (version === PARTIAL_VERSION ? CARD_FIELDS : version === 4 ? CARD_FIELDS_V4 : CARD_FIELDS_V3);
 
 const CANDIDATE_FIELDS = ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket', 'priceToFair'] as const satisfies ReadonlyArray<keyof RankFacts>;
 const CANDIDATE_FIELDS_V3 = CANDIDATE_FIELDS.slice(0, 5);
@@ -175,15 +184,18 @@ export function cardValues(card: ListingCard): unknown[] {
     card.fairPrice,
     card.fairPriceGroup,
     card.comparables,
+    card.province,
+    card.listedPreviousPrice,
   ];
 }
 
 /**
  * The card of stored values (CARD_FIELDS order, from `offset`), built as one object literal (tests
- * check it against CARD_FIELDS). A version 1–3 card (CARD_FIELDS_V3) gets the later fields' defaults.
+ * check it against CARD_FIELDS). A version 1–4 card (CARD_FIELDS_V3, CARD_FIELDS_V4) gets the later fields' defaults.
  */
 export function cardOfValues(listingId: string, v: readonly unknown[], offset = 0, fieldCount: number = CARD_FIELDS.length): ListingCard {
   const old = fieldCount === CARD_FIELDS_V3.length;
+  const beforeProvinces = fieldCount < CARD_FIELDS.length;
   return {
     listingId,
     title: v[offset],
@@ -216,11 +228,13 @@ export function cardOfValues(listingId: string, v: readonly unknown[], offset = 
     fairPrice: old ? null : v[offset + 27],
     fairPriceGroup: old ? null : v[offset + 28],
     comparables: old ? 0 : v[offset + 29],
+    province: beforeProvinces ? null : v[offset + 30],
+    listedPreviousPrice: beforeProvinces ? null : v[offset + 31],
   } as ListingCard;
 }
 
 const V3_OPENING = `{"partialVersion":${PARTIAL_VERSION},"header":`;
-const LINED_VERSIONS = [3, PARTIAL_VERSION];
+const LINED_VERSIONS = [3, 4, PARTIAL_VERSION];
 const V3_CARDS = ',"cards":[';
 const V3_CLOSING = ']}\n';
 
@@ -343,13 +357,13 @@ function parseJson<T>(text: string, source: string, what: string): T {
   }
 }
 
-/** Versions 3 and 4: a header line, then a line per card. */
+/** Versions 3 to 5: a header line, then a line per card. */
 function decodeLined(bytes: Uint8Array, version: number, openingLength: number, source: string): GoldPartial {
   const headerEnd = bytes.indexOf(NEWLINE);
   const firstLine = decoder.decode(bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd));
   if (headerEnd === -1 || !firstLine.endsWith(V3_CARDS)) throw new PartialMergeError(`${source} is cut short: its first line does not end with ${V3_CARDS}`);
   const header = parseJson<HeaderJsonV3>(firstLine.slice(openingLength, -V3_CARDS.length), source, 'the header');
-  const candidateFields = version === PARTIAL_VERSION ? CANDIDATE_FIELDS : CANDIDATE_FIELDS_V3;
+  const candidateFields = version >= 4 ? CANDIDATE_FIELDS : CANDIDATE_FIELDS_V3;
   if (canonicalJson(header.candidateFields) !== canonicalJson(candidateFields)) {
     throw new PartialMergeError(`${source} stores candidates with fields ${JSON.stringify(header.candidateFields)}, expected ${JSON.stringify(candidateFields)}`);
   }
@@ -367,7 +381,7 @@ function decodeLined(bytes: Uint8Array, version: number, openingLength: number, 
     start = end + 1;
   }
   if (decoder.decode(bytes.subarray(start)) !== V3_CLOSING) throw new PartialMergeError(`${source} does not end after its ${candidates.length} cards`);
-  return { ...partialOfHeader(header, version, 'bins', source), listings: new EncodedCards(bytes, candidates, starts, ends, source, version === PARTIAL_VERSION ? CARD_FIELDS.length : CARD_FIELDS_V3.length) };
+  return { ...partialOfHeader(header, version, 'bins', source), listings: new EncodedCards(bytes, candidates, starts, ends, source, cardFieldsOf(version).length) };
 }
 
 function decodeVersion2(bytes: Uint8Array, source: string): GoldPartial {
@@ -380,7 +394,7 @@ function decodeVersion2(bytes: Uint8Array, source: string): GoldPartial {
 }
 
 function partialOfHeader(json: PartialHeaderJson, version: number, encoding: SketchEncoding, source: string): Omit<GoldPartial, 'listings'> {
-  const cardFields = version === PARTIAL_VERSION ? CARD_FIELDS : CARD_FIELDS_V3;
+  const cardFields = cardFieldsOf(version);
   if (canonicalJson(json.cardFields) !== canonicalJson(cardFields)) throw new PartialMergeError(`${source} stores cards with fields ${JSON.stringify(json.cardFields)}, expected ${JSON.stringify(cardFields)}`);
   if (json.sketch?.relativeAccuracy !== SKETCH_RELATIVE_ACCURACY) throw new PartialMergeError(`${source} uses sketches of relative accuracy ${String(json.sketch?.relativeAccuracy)}, expected ${SKETCH_RELATIVE_ACCURACY}`);
   if (json.sketch.encoding !== encoding) throw new PartialMergeError(`${source} stores sketches as ${String(json.sketch.encoding)}, expected ${encoding}`);
@@ -412,7 +426,7 @@ function partialOfHeader(json: PartialHeaderJson, version: number, encoding: Ske
     for (const dimension of LIST_DIMENSIONS[list]) lists[list][dimension] = new Map(Object.entries(json.lists[list]?.[dimension] ?? {}));
   }
   // Partials before version 4 were computed under the category-median deal rule, with no relists or comparables.
-  const settings = version === PARTIAL_VERSION ? json.settings : { ...shardSettingsOf(DEFAULT_GOLD_OPTIONS), ...json.settings, dealRule: 'category-median' as const };
+  const settings = version >= 4 ? json.settings : { ...shardSettingsOf(DEFAULT_GOLD_OPTIONS), ...json.settings, dealRule: 'category-median' as const };
   return { day: json.day, shardCount: json.shardCount, shards: json.shards, previousDay: json.previousDay, settings, inputs: json.inputs, groups, lists, comparables };
 }
 

@@ -14,7 +14,7 @@ import { QuantileSketch } from './sketch.ts';
  * of a merge (./partial-file.ts) is the same bytes whatever the order or grouping of the merges.
  */
 
-export const DIMENSIONS = ['overall', 'category', 'region', 'city', 'search'] as const;
+export const DIMENSIONS = ['overall', 'category', 'region', 'province', 'city', 'search'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The figures of one group (one category, one region, … or the whole market). */

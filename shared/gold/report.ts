@@ -1,6 +1,6 @@
 import type { ExtractOutcome } from '../lake/bronze.ts';
-import type { CategoryKpis, CityKpis, DealEntry, Kpis, ListingCard, ListingLists, RegionKpis, SearchKpis } from './dashboard.ts';
-import { categoryIdOfKey, cityOfKey, regionOfKey } from './groups.ts';
+import type { CategoryKpis, CityKpis, DealEntry, Kpis, ListingCard, ListingLists, ProvinceKpis, RegionKpis, SearchKpis } from './dashboard.ts';
+import { categoryIdOfKey, cityOfKey, provinceOfKey, regionOfKey } from './groups.ts';
 import { dealsOf, emptyListingLists, fairPriceDeals, kpisOf, newestEntries, overallDeals, priceDropEntries, vanishedEntries } from './kpis.ts';
 import type { GoldOptions } from './options.ts';
 import type { Dimension, GoldPartial } from './partial.ts';
@@ -13,6 +13,7 @@ export interface DayReport {
   overall: Kpis;
   categories: CategoryKpis[];
   regions: RegionKpis[];
+  provinces: ProvinceKpis[];
   cities: CityKpis[];
   searches: SearchKpis[];
   lists: { overall: ListingLists; categories: Map<string, ListingLists>; searches: Map<string, ListingLists> };
@@ -42,6 +43,7 @@ export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSe
     entries('category').map(([key, group]) => ({ key, row: { categoryId: categoryIdOfKey(key), categoryName: group.label, ...kpisOf(group) } })),
   );
   const regions = sortedGroups(entries('region').map(([key, group]) => ({ key, row: { region: regionOfKey(key), ...kpisOf(group) } })));
+  const provinces = sortedGroups(entries('province').map(([key, group]) => ({ key, row: { ...provinceOfKey(key), ...kpisOf(group) } })));
   const cities = sortedGroups(entries('city').map(([key, group]) => ({ key, row: { ...cityOfKey(key), ...kpisOf(group) } })));
   const searchRows = [...searches]
     .sort((a, b) => byKey(a.slug, b.slug))
@@ -93,6 +95,7 @@ export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSe
     overall: kpisOf(groups.overall.get('')),
     categories,
     regions,
+    provinces,
     cities,
     searches: searchRows,
     lists: { overall, categories: categoryLists, searches: searchLists },

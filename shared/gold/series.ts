@@ -1,6 +1,6 @@
 import { DASHBOARD_SCHEMA_VERSION, SERIES_METRICS, type DashboardDay, type DashboardSeries, type Kpis, type SeriesColumns } from './dashboard.ts';
 import { dayNumber, dayOfNumber } from './days.ts';
-import { categoryKey, regionKey } from './groups.ts';
+import { categoryKey, provinceKey, regionKey } from './groups.ts';
 
 /**
  * The daily series grows by one day per gold day: series(D) = series(previous gold day) + D, with
@@ -70,6 +70,8 @@ export function extendSeries(previous: DashboardSeries | null, today: DashboardD
       new Map(today.categories.map((row) => [categoryKey(row.categoryId), { meta: { categoryId: row.categoryId, categoryName: row.categoryName }, kpis: row }])),
     ),
     regions: extend(previous?.regions, new Map(today.regions.map((row) => [regionKey(row.region), { meta: { region: row.region }, kpis: row }]))),
+    // A series written before provinces has none: their past days are nulls.
+    provinces: extend(previous?.provinces, new Map((today.provinces ?? []).map((row) => [provinceKey(row.region, row.province), { meta: { region: row.region, province: row.province }, kpis: row }]))),
     searches: extend(previous?.searches, new Map(today.searches.map((row) => [row.searchSlug, { meta: { searchSlug: row.searchSlug }, kpis: row }]))),
   };
 }

@@ -16,6 +16,8 @@ export interface PriceQuestion {
   exclude?: string[];
   categoryId?: number;
   region?: string;
+  /** Province as the listings give it (location.region2, e.g. Córdoba). */
+  province?: string;
   city?: string;
   search?: string;
   /** Sales of the last N days up to the state's day (default 30). */
@@ -56,6 +58,7 @@ export function questionWords(text: string): string[] {
 export function matchesQuestion(row: ListingState, question: PriceQuestion): boolean {
   if (question.categoryId !== undefined && row.category_id !== question.categoryId) return false;
   if (question.region !== undefined && row.region !== question.region) return false;
+  if (question.province !== undefined && row.province !== question.province) return false;
   if (question.city !== undefined && row.city !== question.city) return false;
   if (question.search !== undefined && !row.searches.includes(question.search)) return false;
   if (row.title === null) return false;

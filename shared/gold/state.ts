@@ -13,9 +13,10 @@ import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet
 
 /**
  * 2: seller_id, item_id, relisted_from, comparable_key, fair_price, fair_price_group, comparables;
- * statuses 'relisted' and 'untracked'. Version 1 files still read (the new columns as null).
+ * statuses 'relisted' and 'untracked'. 3: province, listed_previous_price. Files of versions 1 and 2
+ * still read (the later columns as null).
  */
-export const STATE_SCHEMA_VERSION = 2;
+export const STATE_SCHEMA_VERSION = 3;
 
 /**
  * - active: seen today, or not seen but not proven gone;
@@ -26,8 +27,8 @@ export const STATE_SCHEMA_VERSION = 2;
  */
 export type ListingStatus = 'active' | 'vanished' | 'relisted' | 'untracked';
 
-/** Columns a version 1 state file lacks: read as null (see `openStateCursor`). */
-export const STATE_COLUMNS_SINCE_V2 = ['seller_id', 'item_id', 'relisted_from', 'comparable_key', 'fair_price', 'fair_price_group', 'comparables'] as const;
+/** Columns a version 1 or 2 state file lacks: read as null (see `openStateCursor`). */
+export const STATE_COLUMNS_SINCE_V2 = ['seller_id', 'item_id', 'relisted_from', 'comparable_key', 'fair_price', 'fair_price_group', 'comparables', 'province', 'listed_previous_price'] as const;
 
 /** What a listing looks like at its last observation: carried from silver into the state as is. */
 export interface ListingDescription {
@@ -39,6 +40,7 @@ export interface ListingDescription {
   category_id: number | null;
   category_name: string | null;
   region: string | null;
+  province: string | null;
   city: string | null;
   created_at: number | null;
   listing_url: string | null;
@@ -75,6 +77,8 @@ export interface ListingState extends ListingDescription {
   fair_price_group: string | null;
   /** How many listings that median is over (0 when there is no fair price). */
   comparables: number;
+  /** The listing's own "was" price as the API showed it at its last observation (silver previous_price); null without one. */
+  listed_previous_price: number | null;
 }
 
 // Statistics only where they can prune: the id (files are sorted by it), days and prices, not
@@ -112,6 +116,8 @@ export const STATE_COLUMNS = [
   { name: 'fair_price', kind: 'DOUBLE', nullable: true, description: "Median asking price of its comparables on the previous gold day, at its last observation; null with fewer than minComparables of them." },
   { name: 'fair_price_group', kind: 'STRING', nullable: true, description: 'The comparable group fair_price is the median of: comparable_key or a shorter prefix of it (fewer title words).' , statistics: false },
   { name: 'comparables', kind: 'INT32', nullable: false, description: 'Listings fair_price is the median of (0 without a fair price).' },
+  { name: 'province', kind: 'STRING', nullable: true, description: 'Province at the last observation (location.region2, e.g. Córdoba); null when the API did not say or before schema version 3.' , statistics: false },
+  { name: 'listed_previous_price', kind: 'DOUBLE', nullable: true, description: "The listing's own \"was\" price as Wallapop showed it at the last observation (its price before the seller's latest reduction, silver previous_price); null without one. Tells a reduction made before tracking began." },
 ] as const satisfies readonly GoldColumnSpec[];
 
 export type StateColumnName = (typeof STATE_COLUMNS)[number]['name'];

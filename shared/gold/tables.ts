@@ -58,6 +58,12 @@ export const GOLD_TABLE_COLUMNS = {
     ...KPI_COLUMNS,
   ],
   region_daily: [DAY_COLUMN, { name: 'region', kind: 'STRING', nullable: true, description: 'Region as Wallapop reports it; null when unknown.' }, ...KPI_COLUMNS],
+  province_daily: [
+    DAY_COLUMN,
+    { name: 'region', kind: 'STRING', nullable: true, description: 'Region of the province.' },
+    { name: 'province', kind: 'STRING', nullable: true, description: 'Province (location.region2, e.g. Córdoba); null when the API did not say.' },
+    ...KPI_COLUMNS,
+  ],
   city_daily: [
     DAY_COLUMN,
     { name: 'region', kind: 'STRING', nullable: true, description: 'Region of the city.' },
@@ -67,7 +73,7 @@ export const GOLD_TABLE_COLUMNS = {
   search_daily: [
     DAY_COLUMN,
     { name: 'search_slug', kind: 'STRING', nullable: false, description: 'The configured search (every planned search has a row).' },
-    { name: 'outcome', kind: 'STRING', nullable: false, description: "How the day's extraction ended: complete, page-cap, empty, blocked, failed." },
+    { name: 'outcome', kind: 'STRING', nullable: false, description: "How the day's extraction ended: complete, page-cap, empty, blocked, failed, filter-ignored (the API ignored a filter), drifted (its answers changed shape)." },
     { name: 'snapshot_complete', kind: 'BOOLEAN', nullable: false, description: 'Complete and every page readable: only then can the search mark listings vanished.' },
     ...KPI_COLUMNS,
   ],
@@ -90,6 +96,7 @@ export const GOLD_TABLE_COLUMNS = {
     { name: 'category_id', kind: 'INT32', nullable: true, description: 'Category id.' },
     { name: 'category_name', kind: 'STRING', nullable: true, description: 'Category name.' },
     { name: 'region', kind: 'STRING', nullable: true, description: 'Region.' },
+    { name: 'province', kind: 'STRING', nullable: true, description: 'Province.' },
     { name: 'city', kind: 'STRING', nullable: true, description: 'City.' },
     { name: 'listing_url', kind: 'STRING', nullable: true, description: 'Link to the listing.' },
     { name: 'image_url', kind: 'STRING', nullable: true, description: 'First image.' },
@@ -98,6 +105,7 @@ export const GOLD_TABLE_COLUMNS = {
     { name: 'price_to_fair', kind: 'DOUBLE', nullable: true, description: 'price / fair_price.' },
     { name: 'item_id', kind: 'STRING', nullable: false, description: 'The item across relists (first listing of its chain).' },
     { name: 'relisted_from', kind: 'STRING', nullable: true, description: 'The listing this one re-publishes, if it is a relist.' },
+    { name: 'listed_previous_price', kind: 'DOUBLE', nullable: true, description: "The listing's own \"was\" price as Wallapop shows it (before the seller's latest reduction); null without one." },
   ],
   comparable_daily: COMPARABLE_COLUMNS,
 } as const satisfies Record<GoldTable, readonly GoldColumnSpec[]>;
@@ -184,6 +192,7 @@ function highlightRows(day: number, report: DayReport, dealRule: 'comparables' |
           category_id: card.categoryId,
           category_name: card.categoryName,
           region: card.region,
+          province: card.province,
           city: card.city,
           listing_url: card.listingUrl,
           image_url: card.imageUrl,
@@ -192,6 +201,7 @@ function highlightRows(day: number, report: DayReport, dealRule: 'comparables' |
           price_to_fair: card.fairPrice === null || !(card.fairPrice > 0) ? null : card.price / card.fairPrice,
           item_id: card.itemId,
           relisted_from: card.relistedFrom,
+          listed_previous_price: card.listedPreviousPrice,
         });
       });
     }
@@ -209,6 +219,7 @@ export function goldTableFiles(day: Day, report: DayReport, comparables: readonl
       report.categories.map((row) => kpiRow(n, row, { category_id: row.categoryId, category_name: row.categoryName })),
     ),
     region_daily: toParquet('region_daily', report.regions.map((row) => kpiRow(n, row, { region: row.region }))),
+    province_daily: toParquet('province_daily', report.provinces.map((row) => kpiRow(n, row, { region: row.region, province: row.province }))),
     city_daily: toParquet('city_daily', report.cities.map((row) => kpiRow(n, row, { region: row.region, city: row.city }))),
     search_daily: toParquet(
       'search_daily',

@@ -5,6 +5,7 @@
  */
 import type {
   CityKpis,
+  ProvinceKpis,
   DashboardDay,
   DashboardSeries,
   Kpis,
@@ -104,6 +105,8 @@ export interface CategoryView extends GroupView {
 
 export interface RegionView extends GroupView {
   region: string | null;
+  /** Today's provinces of the region (location.region2); empty for days gold wrote before provinces. */
+  provinces: ProvinceKpis[];
   cities: CityKpis[];
 }
 
@@ -205,13 +208,18 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     };
   });
 
-  const citiesByRegion = new Map<string, CityKpis[]>();
-  for (const city of latest.cities) {
-    const key = city.region ?? '';
-    const list = citiesByRegion.get(key) ?? [];
-    list.push(city);
-    citiesByRegion.set(key, list);
-  }
+  const byRegion = <Row extends { region: string | null }>(rows: readonly Row[]): Map<string, Row[]> => {
+    const grouped = new Map<string, Row[]>();
+    for (const row of rows) {
+      const key = row.region ?? '';
+      const list = grouped.get(key) ?? [];
+      list.push(row);
+      grouped.set(key, list);
+    }
+    return grouped;
+  };
+  const citiesByRegion = byRegion(latest.cities);
+  const provincesByRegion = byRegion(latest.provinces ?? []);
   const regionRows = new Map(latest.regions.map((row) => [row.region ?? '', row]));
   const regionKeys = [...new Set([...regionRows.keys(), ...Object.keys(series.regions)])];
   const regionSlugs = uniqueSlugs(regionKeys, (key) => key, (key) => (key === '' ? 'sin-region' : slugify(key)));
@@ -222,6 +230,7 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     region: key === '' ? null : key,
     today: regionRows.get(key) ?? null,
     metrics: series.regions[key]?.metrics ?? null,
+    provinces: provincesByRegion.get(key) ?? [],
     cities: citiesByRegion.get(key) ?? [],
   }));
 

@@ -58,6 +58,7 @@ const kpiEntries = {
 export const KpisSchema = v.object(kpiEntries);
 const CategoryKpisSchema = v.object({ ...kpiEntries, categoryId: v.nullable(v.number()), categoryName: MaybeString });
 const RegionKpisSchema = v.object({ ...kpiEntries, region: MaybeString });
+const ProvinceKpisSchema = v.object({ ...kpiEntries, region: MaybeString, province: MaybeString });
 const CityKpisSchema = v.object({ ...kpiEntries, region: MaybeString, city: MaybeString });
 const SearchKpisSchema = v.object({ ...kpiEntries, searchSlug: v.string(), outcome: Outcome, snapshotComplete: v.boolean() });
 
@@ -93,6 +94,9 @@ const ListingCardSchema = v.object({
   fairPrice: MaybeNumber,
   fairPriceGroup: MaybeString,
   comparables: Count,
+  // Absent in day files written before provinces.
+  province: v.optional(MaybeString, null),
+  listedPreviousPrice: v.optional(MaybeNumber, null),
 });
 
 const ListingListsSchema = v.object({
@@ -165,6 +169,7 @@ export const DashboardDaySchema = v.object({
   overall: KpisSchema,
   categories: v.array(CategoryKpisSchema),
   regions: v.array(RegionKpisSchema),
+  provinces: v.optional(v.array(ProvinceKpisSchema)),
   cities: v.array(CityKpisSchema),
   searches: v.array(SearchKpisSchema),
   lists: v.object({
@@ -211,6 +216,7 @@ export const DashboardSeriesSchema = v.object({
   overall: SeriesColumnsSchema,
   categories: v.record(v.string(), v.object({ categoryId: v.nullable(v.number()), categoryName: MaybeString, metrics: SeriesColumnsSchema })),
   regions: v.record(v.string(), v.object({ region: MaybeString, metrics: SeriesColumnsSchema })),
+  provinces: v.optional(v.record(v.string(), v.object({ region: MaybeString, province: MaybeString, metrics: SeriesColumnsSchema }))),
   searches: v.record(v.string(), v.object({ searchSlug: v.string(), metrics: SeriesColumnsSchema })),
 });
 
