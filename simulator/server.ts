@@ -19,13 +19,19 @@ export type SectionEndpointMode = 'ok' | 'bad-request' | 'missing';
 export type EndpointMode = SectionEndpointMode;
 
 /**
- * Where a search response keeps its items and its next_page token. Both occur in public captures
- * (docs/wallapop-api.md): `payload+meta` = `data.section.payload.items` + `meta.next_page`,
- * `items+section` = `data.section.items` + `data.section.next_page`.
+ * Where a search response keeps its items and its next_page token (docs/wallapop-api.md):
+ * `payload+meta` = `data.section.payload.items` + `meta.next_page` (captured from /search),
+ * `items+meta` = `data.section.items` + `meta.next_page` (captured from /search/section),
+ * `items+section` = `data.section.items` + `data.section.next_page` (described by one client's
+ * docs and by our issue tracker, contradicted by the captures; kept so the client is tested on it).
  */
-export type ResponseShape = 'payload+meta' | 'items+section';
-/** How an item's discount is written: `discount.previous_price` as a number or `{amount, currency}`, or a top-level `previous_price` object. */
-export type DiscountForm = 'number' | 'object' | 'top-level';
+export type ResponseShape = 'payload+meta' | 'items+meta' | 'items+section';
+/**
+ * How an item's discount is written: `object` = `discount.previous_price: {amount, currency}` (the
+ * only form seen in captured data), `number` = a bare amount, `top-level` = a top-level
+ * `previous_price` object (both described by client models only).
+ */
+export type DiscountForm = 'object' | 'number' | 'top-level';
 export type IgnorableFilter = 'category' | 'price' | 'distance';
 
 /**
@@ -34,19 +40,24 @@ export type IgnorableFilter = 'category' | 'price' | 'distance';
  * affected: it always answers the question as asked.
  */
 export interface ApiVariant {
-  /** Default `payload+meta`. */
+  /** Default `payload+meta`, as captured. */
   searchShape?: ResponseShape;
-  /** Default `items+section`, as the captures of the web app's endpoint show. */
+  /** Default `items+meta`, as captured from the web app. */
   sectionShape?: ResponseShape;
-  /** Default `number`. */
+  /** Default `object`, as captured. */
   discount?: DiscountForm;
   /** Filters the search endpoints accept but do not apply. Default none. */
   ignore?: IgnorableFilter[];
+  /**
+   * After the last page of results, one more page of `vector_search_results` ("Similares a tu
+   * búsqueda"): listings that do not match, as a captured /search/section answer shows. Default off.
+   */
+  similarAfterResults?: boolean;
 }
 
-export const DEFAULT_API_VARIANT: Required<ApiVariant> = { searchShape: 'payload+meta', sectionShape: 'items+section', discount: 'number', ignore: [] };
-const RESPONSE_SHAPES: readonly ResponseShape[] = ['payload+meta', 'items+section'];
-const DISCOUNT_FORMS: readonly DiscountForm[] = ['number', 'object', 'top-level'];
+export const DEFAULT_API_VARIANT: Required<ApiVariant> = { searchShape: 'payload+meta', sectionShape: 'items+meta', discount: 'object', ignore: [], similarAfterResults: false };
+const RESPONSE_SHAPES: readonly ResponseShape[] = ['payload+meta', 'items+meta', 'items+section'];
+const DISCOUNT_FORMS: readonly DiscountForm[] = ['object', 'number', 'top-level'];
 const IGNORABLE_FILTERS: readonly IgnorableFilter[] = ['category', 'price', 'distance'];
 
 /** A complete variant from a partial one; throws RangeError naming the bad field. */
@@ -60,6 +71,7 @@ export function resolveApiVariant(variant: ApiVariant | undefined): Required<Api
   oneOf('discount', resolved.discount, DISCOUNT_FORMS);
   if (!Array.isArray(resolved.ignore)) throw new RangeError(`ignore must be an array of ${IGNORABLE_FILTERS.join(', ')}`);
   for (const filter of resolved.ignore) oneOf('ignore[]', filter, IGNORABLE_FILTERS);
+  if (typeof resolved.similarAfterResults !== 'boolean') throw new RangeError(`similarAfterResults must be true or false, got ${JSON.stringify(resolved.similarAfterResults)}`);
   return resolved;
 }
 
@@ -186,6 +198,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const key = queryKey(query);
     let day = currentDay;
     let offset = 0;
+    let similar = false;
     const token = params.get('next_page');
     if (token) {
       const claims = tokens.verify(token);
@@ -195,30 +208,48 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       }
       day = claims.day;
       offset = claims.offset;
+      similar = claims.section_type === 'vector_search_results';
     }
 
     const empty = faults.isEmpty(params.get('keywords'));
     const dayIndex = market.dayIndexOf(day);
-    const page = empty ? { items: [], matching: 0, nextOffset: undefined } : market.page(dayIndex, servedQuery(query, variant.ignore), offset);
-    let nextPage: string | undefined;
-    if (page.nextOffset !== undefined) {
-      nextPage = tokens.sign({
+    const page = empty
+      ? { items: [], matching: 0, nextOffset: undefined }
+      : similar
+        ? { items: similarItems(day, dayIndex, query), matching: 0, nextOffset: undefined }
+        : market.page(dayIndex, servedQuery(query, variant.ignore), offset);
+    const sign = (nextOffset: number, remaining: number, toSimilar = false) =>
+      tokens.sign({
         query: queryParams(query),
         query_key: key,
         search_id: searchId(key, day),
         day,
-        offset: page.nextOffset,
-        pointers: { ORGANIC: { remaining_documents: Math.max(0, page.matching - page.nextOffset) } },
+        offset: nextOffset,
+        pointers: { ORGANIC: { remaining_documents: remaining } },
         iat: Math.floor(market.snapshotOf(dayIndex) / 1000),
+        ...(toSimilar ? { section_type: 'vector_search_results' as const } : {}),
       });
-    }
+    let nextPage: string | undefined;
+    if (page.nextOffset !== undefined) nextPage = sign(page.nextOffset, Math.max(0, page.matching - page.nextOffset));
+    else if (variant.similarAfterResults && !similar && page.items.length > 0) nextPage = sign(0, 0, true);
     const items = variant.discount === 'number' ? page.items : page.items.map((item) => withDiscountForm(item, variant.discount));
     const shape = endpoint === 'search' ? variant.searchShape : variant.sectionShape;
+    const section = similar ? { type: 'vector_search_results', title: 'Similares a tu búsqueda' } : { type: 'organic_search_results', title: 'Encuentra lo que buscas' };
+    const continuation = nextPage === undefined ? {} : { next_page: nextPage };
     const body =
       shape === 'payload+meta'
-        ? { data: { section: { type: 'organic_search_results', payload: { items } } }, meta: nextPage === undefined ? {} : { next_page: nextPage } }
-        : { data: { section: { type: 'organic_search_results', items, ...(nextPage === undefined ? {} : { next_page: nextPage }) } }, meta: {} };
+        ? { data: { section: { ...section, payload: { items } } }, meta: continuation }
+        : shape === 'items+meta'
+          ? { data: { section: { ...section, items } }, meta: continuation }
+          : { data: { section: { ...section, items, ...continuation } }, meta: {} };
     return { reply: json(200, body), empty };
+  };
+
+  /** Listings near the query that it does not match: what a `vector_search_results` page holds. */
+  const similarItems = (day: string, dayIndex: number, query: SearchQuery) => {
+    const matching = new Set(market.day(day).match(queryParams(query)));
+    const around: SearchQuery = { keywordTokens: [], ...(query.latitude !== undefined ? { latitude: query.latitude, longitude: query.longitude } : {}), distanceKm: query.distanceKm, orderBy: 'newest' };
+    return market.page(dayIndex, around, 0).items.filter((item) => !matching.has(item.id)).slice(0, 20);
   };
 
   const apiReply = (url: URL, request: IncomingMessage, endpoint: Endpoint): { reply: Reply; empty: boolean } => {

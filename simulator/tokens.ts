@@ -16,6 +16,8 @@ export interface PageTokenClaims {
   /** Position of the first item of the page this token fetches. */
   offset: number;
   pointers: { ORGANIC: { remaining_documents: number } };
+  /** Set when the token fetches the page of similar listings after the results (variant `similarAfterResults`). */
+  section_type?: 'vector_search_results';
   /** Seconds since the epoch: the day's snapshot time, not the wall clock, so tokens are reproducible. */
   iat: number;
 }

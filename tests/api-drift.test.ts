@@ -44,16 +44,33 @@ const groundTruth = async (simUrl: string, day: string) => {
 };
 
 // One local pipeline per process at a time: it points the handlers at its lake through process.env.
-test.serial('a search answered only by /search/section in the captured shape is paged to its end', async (t) => {
+for (const [shape, tokenAt] of [['items+meta', 'meta.next_page'], ['items+section', 'data.section.next_page']] as const) {
+  test.serial(`a search answered only by /search/section (${shape}) is paged to its end`, async (t) => {
+    const { pipeline, sim } = await pipelineWith(t);
+    sim.setSearchEndpoint('bad-request');
+    sim.setVariant({ sectionShape: shape });
+    await pipeline.runDay(DAYS[0]);
+    const bronze = (await getJson<BronzeManifest>(pipeline.lake, keys.bronzeManifest(DAYS[0], 'tech-madrid')))!;
+    t.is(bronze.outcome, 'complete');
+    t.true(bronze.pageCount > 3, `${bronze.pageCount} pages, not one`);
+    t.true(bronze.pages.every((page) => page.endpoint === 'section'));
+    t.deepEqual(bronze.drift?.checks.shapes, [`data.section.items + ${tokenAt}`, 'data.section.items + no token']);
+    t.is(bronze.itemCount, (await groundTruth(sim.url, DAYS[0])).length, 'every listing the search matches, not the first page');
+  });
+}
+
+test.serial('similar listings after the results (a captured vector_search_results page) are kept as evidence, not read as results', async (t) => {
   const { pipeline, sim } = await pipelineWith(t);
-  sim.setSearchEndpoint('bad-request');
+  sim.setVariant({ similarAfterResults: true });
   await pipeline.runDay(DAYS[0]);
   const bronze = (await getJson<BronzeManifest>(pipeline.lake, keys.bronzeManifest(DAYS[0], 'tech-madrid')))!;
   t.is(bronze.outcome, 'complete');
-  t.true(bronze.pageCount > 3, `${bronze.pageCount} pages, not one`);
-  t.true(bronze.pages.every((page) => page.endpoint === 'section'));
-  t.deepEqual(bronze.drift?.checks.shapes, ['data.section.items + data.section.next_page', 'data.section.items + no token']);
-  t.is(bronze.itemCount, (await groundTruth(sim.url, DAYS[0])).length, 'every listing the search matches, not the first page');
+  t.is(bronze.otherSections?.length, 1);
+  t.like(bronze.otherSections![0], { page: bronze.pageCount + 1, sectionType: 'vector_search_results' });
+  t.true(await pipeline.lake.exists(bronze.otherSections![0]!.key), 'the page is in bronze');
+  t.is(bronze.itemCount, (await groundTruth(sim.url, DAYS[0])).length, 'only the results were counted');
+  const status = await reportDay(pipeline.lake, DAYS[0]);
+  t.is(status.searches[0]!.silver?.accepted, bronze.itemCount, 'silver read the results only');
 });
 
 test.serial('an API that ignores the category filter: the search is filter-ignored, nothing is marked vanished, and every report says so', async (t) => {

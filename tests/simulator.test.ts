@@ -52,11 +52,9 @@ interface Envelope {
   meta: { next_page?: string };
 }
 
-/** By default /search answers `payload+meta` and /search/section `items+section` (the captured shapes). */
-const itemsOf = (envelope: Envelope, endpoint: 'search' | 'section'): SearchItem[] =>
-  (endpoint === 'search' ? envelope.data.section.payload?.items : envelope.data.section.items) ?? [];
-const tokenOf = (envelope: Envelope, endpoint: 'search' | 'section'): string | undefined =>
-  endpoint === 'search' ? envelope.meta.next_page : envelope.data.section.next_page;
+/** Items and token wherever the page keeps them (the API variants differ; by default /search/section puts items under data.section). */
+const itemsOf = (envelope: Envelope): SearchItem[] => envelope.data.section.payload?.items ?? envelope.data.section.items ?? [];
+const tokenOf = (envelope: Envelope): string | undefined => envelope.data.section.next_page || envelope.meta.next_page;
 
 /** Follows next_page to the end, resending every filter, retrying faulted requests. */
 async function walk(base: string, params: Params, endpoint: 'search' | 'section' = 'search', retries = 0) {
@@ -73,8 +71,10 @@ async function walk(base: string, params: Params, endpoint: 'search' | 'section'
       answer = await fetchText(url, endpoint === 'section' ? APP_HEADERS : {});
     }
     const envelope = JSON.parse(answer.text) as Envelope;
-    pages.push(itemsOf(envelope, endpoint));
-    token = tokenOf(envelope, endpoint);
+    // A page of similar listings after the results is not part of them.
+    if (envelope.data.section.type !== 'organic_search_results') break;
+    pages.push(itemsOf(envelope));
+    token = tokenOf(envelope);
     if (!token) break;
     tokens.push(token);
   }
@@ -206,8 +206,9 @@ test('API variants: either shape on either endpoint, discounts in every form, fi
   t.truthy(defaults.search.data.section.payload.items.length);
   t.truthy(defaults.search.meta.next_page);
   t.is(defaults.section.data.section.payload, undefined);
-  t.truthy(defaults.section.data.section.next_page, 'section: the token sits beside the items, as captured');
-  t.deepEqual(defaults.section.meta, {});
+  t.truthy(defaults.section.data.section.items.length);
+  t.truthy(defaults.section.meta.next_page, 'section: items under data.section, the token in meta, as captured');
+  t.is(defaults.section.data.section.next_page, undefined);
 
   sim.setVariant({ searchShape: 'items+section', sectionShape: 'payload+meta' });
   const swapped = { search: await body('search'), section: await body('section') };
@@ -215,9 +216,21 @@ test('API variants: either shape on either endpoint, discounts in every form, fi
   t.is(swapped.search.data.section.next_page, defaults.search.meta.next_page);
   t.deepEqual(swapped.section.data.section.payload.items, defaults.section.data.section.items);
 
+  sim.setVariant({ similarAfterResults: true });
+  const withSimilar = await walk(sim.url, params, 'section');
+  const similarPage = await (async () => {
+    const last = withSimilar.tokens.at(-1)!;
+    t.is(withSimilar.tokens.length, withSimilar.pages.length, 'the last page of results carries a token: to the similar listings');
+    return JSON.parse((await fetchText(searchUrl(sim.url, { ...params, next_page: last }, 'section'), APP_HEADERS)).text) as Record<string, any>;
+  })();
+  t.is(similarPage.data.section.type, 'vector_search_results');
+  const resultIds = new Set((await walk(sim.url, params, 'search')).ids);
+  t.true(similarPage.data.section.items.length > 0 && similarPage.data.section.items.every((item: { id: string }) => !resultIds.has(item.id)), 'similar listings are not results');
+
   sim.setVariant(undefined);
   const discounted = (items: Array<Record<string, any>>) => items.filter((item) => item.discount !== undefined || item.previous_price !== undefined);
   const wide = { ...MADRID, distance_in_km: 2000, order_by: 'newest', time_filter: 'lastMonth' };
+  sim.setVariant({ discount: 'number' });
   const numberForm = discounted((await walk(sim.url, wide)).pages.flat() as unknown as Array<Record<string, any>>);
   t.true(numberForm.length > 0, 'some listings carry a discount');
   t.true(numberForm.every((item) => typeof item.discount.previous_price === 'number' && item.discount.previous_price > item.price.amount));
@@ -334,7 +347,7 @@ test('without latitude/longitude the answer is 200 with no items and no next_pag
     const answer = await fetchText(searchUrl(sim.url, { keywords: 'iphone', order_by: 'newest' }, endpoint), APP_HEADERS);
     t.is(answer.status, 200);
     const envelope = JSON.parse(answer.text) as Envelope;
-    t.deepEqual(itemsOf(envelope, endpoint), []);
+    t.deepEqual(itemsOf(envelope), []);
     t.is(envelope.meta.next_page, undefined);
   }
   t.deepEqual(market.day(DAY).match({ keywords: 'iphone', latitude: 40.4 }), []);
@@ -509,7 +522,7 @@ test('a search keeps the day it started on when the server moves to the next day
   const first = JSON.parse((await fetchText(searchUrl(sim.url, madridNewest))).text) as Envelope;
   sim.setDay(NEXT_DAY);
   const second = JSON.parse((await fetchText(searchUrl(sim.url, { ...madridNewest, next_page: first.meta.next_page! }))).text) as Envelope;
-  t.deepEqual(itemsOf(second, 'search').map((item) => item.id), market.day(DAY).match(madridNewest).slice(PAGE_SIZE, 2 * PAGE_SIZE));
+  t.deepEqual(itemsOf(second).map((item) => item.id), market.day(DAY).match(madridNewest).slice(PAGE_SIZE, 2 * PAGE_SIZE));
 });
 
 const onlyFault = (kind: keyof NonNullable<FaultOptions['kinds']>, extra: Partial<FaultOptions> = {}): FaultOptions => ({
@@ -542,7 +555,7 @@ test('fault slow: answers correctly after slowMs', async (t) => {
   const answer = await fetchText(searchUrl(sim.url, madridNewest));
   t.true(performance.now() - started >= 140);
   t.is(answer.status, 200);
-  t.deepEqual(itemsOf(JSON.parse(answer.text) as Envelope, 'search').map((item) => item.id), market.day(DAY).match(madridNewest).slice(0, PAGE_SIZE));
+  t.deepEqual(itemsOf(JSON.parse(answer.text) as Envelope).map((item) => item.id), market.day(DAY).match(madridNewest).slice(0, PAGE_SIZE));
 });
 
 test('fault truncated: 200 with valid headers and a body cut mid-JSON', async (t) => {
@@ -571,7 +584,7 @@ test('fault cloudfront-403, and blockSearches / emptySearches by keyword', async
   t.is((await fetchText(searchUrl(sim.url, { ...MADRID, keywords: 'iphone' }))).status, 200);
   t.true(market.day(DAY).match({ ...MADRID, keywords: 'nintendo switch' }).length > 0);
   const empty = JSON.parse((await fetchText(searchUrl(sim.url, { ...MADRID, keywords: 'nintendo  SWITCH' }))).text) as Envelope;
-  t.deepEqual(itemsOf(empty, 'search'), []);
+  t.deepEqual(itemsOf(empty), []);
   t.is(empty.meta.next_page, undefined);
   t.like(sim.stats().byFault, { blocked: 1, empty: 1 });
 });

@@ -225,15 +225,16 @@ test('params and headers on the wire, for both endpoints and for later pages', a
   t.is(section2?.headers['x-appversion'], '826801');
 });
 
-/** The shape public captures of /search/section show: items and token both under `data.section`. */
-function capturedSectionBody(list: unknown[], nextPage?: string) {
+/** The shape one client's docs (and our issue tracker) give /search/section: items and token both under `data.section` (no capture shows it). */
+function tokenInSectionBody(list: unknown[], nextPage?: string) {
   return { data: { section: { type: 'organic_search_results', items: list, ...(nextPage === undefined ? {} : { next_page: nextPage }) } }, meta: {} };
 }
 
-test('both shapes are read on both endpoints, the token wherever it is: a captured-shape section search is paged to its end', async (t) => {
+test('every shape is read on both endpoints, the token wherever it is: a section search is paged to its end', async (t) => {
   const bodies = {
     'payload+meta': (list: unknown[], next?: string) => searchBody(list, next),
-    'section+section': capturedSectionBody,
+    'items+meta': (list: unknown[], next?: string) => sectionBody(list, next),
+    'items+section': tokenInSectionBody,
   } as const;
   for (const endpoint of ['search', 'section'] as const) {
     for (const [shapeName, body] of Object.entries(bodies)) {
@@ -245,12 +246,13 @@ test('both shapes are read on both endpoints, the token wherever it is: a captur
       const { pages, stop } = await collect(client.searchPages(QUERY));
       t.deepEqual(stop, { reason: 'end', pages: 4, nextPage: null }, `${endpoint} answering ${shapeName}`);
       t.deepEqual(pages.flatMap((page) => page.items.map((entry) => entry.id)), ['1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b']);
-      t.deepEqual(
-        pages[0]?.shape,
-        shapeName === 'payload+meta'
-          ? { itemsAt: 'data.section.payload.items', tokenAt: 'meta.next_page', strayTokens: [] }
-          : { itemsAt: 'data.section.items', tokenAt: 'data.section.next_page', strayTokens: [] },
-      );
+      const expected: Record<string, [string, string]> = {
+        'payload+meta': ['data.section.payload.items', 'meta.next_page'],
+        'items+meta': ['data.section.items', 'meta.next_page'],
+        'items+section': ['data.section.items', 'data.section.next_page'],
+      };
+      const [itemsAt, tokenAt] = expected[shapeName]!;
+      t.deepEqual(pages[0]?.shape, { itemsAt, tokenAt, strayTokens: [], sectionType: 'organic_search_results' });
       t.is(pages.at(-1)?.shape.tokenAt, null, 'the last page has no token');
     }
   }
@@ -261,7 +263,19 @@ test('a token-like field in an unknown place is reported, not silently ignored',
   const { client } = testClient(baseUrl);
   const page = await client.fetchSearchPage(QUERY);
   t.is(page.nextPage, null);
-  t.deepEqual(page.shape, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.next_cursor'] });
+  t.deepEqual(page.shape, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.next_cursor'], sectionType: null });
+});
+
+test('a page of another section than the results (captured: vector_search_results, "Similares a tu búsqueda") ends the pagination', async (t) => {
+  const { baseUrl, requests } = await serve(t, (request) => {
+    if (!request.params.next_page) return { body: sectionBody(items('a', 'b'), 'to-similar') };
+    return { body: { data: { section: { type: 'vector_search_results', title: 'Similares a tu búsqueda', items: items('x', 'y') } }, meta: { next_page: 'more-similar' } } };
+  });
+  const { client } = testClient(baseUrl, { preferredEndpoint: 'section' });
+  const { pages, stop } = await collect(client.searchPages(QUERY));
+  t.deepEqual(stop, { reason: 'other-section', pages: 2, nextPage: 'more-similar' });
+  t.is(pages[1]?.shape.sectionType, 'vector_search_results', 'yielded, so it can be kept as evidence');
+  t.is(requests.length, 2, 'nothing is fetched after it');
 });
 
 test('a page keeps the body verbatim and reports the request, attempts and time', async (t) => {

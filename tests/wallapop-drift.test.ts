@@ -4,7 +4,7 @@ import type { PageShape, SearchQuery } from '#shared/wallapop/index.ts';
 
 const MADRID = { latitude: 40.4168, longitude: -3.7038 };
 const QUERY: SearchQuery = { ...MADRID, categoryId: 24200, minPrice: 100, maxPrice: 400, distanceKm: 50 };
-const SHAPE: PageShape = { itemsAt: 'data.section.payload.items', tokenAt: 'meta.next_page', strayTokens: [] };
+const SHAPE: PageShape = { itemsAt: 'data.section.payload.items', tokenAt: 'meta.next_page', strayTokens: [], sectionType: 'organic_search_results' };
 
 /** An item that honours QUERY unless told otherwise. */
 const item = (id: number, overrides: Record<string, unknown> = {}) => ({
@@ -77,7 +77,7 @@ test('unreadable fields on many items, short pages and a token elsewhere make a 
   const short = driftVerdict(QUERY, tallyOf(page(items(40)), page(items(10)), page(items(40)), page(items(3), null)));
   t.deepEqual(short.symptoms, [{ kind: 'page-size', message: "the page size changed: 1 page(s) before the last held less than half of the first page's 40 items" }]);
 
-  const stray = driftVerdict(QUERY, tallyOf(page(items(40), null, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.cursor'] })));
+  const stray = driftVerdict(QUERY, tallyOf(page(items(40), null, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.cursor'], sectionType: null })));
   t.deepEqual(stray, {
     outcome: 'drifted',
     decisive: false,

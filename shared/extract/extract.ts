@@ -2,7 +2,7 @@ import type { BronzeManifest, ExtractOutcome } from '../lake/bronze.ts';
 import { keys } from '../lake/keys.ts';
 import { getJson, putJson, type Lake } from '../lake/lake.ts';
 import { addPage, driftVerdict, type DriftVerdict } from '../wallapop/drift.ts';
-import { WallapopBlockedError, WallapopError, type SearchPage, type WallapopClient } from '../wallapop/index.ts';
+import { WallapopBlockedError, WallapopError, isOtherSection, type SearchPage, type WallapopClient } from '../wallapop/index.ts';
 import { encodeEnvelope, envelopeOf } from './envelope.ts';
 import { searchQueryOf } from './query.ts';
 import { parseExtractTask, type ExtractTask, type PageSummary } from './task.ts';
@@ -43,6 +43,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
   }
 
   const pages: PageSummary[] = [...task.pages];
+  const otherSections: NonNullable<BronzeManifest['otherSections']> = [];
   const seenTokens = new Set(task.seenTokens);
   const errors: BronzeManifest['errors'] = [];
   let estimatedTotal = task.estimatedTotal;
@@ -55,14 +56,19 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
   let drift = task.drift;
   let verdict: DriftVerdict = driftVerdict(query, drift);
 
-  const store = async (page: Pick<SearchPage, 'request' | 'status' | 'contentType' | 'body' | 'fetchedAt' | 'attempts' | 'elapsedMs'>, itemCount: number) => {
+  /** Stores a page in bronze; a page of another section than the results is kept as evidence, outside `pages` (silver reads only those). */
+  const store = async (page: Pick<SearchPage, 'request' | 'status' | 'contentType' | 'body' | 'fetchedAt' | 'attempts' | 'elapsedMs'>, itemCount: number, otherSection?: string) => {
     const key = keys.bronzePage(day, search.slug, pageNumber);
     const envelope = envelopeOf(page, { kind: 'search-page', day, search: search.slug, page: pageNumber, itemCount });
     await lake.put(key, encodeEnvelope(envelope), 'application/gzip');
     const endpoint = envelope.request.endpoint === 'section' ? 'section' : 'search';
     const summary: PageSummary = { key, page: pageNumber, items: itemCount, endpoint };
-    pages.push(summary);
-    options.onPage?.({ ...summary, search: search.slug });
+    if (otherSection === undefined) {
+      pages.push(summary);
+      options.onPage?.({ ...summary, search: search.slug });
+    } else {
+      otherSections.push({ ...summary, sectionType: otherSection });
+    }
     firstFetchedAt ??= page.fetchedAt;
     lastFetchedAt = page.fetchedAt;
     pageNumber += 1;
@@ -81,11 +87,16 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
       if (step.done) {
         const stop = step.value;
         if (stop.reason === 'max-pages' && stop.nextPage) outcome = 'page-cap';
-        if (stop.reason === 'empty-page' && pages.length === 0) outcome = 'empty';
+        if ((stop.reason === 'empty-page' || stop.reason === 'other-section') && pages.length === 0) outcome = 'empty';
         if (stop.reason === 'repeated-token') errors.push({ page: pageNumber, kind: 'repeated-token', message: 'the API returned a next_page token it had already given; pagination stopped there' });
         break;
       }
       const page = step.value;
+      if (isOtherSection(page.shape)) {
+        // Not the search's results (a captured answer: "Similares a tu búsqueda"): kept, not read.
+        await store(page, page.items.length, page.shape.sectionType!);
+        continue;
+      }
       if (pageNumber === 1 || estimatedTotal === null) estimatedTotal = page.estimatedTotal ?? estimatedTotal;
       await store(page, page.items.length);
       if (page.nextPage) seenTokens.add(page.nextPage);
@@ -144,6 +155,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     lastFetchedAt: lastFetchedAt ?? firstFetchedAt,
     errors,
     drift: { checks: drift, symptoms: verdict.symptoms },
+    ...(otherSections.length > 0 ? { otherSections } : {}),
   };
   await putJson(lake, manifestKey, manifest);
   return { status: 'finished', day, search: search.slug, manifest, pagesThisInvocation };

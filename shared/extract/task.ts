@@ -18,6 +18,7 @@ const DriftTallySchema: v.GenericSchema<unknown, DriftTally> = v.object({
   unreadable: v.record(v.string(), Count),
   firstFullPage: v.nullable(Count),
   shortPages: Count,
+  pendingShort: v.optional(v.boolean(), false),
   strayTokens: v.array(v.string()),
   shapes: v.array(v.string()),
   examples: v.object({ category: v.optional(v.string()), price: v.optional(v.string()), radius: v.optional(v.string()) }),

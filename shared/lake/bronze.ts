@@ -69,4 +69,9 @@ export interface BronzeManifest {
    * answers did not honour it, one sentence per symptom. Absent in manifests written before the check.
    */
   drift?: { checks: DriftTally; symptoms: DriftSymptom[] };
+  /**
+   * Pages the API answered with another section than the results (e.g. `vector_search_results`,
+   * similar listings after the last result): stored in bronze as evidence, never read by silver.
+   */
+  otherSections?: Array<{ key: string; page: number; items: number; endpoint: 'search' | 'section'; sectionType: string }>;
 }

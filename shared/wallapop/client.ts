@@ -16,6 +16,7 @@ import {
   CategoriesSchema,
   ItemDetailSchema,
   parseBody,
+  isOtherSection,
   readSearchPage,
   type CategoryNode,
   type ItemDetail,
@@ -123,7 +124,8 @@ export interface SearchPage extends FetchedResponse {
 }
 
 export type SearchStop = {
-  reason: 'end' | 'empty-page' | 'repeated-token' | 'max-pages';
+  /** `other-section`: the last page yielded holds another section than the results (e.g. similar listings): not results. */
+  reason: 'end' | 'empty-page' | 'repeated-token' | 'max-pages' | 'other-section';
   /** Pages yielded by this pagination. */
   pages: number;
   /** The token a continuation would send next (the repeated one for `repeated-token`); null at `end`. */
@@ -313,7 +315,11 @@ export class WallapopClient {
     return this.searchPage(query, nextPage ?? null, options.endpoint ?? this.workingEndpoint, options.fallback ?? true);
   }
 
-  /** Yields pages until a stop rule: next_page absent/empty, a page with 0 items, a token already seen, or maxPages. */
+  /**
+   * Yields pages until a stop rule: next_page absent/empty, a page with 0 items, a token already
+   * seen, maxPages, or a page of another section than the results (yielded, so it can be kept as
+   * evidence, and marked by `isOtherSection(page.shape)`).
+   */
   async *searchPages(query: SearchQuery, options: SearchPagesOptions = {}): AsyncGenerator<SearchPage, SearchStop> {
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     if (Number.isNaN(maxPages) || maxPages < 0) throw new RangeError(`maxPages must be >= 0, got ${maxPages}`);
@@ -329,6 +335,7 @@ export class WallapopClient {
       endpoint = page.request.endpoint === 'section' ? 'section' : 'search';
       pages += 1;
       yield page;
+      if (isOtherSection(page.shape)) return { reason: 'other-section', pages, nextPage: page.nextPage };
       if (page.items.length === 0) return { reason: 'empty-page', pages, nextPage: page.nextPage };
       if (page.nextPage === null) return { reason: 'end', pages, nextPage: null };
       if (seen.has(page.nextPage)) return { reason: 'repeated-token', pages, nextPage: page.nextPage };

@@ -25,8 +25,10 @@ export interface DriftTally {
   unreadable: Record<string, number>;
   /** Items of the first page that had a next page: the page size every later full page should have. */
   firstFullPage: number | null;
-  /** Pages (not the last) holding less than half of `firstFullPage`. */
+  /** Pages holding less than half of `firstFullPage` although another page of results followed them. */
   shortPages: number;
+  /** The last page added was short and had a token: short only if results follow (not if the search ends there, or similar listings follow). */
+  pendingShort: boolean;
   /** Token-like fields in unknown places on pages that had no readable token. */
   strayTokens: string[];
   /** Shapes seen, as `itemsAt + tokenAt`, for the doctor and the manifest. */
@@ -86,6 +88,7 @@ export function emptyDriftTally(): DriftTally {
     unreadable: {},
     firstFullPage: null,
     shortPages: 0,
+    pendingShort: false,
     strayTokens: [],
     shapes: [],
     examples: {},
@@ -208,6 +211,7 @@ export function addPage(total: DriftTally, page: DriftTally): DriftTally {
   for (const [path, count] of Object.entries(page.unreadable)) unreadable[path] = (unreadable[path] ?? 0) + count;
   const firstFullPage = total.firstFullPage ?? page.firstFullPage;
   const short = total.firstFullPage !== null && page.firstFullPage !== null && page.firstFullPage < total.firstFullPage / 2;
+  const followed = total.pendingShort && page.pages > 0;
   return {
     pages: total.pages + page.pages,
     items: total.items + page.items,
@@ -219,7 +223,8 @@ export function addPage(total: DriftTally, page: DriftTally): DriftTally {
     outsideRadius: total.outsideRadius + page.outsideRadius,
     unreadable,
     firstFullPage,
-    shortPages: total.shortPages + page.shortPages + (short ? 1 : 0),
+    shortPages: total.shortPages + page.shortPages + (followed ? 1 : 0),
+    pendingShort: short,
     strayTokens: [...new Set([...total.strayTokens, ...page.strayTokens])],
     shapes: [...new Set([...total.shapes, ...page.shapes])],
     examples: { ...page.examples, ...total.examples },

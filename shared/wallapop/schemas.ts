@@ -29,6 +29,7 @@ const NextPage = v.optional(v.nullable(v.string()));
 export const SearchPageBodySchema = v.looseObject({
   data: v.looseObject({
     section: v.looseObject({
+      type: v.optional(v.nullable(v.string())),
       payload: v.optional(v.looseObject({ items: v.optional(ItemsSchema) })),
       items: v.optional(ItemsSchema),
       next_page: NextPage,
@@ -48,7 +49,18 @@ export interface PageShape {
    * reported rather than ignored.
    */
   strayTokens: string[];
+  /**
+   * `data.section.type` when the page says it: `organic_search_results` for results; a captured
+   * /search/section answer came back as `vector_search_results` ("Similares a tu búsqueda"),
+   * listings that do not match the search.
+   */
+  sectionType: string | null;
 }
+
+export const ORGANIC_SECTION = 'organic_search_results';
+
+/** A page whose section says it holds something other than the search's results (null type: assumed results). */
+export const isOtherSection = (shape: PageShape): boolean => shape.sectionType !== null && shape.sectionType !== ORGANIC_SECTION;
 
 export interface SearchPageContent {
   items: Record<string, unknown>[];
@@ -81,6 +93,7 @@ export function readSearchPage(body: string): ValidationResult<SearchPageContent
         itemsAt: payloadItems !== undefined ? 'data.section.payload.items' : 'data.section.items',
         tokenAt: sectionToken !== null ? 'data.section.next_page' : metaToken !== null ? 'meta.next_page' : null,
         strayTokens: strayTokenPaths(parsed.value),
+        sectionType: section.type ?? null,
       },
     },
   };
