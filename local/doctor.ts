@@ -5,6 +5,7 @@ import {
   WallapopBadRequestError,
   WallapopBlockedError,
   WallapopError,
+  isOtherSection,
   searchHeaders,
   type PageShape,
   type SearchEndpoint,
@@ -68,7 +69,17 @@ function emptyCheck(name: DoctorCheck['name']): DoctorCheck {
   return { name, request: null, status: null, shape: null, items: null, nextPage: null, unreadable: [], coverage: {}, drift: null, verdict: 'ok', notes: [] };
 }
 
-const shapeText = (shape: PageShape) => `items at ${shape.itemsAt}, token at ${shape.tokenAt ?? '(none)'}`;
+const shapeText = (shape: PageShape) => `${shape.sectionType ?? 'untyped'} section, items at ${shape.itemsAt}, token at ${shape.tokenAt ?? '(none)'}`;
+
+/** What the API says it applied (`stats.filters_applied_count`, seen on /search captures), for the record: its meaning is not documented. */
+function filtersApplied(body: string): number | null {
+  try {
+    const count = (JSON.parse(body) as { stats?: { filters_applied_count?: unknown } }).stats?.filters_applied_count;
+    return typeof count === 'number' ? count : null;
+  } catch {
+    return null;
+  }
+}
 
 /** What silver would make of the items: unreadable fields and quarantine reasons, counted. */
 function silverReading(items: readonly unknown[], categories: CategoryIndex): string[] {
@@ -104,6 +115,12 @@ function pageCheck(name: DoctorCheck['name'], query: SearchQuery, page: SearchPa
     check.notes.push('no items: a block, a wrong geolocation or a query the API no longer understands (the pipeline would record the search as empty)');
   }
   if (page.shape.strayTokens.length > 0) check.notes.push(`token-like fields in unknown places: ${page.shape.strayTokens.join(', ')}`);
+  if (isOtherSection(page.shape)) {
+    check.notes.push(`a ${page.shape.sectionType} section, not the results: the pipeline keeps such a page as evidence and ends the search there`);
+    if (check.verdict === 'ok') check.verdict = 'warning';
+  }
+  const applied = filtersApplied(page.body);
+  if (applied !== null) check.notes.push(`the API reports ${applied} filter(s) applied (stats.filters_applied_count)`);
   if (check.unreadable.length > 0 && check.verdict === 'ok') check.verdict = 'warning';
   const province = check.coverage['location.region2 (province)'];
   if (page.items.length > 0 && province?.startsWith('0/')) {
@@ -239,7 +256,7 @@ export function formatDoctorReport(report: DoctorReport): string {
     if (check.unreadable.length > 0) lines.push(`  could not read: ${check.unreadable.join(', ')}`);
     const coverage = Object.entries(check.coverage);
     if (coverage.length > 0) lines.push(`  fields present: ${coverage.map(([name, share]) => `${name} ${share}`).join(', ')}`);
-    for (const symptom of check.drift?.symptoms ?? []) lines.push(`  drift: ${symptom.message}`);
+    for (const symptom of check.drift?.symptoms ?? []) lines.push(`  ${symptom.severity === 'notice' ? 'notice' : 'drift'}: ${symptom.message}`);
     for (const note of check.notes) lines.push(`  note: ${note}`);
   }
   lines.push('', `Verdict: ${report.summary}`);

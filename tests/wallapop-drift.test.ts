@@ -65,7 +65,7 @@ test('the radius allows for blurred positions', (t) => {
   t.is(tallyOf(page(items(10, (index) => item(index, { location: toledo })))).outsideRadius, 10);
 });
 
-test('unreadable fields on many items, short pages and a token elsewhere make a search drifted', (t) => {
+test('unreadable fields on many items and a token elsewhere make a search drifted; a short page is a notice', (t) => {
   const retyped = items(40, (index) => item(index, { price: `${250} EUR`, location: 'Madrid' }));
   const shape = driftVerdict(QUERY, tallyOf(page(retyped)));
   t.is(shape.outcome, 'drifted');
@@ -75,7 +75,12 @@ test('unreadable fields on many items, short pages and a token elsewhere make a 
   t.is(driftVerdict(QUERY, tallyOf(page(items(40, (index) => (index < 3 ? item(index, { price: 'x' }) : item(index)))))).outcome, null, 'a few odd items are silver\'s business');
 
   const short = driftVerdict(QUERY, tallyOf(page(items(40)), page(items(10)), page(items(40)), page(items(3), null)));
-  t.deepEqual(short.symptoms, [{ kind: 'page-size', message: "the page size changed: 1 page(s) before the last held less than half of the first page's 40 items" }]);
+  t.deepEqual(short, {
+    outcome: null,
+    decisive: false,
+    symptoms: [{ kind: 'page-size', severity: 'notice', message: "the page size changed: 1 page(s) before the last held less than half of the first page's 40 items" }],
+  }, 'a notice: no item is lost by a short page');
+  t.deepEqual(driftVerdict(QUERY, tallyOf(page(items(40)), page(items(10)))).symptoms, [], 'a short page that ends the results is no change');
 
   const stray = driftVerdict(QUERY, tallyOf(page(items(40), null, { itemsAt: 'data.section.items', tokenAt: null, strayTokens: ['data.cursor'], sectionType: null })));
   t.deepEqual(stray, {

@@ -87,7 +87,9 @@ export function buildQuality(inputs: QualityInputs): DataQuality {
         listingsSeenPreviousDay: previous,
         changePct,
         flags: [],
-        ...(bronze?.drift?.symptoms.length ? { driftSymptoms: bronze.drift.symptoms.map((symptom) => symptom.message) } : {}),
+        ...(bronze?.drift?.symptoms.some((symptom) => symptom.severity !== 'notice')
+          ? { driftSymptoms: bronze.drift.symptoms.filter((symptom) => symptom.severity !== 'notice').map((symptom) => symptom.message) }
+          : {}),
       };
       if (silver.outcome !== 'complete') quality.flags.push(OUTCOME_FLAGS[silver.outcome]);
       if (silver.counts.pagesQuarantined > 0) quality.flags.push('pages-quarantined');

@@ -12,7 +12,11 @@ export function outcomeSentence(search: string, bronze: BronzeManifest | undefin
       return null;
     case 'filter-ignored':
     case 'drifted': {
-      const symptoms = bronze.drift?.symptoms.map((symptom) => symptom.message).join('; ') || 'the API answered in a way the pipeline does not recognise';
+      const symptoms =
+        bronze.drift?.symptoms
+          .filter((symptom) => symptom.severity !== 'notice')
+          .map((symptom) => symptom.message)
+          .join('; ') || 'the API answered in a way the pipeline does not recognise';
       return `${search}: extraction ${bronze.outcome}: ${symptoms}; nothing was marked vanished from it (run \`wallapop doctor\`)`;
     }
     default: {

@@ -211,9 +211,10 @@ export function searchHeaders(endpoint: SearchEndpoint, options: Pick<WallapopCl
 }
 
 /**
- * The API's estimate of the total from a next_page token (an HS256 JWT whose payload carries
- * `pointers.ORGANIC.remaining_documents`). The token is opaque by contract, so anything unexpected
- * gives null rather than an error.
+ * The API's estimate of the total from a next_page token: an HS256 JWT whose payload carries, in
+ * captured tokens, `params.nextPageParams.pointers.ORGANIC.remaining_documents` and the next
+ * `offset` (older descriptions put `pointers` at the top level; both are read). Total = offset +
+ * remaining. The token is opaque by contract, so anything unexpected gives null, never an error.
  */
 export function estimatedTotalOf(token: string | null | undefined): number | null {
   if (!token) return null;
@@ -221,12 +222,18 @@ export function estimatedTotalOf(token: string | null | undefined): number | nul
     const payload = token.split('.')[1];
     if (!payload) return null;
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const remaining = at(claims, 'pointers', 'ORGANIC', 'remaining_documents');
-    const value = typeof remaining === 'string' && remaining.trim() !== '' ? Number(remaining) : remaining;
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+    const page = at(claims, 'params', 'nextPageParams') ?? claims;
+    const remaining = count(at(page, 'pointers', 'ORGANIC', 'remaining_documents'));
+    if (remaining === null) return null;
+    return remaining + (count(at(page, 'offset')) ?? 0);
   } catch {
     return null;
   }
+}
+
+function count(raw: unknown): number | null {
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 function at(value: unknown, ...keys: string[]): unknown {

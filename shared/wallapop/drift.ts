@@ -43,6 +43,12 @@ export interface DriftSymptom {
   kind: DriftSymptomKind;
   /** One sentence, naming what was asked and what came back. */
   message: string;
+  /**
+   * `notice`: recorded and shown (doctor, manifest) but not a reason to distrust the snapshot. A
+   * page-size change is one: no item is lost by it, and a captured /search answer held a short page
+   * with a token (`step` 1 of its pagination).
+   */
+  severity?: 'notice';
 }
 
 export type DriftOutcome = 'filter-ignored' | 'drifted';
@@ -257,11 +263,11 @@ export function driftVerdict(query: SearchQuery, tally: DriftTally): DriftVerdic
     symptoms.push({ kind: 'unknown-shape', message: `items came in an unknown shape: ${fields} of ${tally.items} items could not be read` });
   }
   if (tally.shortPages > 0) {
-    symptoms.push({ kind: 'page-size', message: `the page size changed: ${tally.shortPages} page(s) before the last held less than half of the first page's ${tally.firstFullPage} items` });
+    symptoms.push({ kind: 'page-size', severity: 'notice', message: `the page size changed: ${tally.shortPages} page(s) before the last held less than half of the first page's ${tally.firstFullPage} items` });
   }
   if (tally.strayTokens.length > 0) {
     symptoms.push({ kind: 'token-elsewhere', message: `pagination may have moved: a page without next_page carried ${tally.strayTokens.join(', ')}, so the search may have ended early` });
   }
-  const outcome: DriftOutcome | null = filterIgnored ? 'filter-ignored' : symptoms.length > 0 ? 'drifted' : null;
+  const outcome: DriftOutcome | null = filterIgnored ? 'filter-ignored' : symptoms.some((symptom) => symptom.severity !== 'notice') ? 'drifted' : null;
   return { outcome, symptoms, decisive };
 }

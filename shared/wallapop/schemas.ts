@@ -99,7 +99,8 @@ export function readSearchPage(body: string): ValidationResult<SearchPageContent
   };
 }
 
-const TOKEN_LIKE = /next|cursor|continuation|page_?token/i;
+// next_page, nextPage, next_cursor, cursor, continuation_token, page_token; not meta.next_section_type (captured beside the token).
+const TOKEN_LIKE = /^(next[_-]?(page|cursor|token)|\w*cursor|continuation\w*|page[_-]?token)$/i;
 const KNOWN_TOKEN_PATHS = new Set(['meta.next_page', 'data.section.next_page']);
 
 /** Non-empty string fields with a token-like name, three levels deep at most, items arrays skipped. */
