@@ -122,6 +122,16 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   const dayPage = await readFile(join(out, `alerts/${older.day}/index.html`), 'utf8');
   t.regex(dayPage, new RegExp(`data-alerts="${older.count}"`));
 
+  // A search whose answers ignored its category filter: said on the data-quality page, with the symptom.
+  const driftedSearch = latest.quality.searches.find((search) => search.outcome === 'filter-ignored')!;
+  const qualityPage = await readFile(join(out, 'quality/index.html'), 'utf8');
+  t.true(qualityPage.includes('la API no respetó un filtro de la búsqueda'), 'the flag explained');
+  t.true(qualityPage.includes(driftedSearch.driftSymptoms![0]!), 'the symptom, in the drift check\'s sentence');
+  t.true(qualityPage.includes('filtro ignorado por la API'), 'the outcome in the searches table');
+  // Provinces nest under their region.
+  const madrid = await readFile(join(out, 'locations/comunidad-de-madrid/index.html'), 'utf8');
+  t.regex(madrid, /<h2 id="provinces">Provincias<\/h2>/);
+
   const css = (await readdir(join(out, '_astro'))).filter((file) => file.endsWith('.css'));
   t.true(css.length >= 1, 'styles are external files');
   t.true(home.includes('<link rel="stylesheet" href="/_astro/'));
