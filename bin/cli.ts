@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { alertKeys, type DayAlerts } from '#shared/alerts/index.ts';
 import { OutboxChannel } from '#shared/alerts/channels.ts';
 import { readSearchConfigFile } from '#shared/config/load.ts';
+import { SearchConfigError } from '#shared/config/searches.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';
 import { madridDay } from '#shared/plan/plan.ts';
@@ -333,5 +334,6 @@ async function startSim(options: PipelineCliOptions, firstDay: string): Promise<
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`wallapop: ${error.message}`);
-  process.exit(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURES);
+  // A configuration that does not validate is bad usage, as the README promises (exit 2).
+  process.exit(error instanceof UsageError || error instanceof SearchConfigError ? EXIT_USAGE : EXIT_FAILURES);
 });

@@ -3,6 +3,7 @@ import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { outcomeSentence } from '#shared/lake/outcome-sentence.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
+import { PAGE_QUARANTINE_REASONS } from '#shared/silver/quarantine.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
 
 /** What the lake holds for one day, stage by stage: the basis of `status` and of a run's summary. */
@@ -14,7 +15,8 @@ export interface DayReport {
   searches: Array<{
     search: string;
     extract: { outcome: BronzeManifest['outcome']; pages: number; items: number; errors: number } | null;
-    silver: { accepted: number; duplicates: number; quarantined: number } | null;
+    /** `quarantined`: items; `pagesQuarantined`: whole pages silver could not read (each loses up to a page of listings). */
+    silver: { accepted: number; duplicates: number; quarantined: number; pagesQuarantined: number } | null;
   }>;
   gold: { complete: boolean };
   problems: string[];
@@ -37,11 +39,12 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
     if (!bronze) problems.push(`${search}: not extracted (no ${keys.bronzeManifest(day, search)})`);
     else if (bronze.outcome !== 'complete') problems.push(outcomeSentence(search, bronze)!);
     if (bronze && !silver) problems.push(`${search}: extracted but not in silver`);
+    if (silver && silver.counts.pagesQuarantined > 0) problems.push(quarantinedPages(search, silver));
     searches.push({
       search,
       extract: bronze ? { outcome: bronze.outcome, pages: bronze.pageCount, items: bronze.itemCount, errors: bronze.errors.length } : null,
       silver: silver
-        ? { accepted: silver.counts.itemsAccepted, duplicates: silver.counts.duplicatesCollapsed, quarantined: silver.counts.itemsQuarantined }
+        ? { accepted: silver.counts.itemsAccepted, duplicates: silver.counts.duplicatesCollapsed, quarantined: silver.counts.itemsQuarantined, pagesQuarantined: silver.counts.pagesQuarantined }
         : null,
     });
   }
@@ -57,3 +60,13 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
   };
 }
 
+
+/** One sentence: how many pages were lost, why, and what that means for the day. */
+function quarantinedPages(search: string, silver: SilverManifest): string {
+  const reasons = Object.entries(silver.counts.quarantinedByReason)
+    .filter(([reason, count]) => count > 0 && (PAGE_QUARANTINE_REASONS as readonly string[]).includes(reason))
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(', ');
+  const pages = silver.counts.pagesQuarantined;
+  return `${search}: ${pages} of ${silver.counts.pagesListed} page(s) unreadable and quarantined (${reasons}): the snapshot is partial, nothing was marked vanished from it (${silver.quarantineKey})`;
+}

@@ -178,10 +178,13 @@ export class LocalPipeline {
         ? (await this.lake.list(`bronze/search/dt=${day}/`)).filter((key) => key.endsWith('/_manifest.json'))
         : (await this.lake.list(`silver/_manifests/dt=${day}/`)).filter((key) => key.endsWith('.json'));
     if (inputs.length === 0) throw new Error(`nothing to replay: the lake holds no ${fromStage === 'silver' ? 'bronze' : 'silver'} manifests for ${day}`);
+    const before = new Set((await this.deadLetters.list()).map((letter) => letter.id));
     this.takeFunctionTimes();
     for (const key of inputs) this.notify(key);
     await this.quiet();
-    return { report: await reportDay(this.lake, day), deadLetters: [], wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
+    // A replay that dead-letters has failed, whatever the lake held before it.
+    const deadLetters = (await this.deadLetters.list()).filter((letter) => !before.has(letter.id));
+    return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
   }
 
   /** Re-invokes every dead-lettered event; letters whose invocation now succeeds are removed. */

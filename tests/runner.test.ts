@@ -85,6 +85,30 @@ test.serial('an always-failing handler lands in the dead letters, and redrive co
   t.true(await pipeline.lake.exists(keys.silverManifest(DAYS[0]!, 'tech-madrid')));
 });
 
+test.serial('a replay that dead-letters says so; an unreadable bronze page shows in status and the summary', async (t) => {
+  const { pipeline } = await start(t);
+  await pipeline.runDay(DAYS[0]!);
+
+  // Garbage where a silver shard was: every attempt of that gold shard fails.
+  const [shardKey] = (await pipeline.lake.list(`silver/listings/dt=${DAYS[0]}/shard=001/`)).filter((key) => key.endsWith('.parquet'));
+  await pipeline.lake.put(shardKey!, new TextEncoder().encode('not parquet'));
+  const replay = await pipeline.replay(DAYS[0]!, 'gold');
+  t.true(replay.deadLetters.length > 0, 'the failures of the replay are reported, not hidden');
+  t.true(replay.deadLetters.every((letter) => letter.functionName === 'goldShard'));
+
+  // A truncated bronze page: silver quarantines it, and the day says so.
+  const pageKey = keys.bronzePage(DAYS[0]!, 'tech-madrid', 1);
+  const page = (await pipeline.lake.get(pageKey))!;
+  await pipeline.lake.put(pageKey, page.subarray(0, 40));
+  const fromSilver = await pipeline.replay(DAYS[0]!, 'silver');
+  const tech = fromSilver.report.searches.find((search) => search.search === 'tech-madrid')!;
+  t.is(tech.silver?.pagesQuarantined, 1);
+  t.true(
+    fromSilver.report.problems.some((problem) => /^tech-madrid: 1 of \d+ page\(s\) unreadable and quarantined \(1 invalid-envelope\): the snapshot is partial, nothing was marked vanished from it/.test(problem)),
+    fromSilver.report.problems.join('\n'),
+  );
+});
+
 test.serial('a duplicated notification does not change any output byte', async (t) => {
   const { pipeline } = await start(t);
   await pipeline.runDay(DAYS[0]!);
