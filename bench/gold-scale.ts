@@ -19,14 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys, type Day } from '#shared/lake/keys.ts';
-import { putJson, type Lake } from '#shared/lake/lake.ts';
+import { contentVersion, putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
 import { shardOf } from '#shared/silver/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
-import { runGoldFanin, runGoldFanout, runGoldShard } from '#shared/gold/index.ts';
+import { runGoldFanin, runGoldFanout, runGoldShard, unpublishedReason } from '#shared/gold/index.ts';
 
 /** A lake on a local directory: the bench measures gold, not an S3 emulator. */
 export class DirectoryLake implements Lake {
@@ -69,6 +69,17 @@ export class DirectoryLake implements Lake {
   }
   async exists(key: string) {
     return (await this.get(key)) !== undefined;
+  }
+  async getVersioned(key: string) {
+    const bytes = await this.get(key);
+    return bytes === undefined ? undefined : { bytes, version: contentVersion(bytes) };
+  }
+  // One process drives the bench's lake: no concurrent writer to guard against.
+  async putIfVersion(key: string, body: Uint8Array | string, version: string | null) {
+    const current = await this.getVersioned(key);
+    if (version === null ? current !== undefined : current?.version !== version) return false;
+    await this.put(key, body);
+    return true;
   }
 }
 
@@ -224,7 +235,7 @@ async function runStage(lake: Lake, stage: 'shard' | 'fanin', day: Day, shard: n
   if (stage === 'shard') await runGoldShard(lake, keys.goldTask(day, shard));
   else {
     const result = await runGoldFanin(lake, keys.goldPartial(day, shard));
-    if (result.status !== 'published') throw new Error(`fan-in of ${day} is waiting for ${result.missing.join(', ')}`);
+    if (result.status !== 'published') throw new Error(unpublishedReason(result));
   }
 }
 

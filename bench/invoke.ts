@@ -79,11 +79,16 @@ async function runJob(job: Job): Promise<Omit<JobReport, 'maxRssMb' | 'baselineR
       break;
     }
     case 'gold-fanin': {
-      const { runGoldFanin } = await import('#shared/gold/index.ts');
+      const { runGoldFanin, unpublishedReason } = await import('#shared/gold/index.ts');
       const lake = await lakeOf(job.lake);
+      const { reopenClaim } = await import('#shared/lake/claim.ts');
+      const { dayOfKey } = await import('#shared/gold/keys.ts');
+      const { keys } = await import('#shared/lake/keys.ts');
+      // Measured again and again: the same run publishes again.
+      await reopenClaim(lake, keys.goldPublishClaim(dayOfKey(job.partialKey)));
       await step(job.partialKey, async () => {
         const result = await runGoldFanin(lake, job.partialKey);
-        if (result.status !== 'published') throw new Error(`fan-in of ${result.day} is waiting for ${result.missing.join(', ')}`);
+        if (result.status !== 'published') throw new Error(unpublishedReason(result));
         return result.manifest.totals.stateRows;
       });
       break;

@@ -11,7 +11,7 @@ import { madridDay } from '#shared/plan/plan.ts';
 import { DeadLetterStore } from '#local/dead-letters.ts';
 import { LocalPipeline, type DayRun } from '#local/pipeline.ts';
 import { RunProgress } from '#local/progress.ts';
-import { formatDayAlerts, formatDayRun } from '#local/summary.ts';
+import { formatBackfill, formatDayAlerts, formatDayRun } from '#local/summary.ts';
 import { reportDay } from '#local/lake-report.ts';
 import { questionWords } from '#shared/gold/sold-prices.ts';
 import type { SearchQuery } from '#shared/wallapop/index.ts';
@@ -39,6 +39,10 @@ const dayOption = () =>
     if (!isDay(value)) throw new InvalidArgumentError(`"${value}" is not a day; expected YYYY-MM-DD`);
     return value;
   });
+const dayArgument = (value: string) => {
+  if (!isDay(value)) throw new InvalidArgumentError(`"${value}" is not a day; expected YYYY-MM-DD`);
+  return value;
+};
 const positiveInteger = (name: string) => (value: string) => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}"`);
@@ -140,18 +144,36 @@ program
 
 program
   .command('replay')
-  .description('Re-drive a day from the data already in the lake, from silver (bronze manifests) or gold (silver manifests).')
-  .addOption(dayOption().makeOptionMandatory())
+  .description(
+    'Recompute days from the data already in the lake, from silver (bronze manifests) or gold (silver manifests): one day (--date), or a backfill (--from, --through) that recomputes each day in order from the one before it.',
+  )
+  .addOption(new Option('--date <YYYY-MM-DD>', 'the one day to recompute').argParser(dayArgument).conflicts(['from', 'through']))
+  .addOption(new Option('--from <YYYY-MM-DD>', 'backfill: the first day to recompute').argParser(dayArgument))
+  .addOption(new Option('--through <YYYY-MM-DD>', 'backfill: the last day (default: the last planned day in the lake)').argParser(dayArgument))
   .addOption(new Option('--from-stage <stage>', 'stage to start from').choices(['silver', 'gold']).default('silver'))
+  .option('--current-watches', 'evaluate alerts with the watches of this folder (or the deployment) instead of those each day recorded in its plan', false)
   .addOption(dataDirOption())
   .option('--json', 'print the day report as JSON', false)
   .option('-v, --verbose', 'print the handlers\' structured logs', false)
   .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
   .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
-    const run = await withPipeline(options, 0, options.date, (pipeline) => pipeline.replay(options.date, options.fromStage));
-    console.log(options.json ? JSON.stringify(run, null, 2) : formatDayRun(run));
-    process.exitCode = run.deadLetters.length > 0 || run.report.problems.length > 0 ? EXIT_FAILURES : 0;
+    if (options.date === undefined && options.from === undefined) throw new UsageError('replay needs --date (one day) or --from (a backfill)');
+    if (options.through !== undefined && options.from === undefined) throw new UsageError('--through needs --from');
+    // Read by alert evaluation on every invocation: the day's recorded watches unless asked otherwise.
+    process.env.WATCHES_FROM = options.currentWatches ? 'deployment' : 'plan';
+    const from: string = options.date ?? options.from;
+    const through: string = options.date ?? options.through ?? '9999-12-31';
+    const backfill = await withPipeline(options, 0, from, (pipeline) =>
+      pipeline.backfill(from, through, options.fromStage, (step) => {
+        if (!options.json && options.date === undefined) console.error(`${step.day}: recomputed (${(step.run.wallTimeMs / 1000).toFixed(1)} s)`);
+      }),
+    );
+    const watches = options.currentWatches ? 'the watches of this folder or deployment' : "each day's recorded watches (from its run plan; the deployed ones for plans older than that record)";
+    if (options.json) console.log(JSON.stringify(options.date ? backfill.days[0]!.run : backfill, null, 2));
+    else console.log(`${formatBackfill(backfill)}\nAlerts evaluated with ${watches}.`);
+    const failed = backfill.stoppedAt !== null || backfill.days.some((step) => step.run.deadLetters.length > 0 || step.run.report.problems.length > 0);
+    process.exitCode = failed ? EXIT_FAILURES : 0;
   });
 
 program

@@ -1,3 +1,4 @@
+import { goldFreshness, type GoldFreshness } from '#shared/gold/freshness.ts';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
@@ -18,7 +19,8 @@ export interface DayReport {
     /** `quarantined`: items; `pagesQuarantined`: whole pages silver could not read (each loses up to a page of listings). */
     silver: { accepted: number; duplicates: number; quarantined: number; pagesQuarantined: number } | null;
   }>;
-  gold: { complete: boolean };
+  /** `runId`: the published run; `behind`/`stale`: why the published day is not (or no longer) its inputs' result (../shared/gold/freshness.ts). */
+  gold: { complete: boolean; runId: string | null; behind: GoldFreshness['behind']; stale: GoldFreshness['stale'] };
   problems: string[];
 }
 
@@ -48,14 +50,21 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
         : null,
     });
   }
-  const goldComplete = await lake.exists(keys.goldManifest(day));
+  const freshness = await goldFreshness(lake, day);
+  const goldComplete = freshness.published;
+  if (freshness.behind) {
+    problems.push(
+      `gold: run ${freshness.behind.dispatchedRunId} of ${day} was dispatched but not published (a shard failed or is still running: see \`wallapop dlq\`); gold still shows the earlier run ${freshness.runId}`,
+    );
+  }
+  if (freshness.stale) problems.push(`gold: ${day} is stale: ${freshness.stale.reason}; rebuild it with \`wallapop replay --from ${day} --from-stage gold\``);
   return {
     day,
     planned,
     shardCount: plan?.shardCount ?? null,
     categoriesSnapshot: plan?.categoriesSnapshot.ok ?? false,
     searches,
-    gold: { complete: goldComplete },
+    gold: { complete: goldComplete, runId: freshness.runId, behind: freshness.behind, stale: freshness.stale },
     problems,
   };
 }

@@ -137,11 +137,13 @@ export class LocalLambdaRuntime {
     const maxRetries = this.options.maxRetries ?? 2;
     const firstAttemptAt = new Date().toISOString();
     let lastError: Error | undefined;
+    // As on Lambda, the retries of one asynchronous event keep its request id.
+    const requestId = randomUUID();
     for (let attempt = 1; attempt <= maxRetries + 1; attempt += 1) {
       if (attempt > 1) await sleep(this.options.retryDelayMs?.(attempt - 1) ?? 100 * attempt);
       const started = performance.now();
       try {
-        const result = await this.invokeOnce(fn, event);
+        const result = await this.invokeOnce(fn, event, requestId);
         this.options.onInvocation?.({ functionName: fn.name, objectKey, attempt, status: 'succeeded', durationMs: performance.now() - started, result });
         return;
       } catch (error) {
@@ -163,7 +165,7 @@ export class LocalLambdaRuntime {
   }
 
   /** One synchronous invocation: resolves with the handler's result or rejects with its error or a timeout. */
-  async invokeOnce(fn: FunctionWiring, event: unknown): Promise<unknown> {
+  async invokeOnce(fn: FunctionWiring, event: unknown, requestId: string = randomUUID()): Promise<unknown> {
     const handler = await this.load(fn);
     const timeoutMs = (this.options.timeoutOverridesSeconds?.[fn.name] ?? fn.timeoutSeconds) * 1000;
     const deadline = Date.now() + timeoutMs;
@@ -172,7 +174,7 @@ export class LocalLambdaRuntime {
       functionVersion: '$LATEST',
       invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${this.options.wiring.service}-${this.options.wiring.stage}-${fn.name}`,
       memoryLimitInMB: String(fn.memorySize),
-      awsRequestId: randomUUID(),
+      awsRequestId: requestId,
       logGroupName: `/aws/lambda/${this.options.wiring.service}-${this.options.wiring.stage}-${fn.name}`,
       logStreamName: 'local',
       callbackWaitsForEmptyEventLoop: true,

@@ -1,7 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { keys, type Day } from '#shared/lake/keys.ts';
-import type { Lake } from '#shared/lake/lake.ts';
+import { alertKeys } from '#shared/alerts/keys.ts';
+import type { DayAlerts } from '#shared/alerts/alert.ts';
+import { goldFreshness } from '#shared/gold/freshness.ts';
+import { goldDays, type GoldManifest } from '#shared/gold/manifest.ts';
+import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { LOCAL_CREDENTIALS, startEmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
 import { connectPollingS3, type LakeConnection } from './polling-s3.ts';
 import { DeadLetterStore, type DeadLetter } from './dead-letters.ts';
@@ -48,6 +52,21 @@ export interface DayRun {
   wallTimeMs: number;
   /** Per function: invocations and their summed duration (functions run concurrently, so sums exceed wall time). */
   functions: Record<string, { invocations: number; failures: number; totalMs: number }>;
+}
+
+/** What recomputing one day changed in its gold totals and alerts. */
+export interface DayChanges {
+  totals: Record<string, { before: number | null; after: number | null }>;
+  alertsAdded: string[];
+  alertsRemoved: string[];
+}
+
+export interface Backfill {
+  days: Array<{ day: Day; run: DayRun; changes: DayChanges }>;
+  /** The day whose recompute failed; the days after it were left as they were. */
+  stoppedAt: { day: Day; reason: string } | null;
+  /** Gold days after the recomputed ones that now rest on a history that changed: rebuild them next. */
+  staleAfter: Day[];
 }
 
 /**
@@ -178,6 +197,8 @@ export class LocalPipeline {
         ? (await this.lake.list(`bronze/search/dt=${day}/`)).filter((key) => key.endsWith('/_manifest.json'))
         : (await this.lake.list(`silver/_manifests/dt=${day}/`)).filter((key) => key.endsWith('.json'));
     if (inputs.length === 0) throw new Error(`nothing to replay: the lake holds no ${fromStage === 'silver' ? 'bronze' : 'silver'} manifests for ${day}`);
+    // A new gold run even if silver comes out the same: only its partials will be merged, so a shard that fails now is not covered by its output of an earlier run.
+    await this.lake.put(keys.goldRerunRequest(day), `${JSON.stringify({ requestedAt: new Date().toISOString(), by: `replay --from-stage ${fromStage}` }, null, 2)}\n`, 'application/json');
     const before = new Set((await this.deadLetters.list()).map((letter) => letter.id));
     this.takeFunctionTimes();
     for (const key of inputs) this.notify(key);
@@ -185,6 +206,56 @@ export class LocalPipeline {
     // A replay that dead-letters has failed, whatever the lake held before it.
     const deadLetters = (await this.deadLetters.list()).filter((letter) => !before.has(letter.id));
     return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
+  }
+
+  /**
+   * Recomputes the planned days from `from` through `through`, in order, each from the state the
+   * previous recomputed day wrote (a day's gold reads the latest gold day before it). Stops at the
+   * first day that does not come out whole (dead letters, gold not published or stale): computing
+   * later days on it would spread the damage.
+   */
+  async backfill(from: Day, through: Day, fromStage: 'silver' | 'gold', onDay?: (step: Backfill['days'][number]) => void): Promise<Backfill> {
+    if (through < from) throw new Error(`--through ${through} is before --from ${from}`);
+    const days = [...new Set((await this.lake.list(prefixes.runPlans)).map((key) => /dt=(\d{4}-\d{2}-\d{2})\/plan\.json$/.exec(key)?.[1]).filter((day): day is Day => day !== undefined))]
+      .filter((day) => day >= from && day <= through)
+      .sort();
+    if (days.length === 0) throw new Error(`nothing to backfill: no day from ${from} through ${through} has a run plan in the lake`);
+    const result: Backfill = { days: [], stoppedAt: null, staleAfter: [] };
+    for (const day of days) {
+      const before = await this.goldSnapshot(day);
+      const run = await this.replay(day, fromStage);
+      const after = await this.goldSnapshot(day);
+      const step = { day, run, changes: changesBetween(before, after) };
+      result.days.push(step);
+      onDay?.(step);
+      const gold = run.report.gold;
+      const failure =
+        run.deadLetters.length > 0
+          ? `${run.deadLetters.length} dead letter(s)`
+          : !gold.complete
+            ? 'its gold was not published'
+            : gold.behind
+              ? `its new gold run ${gold.behind.dispatchedRunId} was not published`
+              : gold.stale
+                ? `its gold is stale (${gold.stale.reason})`
+                : null;
+      if (failure !== null) {
+        result.stoppedAt = { day, reason: failure };
+        break;
+      }
+    }
+    const last = result.days.at(-1)!.day;
+    const published = await goldDays(this.lake);
+    for (const later of published.filter((day) => day > last)) {
+      if ((await goldFreshness(this.lake, later, published)).stale) result.staleAfter.push(later);
+    }
+    return result;
+  }
+
+  private async goldSnapshot(day: Day): Promise<{ totals: Record<string, number>; alerts: Set<string> }> {
+    const manifest = await getJson<GoldManifest>(this.lake, keys.goldManifest(day));
+    const alerts = await getJson<DayAlerts>(this.lake, alertKeys.day(day));
+    return { totals: { ...(manifest?.totals ?? {}) } as Record<string, number>, alerts: new Set((alerts?.alerts ?? []).map((alert) => alert.alertId)) };
   }
 
   /** Re-invokes every dead-lettered event; letters whose invocation now succeeds are removed. */
@@ -222,6 +293,15 @@ export class LocalPipeline {
     await this.quiet();
     await this.s3.close();
   }
+}
+
+function changesBetween(before: { totals: Record<string, number>; alerts: Set<string> }, after: { totals: Record<string, number>; alerts: Set<string> }): DayChanges {
+  const names = [...new Set([...Object.keys(before.totals), ...Object.keys(after.totals)])].sort();
+  return {
+    totals: Object.fromEntries(names.map((name) => [name, { before: before.totals[name] ?? null, after: after.totals[name] ?? null }])),
+    alertsAdded: [...after.alerts].filter((id) => !before.alerts.has(id)).sort(),
+    alertsRemoved: [...before.alerts].filter((id) => !after.alerts.has(id)).sort(),
+  };
 }
 
 /** Minute of the day a `cron(M H ...)` schedule fires at; `rate(...)` schedules count as midnight. */

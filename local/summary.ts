@@ -1,13 +1,13 @@
 import { formatEuros, type DayAlerts } from '#shared/alerts/alert.ts';
 import { cleanTitle } from '#shared/alerts/message.ts';
-import type { DayRun } from './pipeline.ts';
+import type { Backfill, DayRun } from './pipeline.ts';
 
 /** A person's view of a day's run: one line per search, then the problems. */
 export function formatDayRun(run: DayRun): string {
   const { report } = run;
   const lines: string[] = [];
   const totals = { pages: 0, items: 0, accepted: 0, duplicates: 0, quarantined: 0 };
-  lines.push(`Day ${report.day}: ${report.searches.length} searches, ${report.shardCount ?? '?'} shards, gold ${report.gold.complete ? 'complete' : 'not complete'} (${(run.wallTimeMs / 1000).toFixed(1)} s)`);
+  lines.push(`Day ${report.day}: ${report.searches.length} searches, ${report.shardCount ?? '?'} shards, gold ${goldState(report.gold)} (${(run.wallTimeMs / 1000).toFixed(1)} s)`);
   const width = Math.max(6, ...report.searches.map((s) => s.search.length));
   lines.push(`  ${'search'.padEnd(width)}  outcome         pages    items   silver  dupes  quarantined`);
   for (const search of report.searches) {
@@ -27,6 +27,33 @@ export function formatDayRun(run: DayRun): string {
   if (timings.length > 0) lines.push(`  time per function (summed/invocations): ${timings.join(', ')}`);
   for (const problem of report.problems) lines.push(`  ! ${problem}`);
   for (const letter of run.deadLetters) lines.push(`  ✗ dead letter ${letter.id}: ${letter.functionName} on ${letter.objectKey ?? 'a scheduled event'}: ${letter.error.message}`);
+  return lines.join('\n');
+}
+
+function goldState(gold: DayRun['report']['gold']): string {
+  if (!gold.complete) return 'not complete';
+  if (gold.behind) return 'behind (an earlier run is what is published)';
+  if (gold.stale) return 'stale (its previous day was recomputed since)';
+  return 'complete';
+}
+
+/** A backfill, day by day: what each recomputed day changed, then where it stopped if it did. */
+export function formatBackfill(backfill: Backfill): string {
+  const lines: string[] = [];
+  for (const step of backfill.days) {
+    lines.push(formatDayRun(step.run));
+    const { changes } = step;
+    const moved = Object.entries(changes.totals)
+      .filter(([, change]) => change.before !== change.after)
+      .map(([name, change]) => `${name} ${change.before ?? '-'} → ${change.after ?? '-'}`);
+    lines.push(`  changed: ${moved.length === 0 ? 'no gold total moved' : moved.join(', ')}`);
+    lines.push(`  alerts: ${changes.alertsAdded.length} added, ${changes.alertsRemoved.length} removed${changes.alertsAdded.length + changes.alertsRemoved.length === 0 ? '' : ` (${[...changes.alertsAdded.map((id) => `+${id}`), ...changes.alertsRemoved.map((id) => `-${id}`)].slice(0, 6).join(' ')}${changes.alertsAdded.length + changes.alertsRemoved.length > 6 ? ' …' : ''})`}`);
+  }
+  if (backfill.staleAfter.length > 0) {
+    lines.push(`Stale now: ${backfill.staleAfter.join(', ')} rest on the days recomputed here; rebuild them with \`wallapop replay --from ${backfill.staleAfter[0]} --from-stage gold\`.`);
+  }
+  if (backfill.stoppedAt) lines.push(`Stopped at ${backfill.stoppedAt.day}: ${backfill.stoppedAt.reason}. Later days were not rebuilt: fix the failure, then run the backfill again from ${backfill.stoppedAt.day}.`);
+  else lines.push(`Backfilled ${backfill.days.length} day(s), ${backfill.days[0]?.day ?? '-'} through ${backfill.days.at(-1)?.day ?? '-'}, in order.`);
   return lines.join('\n');
 }
 

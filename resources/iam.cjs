@@ -7,7 +7,8 @@ const GRANTS = {
   plan: {
     read: [],
     list: [],
-    write: ['bronze/categories/', 'control/runs/', 'control/extract/'],
+    // control/reruns/gold/: a forced plan asks gold to recompute the day.
+    write: ['bronze/categories/', 'control/runs/', 'control/extract/', 'control/reruns/gold/'],
   },
   extract: {
     read: ['control/extract/', 'bronze/search/'],
@@ -19,10 +20,12 @@ const GRANTS = {
     list: ['bronze/'],
     write: ['silver/', 'quarantine/'],
   },
+  // The dispatch claim (conditional writes) makes one fan-out dispatch a run; an operator's rerun
+  // request is part of the run's identity.
   goldFanout: {
-    read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'],
-    list: ['silver/_manifests/', 'bronze/search/'],
-    write: ['control/gold/'],
+    read: ['control/runs/', 'silver/_manifests/', 'bronze/search/', 'control/claims/gold-dispatch/', 'control/reruns/gold/'],
+    list: ['silver/_manifests/', 'bronze/search/', 'control/claims/gold-dispatch/', 'control/reruns/gold/'],
+    write: ['control/gold/', 'control/claims/gold-dispatch/'],
   },
   goldShard: {
     // The previous day's comparable groups are its fair prices.
@@ -31,16 +34,18 @@ const GRANTS = {
     write: ['gold/state/', 'gold/partials/'],
   },
   goldFanin: {
-    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'],
+    // control/claims/: which run was dispatched (only its partials merge), and the publication's own claim.
+    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/'],
     // control/runs/: the planned days of a gap whose gold never finished (gold/quality).
-    list: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'gold/'],
-    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'],
+    list: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'gold/', 'control/claims/'],
+    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/'],
   },
   // Alerts (docs/alerts.md): evaluation reads the day's gold and writes the alerts and their
   // dashboard window; delivery reads the alerts and keeps its delivery records.
+  // control/runs/: the day's plan records the watches the day ran with.
   alertEvaluate: {
-    read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/'],
-    list: ['gold/alerts/', 'gold/dashboard/alerts'],
+    read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'control/runs/'],
+    list: ['gold/alerts/', 'gold/dashboard/alerts', 'control/runs/'],
     write: ['gold/dashboard/alerts', 'gold/alerts/'],
   },
   alert: {

@@ -5,6 +5,7 @@ import { runAlertDelivery } from '#shared/alerts/deliver.ts';
 import { alertChannelsFromEnvironment } from '#shared/alerts/environment.ts';
 import { AlertDeliveryError } from '#shared/alerts/errors.ts';
 import { alertKeys } from '#shared/alerts/keys.ts';
+import type { WebhookPayload } from '#shared/alerts/message.ts';
 import { canonicalJson } from '#shared/gold/json.ts';
 import { MemoryLake } from './helpers/gold-fixtures.ts';
 import { startWebhookReceiver } from './helpers/alerts-webhook.ts';
@@ -67,6 +68,10 @@ test('each alert goes out once per channel; a rerun or a duplicated event sends 
   t.deepEqual(receiver.receipts.map((receipt) => (receipt.json as { alert: Alert }).alert.listingId), ['A', 'B', 'C', 'D'], 'one POST per alert');
   for (const receipt of receiver.receipts) {
     t.is(receipt.headers['content-type'], 'application/json; charset=utf-8');
+    // A receiver can drop the copy a crash between send and record produces.
+    const { alert: sent, idempotency_key: key } = receipt.json as WebhookPayload;
+    t.is(receipt.headers['idempotency-key'], sent.alertId);
+    t.is(key, sent.alertId);
     t.is(receipt.path, '/bot123456:SECRET-token/sendMessage?chat_id=-100200300', 'the URL is used as given (Telegram: chat_id in the query)');
   }
   t.is((await lake.list(`control/deliveries/dt=${DAY}/`)).length, 8, 'a record per alert and channel');

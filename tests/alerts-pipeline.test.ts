@@ -190,6 +190,8 @@ test.serial('rules fire exactly on the simulated market; every alert reaches the
     t.is(payload.text, payload.content);
     t.true(payload.text.includes(payload.alert.listingUrl!), 'the message links the listing');
     t.deepEqual(payload.allowed_mentions, { parse: [] });
+    t.is(payload.idempotency_key, payload.alert.alertId);
+    t.is(receipt.headers['idempotency-key'], payload.alert.alertId);
   }
 
   // The dashboard's window holds every day's alerts, newest first.

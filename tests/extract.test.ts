@@ -175,7 +175,7 @@ test.serial('a 200 with zero items is recorded as a suspicious empty search, not
 
 test.serial('plan snapshots categories, writes the run plan, then one task per search', async (t) => {
   const { lake, client } = await setup(t);
-  const plan = await runPlan({ lake, client, config: { searches: [madridPhones, { ...madridPhones, slug: 'second' }] }, day: DAY, shardCount: 4 });
+  const plan = await runPlan({ lake, client, config: { searches: [madridPhones, { ...madridPhones, slug: 'second' }] }, day: DAY, shardCount: 4, watches: { config: { watches: {} }, file: null } });
   t.true(plan.categoriesSnapshot.ok);
   const snapshot = await readEnvelope(lake, keys.bronzeCategories(DAY));
   t.is(snapshot.kind, 'categories');

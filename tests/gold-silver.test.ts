@@ -3,7 +3,7 @@ import { keys } from '#shared/lake/keys.ts';
 import { getJson, putJson } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { runSilver } from '#shared/silver/stage.ts';
-import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, type DashboardDay, type GoldFaninResult } from '#shared/gold/index.ts';
+import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, undispatchedReason, type DashboardDay, type GoldFaninResult } from '#shared/gold/index.ts';
 import { CLOUDFRONT_403, makeItem, random, searchBody, writeBronzeSearch, type PageSpec } from './helpers/bronze-fixtures.ts';
 import { MemoryLake, readJson } from './helpers/gold-fixtures.ts';
 
@@ -36,7 +36,7 @@ async function bronzeAndSilver(lake: MemoryLake, day: string, searches: Array<{ 
 
 async function gold(lake: MemoryLake, day: string): Promise<Extract<GoldFaninResult, { status: 'published' }>> {
   const fanout = await runGoldFanout(lake, keys.silverManifest(day, 'phones'));
-  if (fanout.status !== 'dispatched') throw new Error(`waiting for ${fanout.missing.join(', ')}`);
+  if (fanout.status !== 'dispatched') throw new Error(undispatchedReason(fanout));
   for (const task of fanout.tasks) await runGoldShard(lake, task);
   const result = await runGoldFanin(lake, keys.goldPartial(day, 0));
   if (result.status !== 'published') throw new Error('fan-in waiting');

@@ -140,13 +140,13 @@ interface Statement {
 
 /** The prefixes each function may touch; anything broader fails the test. */
 const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
-  plan: { read: [], write: ['bronze/categories/', 'control/runs/', 'control/extract/'] },
+  plan: { read: [], write: ['bronze/categories/', 'control/runs/', 'control/extract/', 'control/reruns/gold/'] },
   extract: { read: ['control/extract/', 'bronze/search/'], write: ['bronze/search/', 'control/extract/'] },
   silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
-  'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/'], write: ['control/gold/'] },
+  'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/', 'control/claims/gold-dispatch/', 'control/reruns/gold/'], write: ['control/gold/', 'control/claims/gold-dispatch/'] },
   'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/', 'gold/tables/comparable_daily/'], write: ['gold/state/', 'gold/partials/'] },
-  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/'] },
-  'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
+  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/'] },
+  'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/', 'control/runs/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
   alert: { read: ['gold/alerts/', 'control/deliveries/'], write: ['control/deliveries/'] },
   watchdog: { read: ['gold/_manifests/', 'control/runs/', 'bronze/search/'], write: [] },
 };

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys } from '#shared/lake/keys.ts';
-import type { Lake } from '#shared/lake/lake.ts';
+import { contentVersion, type Lake } from '#shared/lake/lake.ts';
 import { shardOf } from '#shared/silver/bucket.ts';
 import { normaliseItem, normaliseItemChecked, type ItemContext, type NormaliseResult } from '#shared/silver/item.ts';
 import { decodeEnvelope, gunzipBronze, parseSearchBody } from '#shared/silver/page.ts';
@@ -185,6 +185,15 @@ class OverlayLake implements Lake {
   }
   async exists(key: string) {
     return this.written.has(key) || (await this.base.exists(key));
+  }
+  async getVersioned(key: string) {
+    const bytes = await this.get(key);
+    return bytes === undefined ? undefined : { bytes, version: contentVersion(bytes) };
+  }
+  async putIfVersion(key: string, body: Uint8Array | string, version: string | null) {
+    if (version !== ((await this.getVersioned(key))?.version ?? null)) return false;
+    await this.put(key, body);
+    return true;
   }
 }
 console.log('runSilver, end to end (reading pages from disk included)');

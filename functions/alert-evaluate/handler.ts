@@ -1,6 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { watchConfigFromBundle } from '#shared/alerts/bundled.ts';
+import { preferredWatchesSource, watchesOfDay } from '#shared/alerts/day-watches.ts';
+import { AlertInputError } from '#shared/alerts/errors.ts';
 import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
+import { dayOfGoldManifest } from '#shared/gold/keys.ts';
 import type { WatchConfig } from '#shared/alerts/watches.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
@@ -28,9 +31,12 @@ async function watchConfig(): Promise<WatchConfig> {
 }
 
 export const handler = s3ObjectHandler(observability, async ({ key }) => {
-  const result = await runAlertEvaluation(lake, key, await watchConfig());
+  const day = dayOfGoldManifest(key);
+  if (day === undefined) throw new AlertInputError(`${key} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, key);
+  const watches = await watchesOfDay(lake, day, watchConfig, preferredWatchesSource());
+  const result = await runAlertEvaluation(lake, key, watches.config, watches.source);
   logger.appendKeys({ day: result.day });
   metrics.addMetric('alertsRaised', MetricUnit.Count, result.alerts);
-  logger.info('alerts evaluated', { alerts: result.alerts, alertsKey: result.alertsKey, rules: result.rules, latestUpdated: result.latestUpdated });
+  logger.info('alerts evaluated', { watchesFrom: watches.source, alerts: result.alerts, alertsKey: result.alertsKey, rules: result.rules, latestUpdated: result.latestUpdated });
   return result;
 });

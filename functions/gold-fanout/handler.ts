@@ -7,10 +7,11 @@ const observability = createObservability('gold-fanout');
 const { logger } = observability;
 const lake = S3Lake.fromEnvironment();
 
-export const handler = s3ObjectHandler(observability, async ({ key }) => {
-  const result = await runGoldFanout(lake, key);
+export const handler = s3ObjectHandler(observability, async ({ key, invocationId, remainingTimeMs }) => {
+  const result = await runGoldFanout(lake, key, {}, { id: invocationId, remainingTimeMs });
   logger.appendKeys({ day: result.day });
   if (result.status === 'waiting') logger.info('waiting for silver', { missing: result.missing });
-  else logger.info('gold shards dispatched', { shards: result.tasks.length });
+  else if (result.status === 'already-dispatched') logger.info('gold run already dispatched', { runId: result.runId, by: result.by });
+  else logger.info('gold shards dispatched', { runId: result.runId, shards: result.tasks.length });
   return result;
 });

@@ -2,6 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { watchConfigFromBundle } from '#shared/alerts/bundled.ts';
+import type { WatchConfig } from '#shared/alerts/watches.ts';
 import { parseSearchConfig, type SearchConfig } from '#shared/config/searches.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { madridDay, runPlan } from '#shared/plan/plan.ts';
@@ -9,8 +11,10 @@ import { numberFromEnvironment, wallapopOptionsFromEnvironment } from '#shared/r
 import { createObservability } from '#shared/runtime/observability.ts';
 import { WallapopClient } from '#shared/wallapop/index.ts';
 
-/** Compiled into the bundle from the searches file by esbuild.config.cjs; absent when run from source. */
+/** Compiled into the bundle from the searches and watch files by esbuild.config.cjs; absent when run from source. */
 declare const __SEARCH_CONFIG__: string | undefined;
+declare const __WATCH_CONFIG__: string | undefined;
+declare const __WATCH_FILE__: string | undefined;
 
 /** The schedule sends `{}`; a manual or local invocation may name the day and force re-extraction. */
 interface PlanEvent {
@@ -32,6 +36,17 @@ async function searchConfig(): Promise<SearchConfig> {
   }
 }
 
+/** The watches the day will be evaluated with: the plan records them, so a replay uses the day's own. */
+async function watchConfig(): Promise<{ config: WatchConfig; file: string | null }> {
+  if (typeof __WATCH_CONFIG__ === 'string' && typeof __SEARCH_CONFIG__ === 'string') {
+    const file = __WATCH_FILE__ === undefined || __WATCH_FILE__ === '(none)' ? null : __WATCH_FILE__;
+    return { config: watchConfigFromBundle(__WATCH_CONFIG__, file ?? 'watches.yml', __SEARCH_CONFIG__), file };
+  } else {
+    const { watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+    return watchConfigFromFiles();
+  }
+}
+
 export const handler = middy<PlanEvent | undefined>()
   .use(injectLambdaContext(observability.logger, { resetKeys: true }))
   .use(logMetrics(observability.metrics))
@@ -45,6 +60,7 @@ export const handler = middy<PlanEvent | undefined>()
       day,
       shardCount: numberFromEnvironment('SHARD_COUNT', 8),
       force: event?.force ?? false,
+      watches: await watchConfig(),
     });
     observability.metrics.addMetric('searchesPlanned', MetricUnit.Count, plan.searches.length);
     observability.logger.info('day planned', { searches: plan.searches.length, shardCount: plan.shardCount, categories: plan.categoriesSnapshot });

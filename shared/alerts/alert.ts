@@ -68,6 +68,8 @@ export interface DayAlerts {
   goldManifest: string;
   /** Digest of the watch configuration that produced these alerts. */
   watchConfigDigest: string;
+  /** Which watches were evaluated: those the run plan recorded, or the deployed ones (absent before plans recorded them). */
+  watchesFrom?: 'run plan' | 'deployment';
   rules: RuleOutcome[];
   /** Sorted by search, rule id, then rank within the rule (best first). */
   alerts: Alert[];

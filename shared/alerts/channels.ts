@@ -139,7 +139,7 @@ export class WebhookChannel implements DeliveryChannel {
       try {
         response = await fetchFn(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'wallapop-market-alerts/1' },
+          headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'wallapop-market-alerts/1', 'idempotency-key': alert.alertId },
           body,
           signal: AbortSignal.timeout(this.options.requestTimeoutMs),
         });

@@ -10,6 +10,7 @@ import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsW
 import { AlertInputError } from './errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
 import { alertKeys, alertPrefixes, dayOfAlertsKey } from './keys.ts';
+import type { WatchesSource } from './day-watches.ts';
 import { hasRules, watchConfigDigest, type WatchConfig } from './watches.ts';
 
 export interface AlertEvaluationResult {
@@ -17,6 +18,7 @@ export interface AlertEvaluationResult {
   alertsKey: string;
   alerts: number;
   rules: DayAlerts['rules'];
+  watchesFrom?: WatchesSource;
   /** Whether `gold/dashboard/alerts.json` now shows this day (false when re-running a past day). */
   latestUpdated: boolean;
 }
@@ -29,7 +31,7 @@ export interface AlertEvaluationResult {
  * day file), the previous gold day's state of the listings `reserved` rules name, the previous
  * alerts day's window and the watch configuration; a rerun or a duplicated event writes the same bytes.
  */
-export async function runAlertEvaluation(lake: Lake, manifestKey: string, config: WatchConfig): Promise<AlertEvaluationResult> {
+export async function runAlertEvaluation(lake: Lake, manifestKey: string, config: WatchConfig, watchesFrom?: WatchesSource): Promise<AlertEvaluationResult> {
   const day = dayOfGoldManifest(manifestKey);
   if (day === undefined) throw new AlertInputError(`${manifestKey} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, manifestKey);
   const manifest = await readGoldManifest(lake, day);
@@ -42,6 +44,7 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
     isFirstDay: manifest.previousDay === null,
     goldManifest: manifestKey,
     watchConfigDigest: watchConfigDigest(config),
+    ...(watchesFrom === undefined ? {} : { watchesFrom }),
     rules: evaluation.rules,
     alerts: evaluation.alerts,
   };
@@ -63,7 +66,7 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
 
   const alertsKey = alertKeys.day(day);
   await lake.put(alertsKey, canonicalJson(dayAlerts, { pretty: true }), 'application/json');
-  return { day, alertsKey, alerts: dayAlerts.alerts.length, rules: dayAlerts.rules, latestUpdated };
+  return { day, alertsKey, alerts: dayAlerts.alerts.length, rules: dayAlerts.rules, ...(watchesFrom === undefined ? {} : { watchesFrom }), latestUpdated };
 }
 
 /** The previous window's alerts still inside the 30 days ending at `today.day`, after today's. */

@@ -55,12 +55,17 @@ export interface WebhookPayload {
   text: string;
   content: string;
   allowed_mentions: { parse: [] };
+  /**
+   * The alert id, also sent as the `Idempotency-Key` header: a crash between a send and its
+   * delivery record makes the retry send the alert again, and the receiver can drop that copy.
+   */
+  idempotency_key: string;
   alert: Alert;
 }
 
 export function webhookPayload(alert: Alert): WebhookPayload {
   const text = alertText(alert);
-  return { text, content: text.length > 2000 ? `${text.slice(0, 1999)}…` : text, allowed_mentions: { parse: [] }, alert };
+  return { text, content: text.length > 2000 ? `${text.slice(0, 1999)}…` : text, allowed_mentions: { parse: [] }, idempotency_key: alert.alertId, alert };
 }
 
 /** The e-mail subject (SNS: ASCII, under 100 characters, no line breaks). */

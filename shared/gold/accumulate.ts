@@ -32,6 +32,7 @@ export interface PartialMeta {
   shard: number;
   shardCount: number;
   previousDay: Day | null;
+  runId?: string;
   settings: ShardSettings;
 }
 
@@ -159,6 +160,7 @@ export class PartialBuilder {
       shardCount: this.meta.shardCount,
       shards: [this.meta.shard],
       previousDay: this.meta.previousDay,
+      ...(this.meta.runId === undefined ? {} : { runId: this.meta.runId }),
       settings: this.meta.settings,
       inputs,
       groups: this.groups,

@@ -18,9 +18,16 @@ import { buildDayReport } from './report.ts';
 import { extendSeries } from './series.ts';
 import { goldTableFiles } from './tables.ts';
 import { comparableRows } from './comparable-table.ts';
+import { claimWork, finishClaim, readClaim, releaseClaim, standaloneInvocation, type Invocation } from '../lake/claim.ts';
 
 export type GoldFaninResult =
-  | { status: 'waiting'; day: Day; /** Partials not written yet, or written against an outdated previous day (their shards were re-dispatched). */ missing: string[] }
+  | {
+      status: 'waiting';
+      day: Day;
+      /** Partials not written yet, written by another run than the dispatched one, or against an outdated previous day (their shards were re-dispatched). */
+      missing: string[];
+    }
+  | { status: 'claimed-elsewhere'; day: Day; runId: string; /** The invocation publishing (or that published) this run. */ by: string; done: boolean }
   | {
       status: 'published';
       day: Day;
@@ -36,13 +43,24 @@ const MERGE_BATCH = 4;
 const PARTIAL_READ_AHEAD = 4;
 
 /**
- * Runs on every partial. Until all N partials of the day exist (and agree on the previous gold
- * day) it only reports which are missing; then it merges them and publishes the day: gold tables, quality record, dashboard day, series,
- * the `latest` copies (unless a later day is already published), and the gold manifest last.
- * Every output is a function of the partials, the day's manifests and the previous gold day's
- * series, so the runs that race after the last shards (one per partial event) write the same bytes.
+ * Runs on every partial. Until all N partials of the day exist, come from the dispatched run (the
+ * run id in the dispatch claim, ./fanout.ts) and agree on the previous gold day, it only reports
+ * which are missing; then it merges them and publishes the day: gold tables, quality record,
+ * dashboard day, series, the `latest` copies (unless a later day is already published), and the
+ * gold manifest last. A partial of another run is never merged: it is the output of an earlier
+ * run whose shard has not rerun yet, or failed.
+ *
+ * Publication is claimed per run (../lake/claim.ts): of the fan-ins that see the last partials
+ * arrive together, one publishes and the others stop; a duplicated event after publication does
+ * nothing. Every output is a function of the partials, the day's manifests and the previous gold
+ * day's series, so a publication redone after a failure writes the same bytes.
  */
-export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Partial<GoldOptions> = {}): Promise<GoldFaninResult> {
+export async function runGoldFanin(
+  lake: Lake,
+  partialKey: string,
+  overrides: Partial<GoldOptions> = {},
+  invocation: Invocation = standaloneInvocation(),
+): Promise<GoldFaninResult> {
   const options = resolveGoldOptions(overrides);
   const day = dayOfKey(partialKey);
   const planKey = keys.runPlan(day);
@@ -55,6 +73,28 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   const missing = expected.filter((key) => !present.has(key));
   if (missing.length > 0) return { status: 'waiting', day, missing };
 
+  const dispatch = await readClaim(lake, keys.goldDispatchClaim(day));
+  // Days dispatched before run identity have no claim: their partials carry no run id either.
+  const runId = dispatch?.runId ?? LEGACY_RUN;
+  const claimKey = keys.goldPublishClaim(day);
+  const claimed = await claimWork(lake, claimKey, { runId, claimant: invocation.id, leaseMs: invocation.remainingTimeMs() });
+  if (claimed.status === 'taken') return { status: 'claimed-elsewhere', day, runId, by: claimed.by.claimant, done: claimed.by.done };
+  try {
+    const published = await publishDay(lake, day, plan, expected, dispatch?.runId, options);
+    if (published.status === 'waiting') await releaseClaim(lake, claimKey, claimed.claim);
+    else await finishClaim(lake, claimKey, claimed.claim);
+    return published;
+  } catch (error) {
+    await releaseClaim(lake, claimKey, claimed.claim).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The run id claims use for days dispatched before run identity. */
+const LEGACY_RUN = 'no-run-identity';
+
+async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[], runId: string | undefined, options: GoldOptions): Promise<GoldFaninResult> {
+  const { shardCount } = plan;
   // What the publication needs besides the partials is read while they are fetched and merged.
   const previous = started(previousGoldDay(lake, day));
   const slugs = plan.searches.map((search) => search.slug).sort();
@@ -66,10 +106,11 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
     })),
   );
 
-  const outcome = await mergeDay(lake, expected, day, shardCount, previous);
+  const outcome = await mergeDay(lake, expected, day, shardCount, previous, runId);
   if ('stale' in outcome) return { status: 'waiting', day, missing: outcome.stale };
   const { merged } = outcome;
   const { previousDay } = merged;
+  const previousRun = (await previous)?.manifest.runId;
   const [sources, { previousSeries, unfinished }] = await Promise.all([sourcesRead, contextRead]);
   const report = buildDayReport(
     merged,
@@ -114,7 +155,10 @@ export async function runGoldFanin(lake: Lake, partialKey: string, overrides: Pa
   const manifest: GoldManifest = {
     manifestVersion: GOLD_MANIFEST_VERSION,
     day,
+    ...(runId === undefined ? {} : { runId }),
     previousDay,
+    // Which run of the previous day this one advanced: a later recompute of that day makes this one stale (docs/operations).
+    ...(previousRun === undefined ? {} : { previousRunId: previousRun }),
     shardCount,
     bucketing: sources[0]?.silver.bucketing ?? 'listing',
     state: Array.from({ length: shardCount }, (_, shard) => ({ shard, key: keys.goldState(day, shard) })),
@@ -150,6 +194,7 @@ async function mergeDay(
   day: Day,
   shardCount: number,
   previous: Promise<{ day: Day } | null>,
+  runId: string | undefined,
 ): Promise<{ merged: GoldPartial } | { stale: string[] }> {
   let merged: GoldPartial | undefined;
   // Partials are merged MERGE_BATCH at a time in one pass (mergeAllPartials), which bounds memory
@@ -167,6 +212,7 @@ async function mergeDay(
   };
   let first: GoldPartial | undefined;
   const stale: string[] = [];
+  const otherRun: string[] = [];
   // Partials are fetched PARTIAL_READ_AHEAD ahead of the one being decoded: the round trips
   // overlap, and memory holds a bounded number of them whatever the shard count.
   const fetches = new Map<number, Promise<Uint8Array | undefined>>();
@@ -189,11 +235,15 @@ async function mergeDay(
     if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {
       throw new GoldInputError(`${key} is not shard ${shard} of ${shardCount} of ${day} (it says shards ${partial.shards.join(',')} of ${partial.shardCount}, day ${partial.day})`, key);
     }
+    if (runId !== undefined && partial.runId !== runId) {
+      otherRun.push(key);
+      continue;
+    }
     if (partial.previousDay !== expectedPrevious) {
       stale.push(key);
       continue;
     }
-    if (stale.length > 0) continue; // nothing will be published: no need to merge
+    if (stale.length > 0 || otherRun.length > 0) continue; // nothing will be published: no need to merge
     try {
       if (first === undefined) first = partial;
       else checkMergeable(first, partial);
@@ -204,6 +254,8 @@ async function mergeDay(
     pending.push(partial);
     if (pending.length >= MERGE_BATCH) flush();
   }
+  // Another run's partial: its shard of this run has not finished yet, or failed (a dead letter).
+  if (otherRun.length > 0) return { stale: [...otherRun, ...stale] };
   if (stale.length > 0) {
     for (const key of stale) {
       const taskKey = keys.goldTask(day, Number(keyFields(key).shard));
@@ -244,4 +296,10 @@ async function unfinishedDays(lake: Lake, previousDay: Day | null, day: Day): Pr
     .map((key) => /dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1])
     .filter((planDay): planDay is Day => planDay !== undefined && planDay > previousDay && planDay < day);
   return [...new Set(planned)].sort();
+}
+
+/** Why a fan-in published nothing, in one sentence (for tools that run gold themselves). */
+export function unpublishedReason(result: Exclude<GoldFaninResult, { status: 'published' }>): string {
+  if (result.status === 'waiting') return `the fan-in of ${result.day} is waiting for ${result.missing.join(', ')}`;
+  return `gold run ${result.runId} of ${result.day} ${result.done ? 'was already published' : 'is being published'} by invocation ${result.by}`;
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { claimWork, finishClaim, releaseClaim, standaloneInvocation, type Invocation } from '../lake/claim.ts';
 import { keys, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
@@ -12,16 +14,26 @@ import { GOLD_TASK_VERSION, type GoldTask, type GoldTaskSearch } from './task.ts
 
 export type GoldFanoutResult =
   | { status: 'waiting'; day: Day; /** Planned searches that have no silver manifest yet. */ missing: string[] }
-  | { status: 'dispatched'; day: Day; /** The task keys written, shard 0 first. */ tasks: string[] };
+  | { status: 'dispatched'; day: Day; runId: string; /** The task keys written, shard 0 first. */ tasks: string[] }
+  | { status: 'already-dispatched'; day: Day; runId: string; /** The invocation that holds the dispatch. */ by: string };
 
 /**
  * Runs on every silver manifest. While some planned search of the day has no silver manifest it
- * only reports which; once all have one, it writes one task per shard. Every trigger that sees the
- * complete set writes the same bytes (the tasks are a function of the run plan and the silver
- * manifests), so racing or repeated triggers are harmless: each rewrite re-triggers the shards,
- * which rewrite identical outputs.
+ * only reports which; once all have one, it dispatches the day's gold run: one task per shard.
+ *
+ * The run's identity (`runId`) is a digest of everything the tasks are computed from (the run plan,
+ * the silver manifests, the gold settings) and of an operator's rerun request, if any. The
+ * dispatch is claimed with a conditional write (../lake/claim.ts): when the last manifests land
+ * together, every fan-out that sees the complete set computes the same run, one claims it and
+ * writes the tasks, the others stop. New inputs (a silver rerun) make a new run, which takes the
+ * claim over. Shards copy the run id into their partials; the fan-in merges only the current run's.
  */
-export async function runGoldFanout(lake: Lake, silverManifestKey: string, overrides: Partial<GoldOptions> = {}): Promise<GoldFanoutResult> {
+export async function runGoldFanout(
+  lake: Lake,
+  silverManifestKey: string,
+  overrides: Partial<GoldOptions> = {},
+  invocation: Invocation = standaloneInvocation(),
+): Promise<GoldFanoutResult> {
   const options = resolveGoldOptions(overrides);
   const day = dayOfKey(silverManifestKey);
   const planKey = keys.runPlan(day);
@@ -50,9 +62,9 @@ export async function runGoldFanout(lake: Lake, silverManifestKey: string, overr
   const bucketing = [...bucketings][0]!;
   const definitions = new Map(plan.searches.map((search) => [search.slug, search]));
 
-  const tasks: string[] = [];
+  const planned: Array<Omit<GoldTask, 'runId'>> = [];
   for (let shard = 0; shard < shardCount; shard += 1) {
-    const task: GoldTask = {
+    planned.push({
       taskVersion: GOLD_TASK_VERSION,
       day,
       shard,
@@ -60,12 +72,35 @@ export async function runGoldFanout(lake: Lake, silverManifestKey: string, overr
       bucketing,
       settings: shardSettingsOf(options),
       searches: searches.map((manifest) => taskSearch(manifest, definitions.get(manifest.search)!, shard, day)),
-    };
-    const taskKey = keys.goldTask(day, shard);
-    await lake.put(taskKey, canonicalJson(task, { pretty: true }), 'application/json');
-    tasks.push(taskKey);
+    });
   }
-  return { status: 'dispatched', day, tasks };
+  const rerun = await lake.get(keys.goldRerunRequest(day));
+  const runId = runIdOf(canonicalJson(planned), rerun);
+
+  const claimKey = keys.goldDispatchClaim(day);
+  const claimed = await claimWork(lake, claimKey, { runId, claimant: invocation.id, leaseMs: invocation.remainingTimeMs() });
+  if (claimed.status === 'taken') return { status: 'already-dispatched', day, runId, by: claimed.by.claimant };
+  const tasks: string[] = [];
+  try {
+    for (const task of planned) {
+      const taskKey = keys.goldTask(day, task.shard);
+      await lake.put(taskKey, canonicalJson({ ...task, runId }, { pretty: true }), 'application/json');
+      tasks.push(taskKey);
+    }
+  } catch (error) {
+    // A failed dispatch must not hold the day: the retry (or anyone) may dispatch again at once.
+    await releaseClaim(lake, claimKey, claimed.claim).catch(() => undefined);
+    throw error;
+  }
+  await finishClaim(lake, claimKey, claimed.claim);
+  return { status: 'dispatched', day, runId, tasks };
+}
+
+/** 16 hex digits of SHA-256 over the tasks' canonical text and the rerun request. */
+export function runIdOf(tasksText: string, rerunRequest: Uint8Array | undefined): string {
+  const hash = createHash('sha256').update(tasksText);
+  if (rerunRequest !== undefined) hash.update('\0rerun\0').update(rerunRequest);
+  return hash.digest('hex').slice(0, 16);
 }
 
 function taskSearch(manifest: SilverManifest, definition: SearchDefinition, shard: number, day: Day): GoldTaskSearch {
@@ -88,4 +123,10 @@ function taskSearch(manifest: SilverManifest, definition: SearchDefinition, shar
       maxPrice: definition.maxPrice ?? null,
     },
   };
+}
+
+/** Why a fan-out dispatched nothing, in one sentence (for tools that run gold themselves). */
+export function undispatchedReason(result: Exclude<GoldFanoutResult, { status: 'dispatched' }>): string {
+  if (result.status === 'waiting') return `the fan-out of ${result.day} is waiting for the silver manifests of ${result.missing.join(', ')}`;
+  return `gold run ${result.runId} of ${result.day} was already dispatched by invocation ${result.by}`;
 }

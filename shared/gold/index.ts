@@ -2,9 +2,9 @@
  * The gold stage's public surface: the three Lambda entry points, the partial-aggregate algebra,
  * and the dashboard's JSON types.
  */
-export { runGoldFanout, type GoldFanoutResult } from './fanout.ts';
+export { runGoldFanout, undispatchedReason, type GoldFanoutResult } from './fanout.ts';
 export { runGoldShard, type GoldShardResult } from './shard.ts';
-export { runGoldFanin, type GoldFaninResult } from './fanin.ts';
+export { runGoldFanin, unpublishedReason, type GoldFaninResult } from './fanin.ts';
 export { DEFAULT_GOLD_OPTIONS, resolveGoldOptions, type GoldOptions } from './options.ts';
 export { GoldError, GoldInputError } from './errors.ts';
 export { GOLD_TABLES, goldKeys, type GoldTable } from './keys.ts';

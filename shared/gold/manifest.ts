@@ -15,8 +15,12 @@ export const GOLD_MANIFEST_VERSION = 1;
 export interface GoldManifest {
   manifestVersion: typeof GOLD_MANIFEST_VERSION;
   day: Day;
+  /** The gold run that computed the day (its dispatch, ./fanout.ts); absent in manifests from before run identity. */
+  runId?: string;
   /** The gold day whose state this day advanced; null on the first day. */
   previousDay: Day | null;
+  /** The run of `previousDay` whose state this day advanced (absent when that day had no run id). */
+  previousRunId?: string;
   shardCount: number;
   /** What the state shards are bucketed by; absent in manifests from before seller buckets: 'listing'. */
   bucketing?: Bucketing;

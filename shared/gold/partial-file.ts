@@ -79,6 +79,8 @@ interface PartialHeaderJson {
   shardCount: number;
   shards: number[];
   previousDay: GoldPartial['previousDay'];
+  /** Version 5 partials of a run with an identity. */
+  runId?: string;
   settings: GoldPartial['settings'];
   sketch: { algorithm: 'DDSketch'; relativeAccuracy: number; encoding: SketchEncoding };
   inputs: PartialInputs;
@@ -281,6 +283,7 @@ function headerJson(partial: GoldPartial): PartialHeaderJson {
     shardCount: partial.shardCount,
     shards: partial.shards,
     previousDay: partial.previousDay,
+    ...(partial.runId === undefined ? {} : { runId: partial.runId }),
     settings: partial.settings,
     sketch: { algorithm: 'DDSketch', relativeAccuracy: SKETCH_RELATIVE_ACCURACY, encoding: 'bins' },
     inputs: partial.inputs,
@@ -427,7 +430,18 @@ function partialOfHeader(json: PartialHeaderJson, version: number, encoding: Ske
   }
   // Partials before version 4 were computed under the category-median deal rule, with no relists or comparables.
   const settings = version >= 4 ? json.settings : { ...shardSettingsOf(DEFAULT_GOLD_OPTIONS), ...json.settings, dealRule: 'category-median' as const };
-  return { day: json.day, shardCount: json.shardCount, shards: json.shards, previousDay: json.previousDay, settings, inputs: json.inputs, groups, lists, comparables };
+  return {
+    day: json.day,
+    shardCount: json.shardCount,
+    shards: json.shards,
+    previousDay: json.previousDay,
+    ...(typeof json.runId === 'string' ? { runId: json.runId } : {}),
+    settings,
+    inputs: json.inputs,
+    groups,
+    lists,
+    comparables,
+  };
 }
 
 function decodeSketch(value: SketchBins | string | null, encoding: SketchEncoding, source: string): QuantileSketch {

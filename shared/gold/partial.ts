@@ -82,6 +82,8 @@ export interface GoldPartial {
   /** The shards merged into this partial, ascending. */
   shards: number[];
   previousDay: Day | null;
+  /** The gold run (its dispatch) that computed the partial; absent in partials from before run identity. */
+  runId?: string;
   settings: ShardSettings;
   inputs: PartialInputs;
   groups: Record<Dimension, Map<string, GroupAggregate>>;
@@ -199,6 +201,7 @@ export function checkMergeable(a: GoldPartial, b: GoldPartial): void {
   same('day', a.day, b.day);
   same('shard count', a.shardCount, b.shardCount);
   same('previous day', a.previousDay, b.previousDay);
+  same('run', a.runId ?? null, b.runId ?? null);
   same('settings', a.settings, b.settings);
   const overlap = a.shards.filter((shard) => b.shards.includes(shard));
   if (overlap.length > 0) throw new PartialMergeError(`cannot merge partials that both contain shard(s) ${overlap.join(', ')}: it would count them twice`);
@@ -301,6 +304,7 @@ export function mergeAllPartials(partials: readonly GoldPartial[]): GoldPartial 
     shardCount: first.shardCount,
     shards: [...shards].sort((x, y) => x - y),
     previousDay: first.previousDay,
+    ...(first.runId === undefined ? {} : { runId: first.runId }),
     settings: first.settings,
     inputs: { silverRows, ...inputs },
     groups,

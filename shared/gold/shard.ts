@@ -79,7 +79,7 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   const before = await previousState.open();
   const today = await DayObservations.open(silver);
   const state = new StateWriter();
-  const partial = new PartialBuilder({ day, shard, shardCount, previousDay: previous?.day ?? null, settings });
+  const partial = new PartialBuilder({ day, shard, shardCount, previousDay: previous?.day ?? null, ...(task.runId === undefined ? {} : { runId: task.runId }), settings });
   const counts: Record<Exclude<ListingEvent, 'seen'>, number> & { priceDrops: number } = {
     new: 0,
     relist: 0,

@@ -14,7 +14,8 @@ import { DEAL_RULES, type ShardSettings } from './options.ts';
  * the silver manifests, so racing fan-outs write the same object.
  */
 
-export const GOLD_TASK_VERSION = 2;
+/** Version 3 adds `runId`; version 2 tasks (no run identity) still read. */
+export const GOLD_TASK_VERSION = 3;
 
 export interface GoldTaskSearch {
   slug: string;
@@ -31,7 +32,9 @@ export interface GoldTaskSearch {
 }
 
 export interface GoldTask {
-  taskVersion: typeof GOLD_TASK_VERSION;
+  taskVersion: typeof GOLD_TASK_VERSION | 2;
+  /** The gold run this task belongs to: a digest of everything the day's tasks are computed from. */
+  runId?: string;
   day: Day;
   shard: number;
   shardCount: number;
@@ -43,7 +46,8 @@ export interface GoldTask {
 }
 
 const TaskSchema = v.strictObject({
-  taskVersion: v.literal(GOLD_TASK_VERSION),
+  taskVersion: v.picklist([2, GOLD_TASK_VERSION]),
+  runId: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, 'must be 16 hexadecimal digits'))),
   day: v.pipe(v.string(), v.check(isDay, 'must be a YYYY-MM-DD day')),
   shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
   shardCount: v.pipe(v.number(), v.integer(), v.minValue(1)),

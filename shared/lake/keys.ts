@@ -18,6 +18,8 @@ export const prefixes = {
   extractTasks: 'control/extract/',
   goldTasks: 'control/gold/',
   runPlans: 'control/runs/',
+  claims: 'control/claims/',
+  reruns: 'control/reruns/',
   bronzeSearch: 'bronze/search/',
   bronzeCategories: 'bronze/categories/',
   silverListings: 'silver/listings/',
@@ -56,6 +58,13 @@ export const keys = {
   goldState: (day: Day, shard: number) => `${prefixes.goldState}dt=${day}/shard=${pad(shard, 3)}.parquet`,
   goldPartial: (day: Day, shard: number) => `${prefixes.goldPartials}dt=${day}/shard=${pad(shard, 3)}.json`,
   goldManifest: (day: Day) => `${prefixes.goldManifests}dt=${day}.json`,
+
+  /** Which gold run of day D was dispatched, by whom, and whether its tasks are all written (../lake/claim.ts). Written by fan-out. */
+  goldDispatchClaim: (day: Day) => `${prefixes.claims}gold-dispatch/dt=${day}.json`,
+  /** Which gold run of day D is being (or was) published. Written by fan-in. */
+  goldPublishClaim: (day: Day) => `${prefixes.claims}gold-publish/dt=${day}.json`,
+  /** An operator's request to recompute day D's gold from unchanged inputs (`wallapop replay`): part of the run's identity. */
+  goldRerunRequest: (day: Day) => `${prefixes.reruns}gold/dt=${day}.json`,
 } as const;
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

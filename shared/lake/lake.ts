@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The lake as the stages see it: a flat key space of immutable-by-convention objects.
  * Stages depend on this interface only; `S3Lake` (./s3-lake.ts) is the production implementation
@@ -10,6 +12,13 @@ export interface Lake {
   /** Every key under `prefix`, sorted ascending (pages through any listing limit). */
   list(prefix: string): Promise<string[]>;
   exists(key: string): Promise<boolean>;
+  /** The object with its version (its ETag on S3), or `undefined` when the key does not exist. */
+  getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined>;
+  /**
+   * Writes only if the object is still at `version` (null: only if it does not exist), atomically
+   * (S3's conditional writes); false when another writer got there first.
+   */
+  putIfVersion(key: string, body: Uint8Array | string, version: string | null, contentType?: string): Promise<boolean>;
 }
 
 export class LakeError extends Error {
@@ -39,4 +48,9 @@ export async function getJson<T>(lake: Lake, key: string): Promise<T | undefined
 /** Writes `value` as stable, pretty JSON (same value → same bytes). */
 export async function putJson(lake: Lake, key: string, value: unknown): Promise<void> {
   await lake.put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+}
+
+/** A version for lakes without ETags (memory, a directory): S3's ETag of a single-part upload, the quoted MD5. */
+export function contentVersion(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex')}"`;
 }

@@ -11,4 +11,20 @@ export interface RunPlan {
   searches: SearchDefinition[];
   /** Whether the day's category snapshot was captured (silver joins category names from it). */
   categoriesSnapshot: { key: string; ok: boolean; error?: string };
+  /**
+   * The configuration the day ran with, so that a replay evaluates the day as it was (plans from
+   * before it have none: replays then use the deployed configuration, and say so).
+   */
+  configuration?: RecordedConfiguration;
+}
+
+export interface RecordedConfiguration {
+  /** 16 hex digits of SHA-256 over the searches as planned (`searches` above). */
+  searchesDigest: string;
+  /** The watch file as parsed (alerts' `WatchConfig`), validated again by whoever uses it. */
+  watches: { watches: Record<string, unknown[]> };
+  /** alerts' `watchConfigDigest` of those watches. */
+  watchesDigest: string;
+  /** Where the watches came from: a file, the deployed bundle's file name, or null for none. */
+  watchesFile: string | null;
 }

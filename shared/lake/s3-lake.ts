@@ -54,6 +54,34 @@ export class S3Lake implements Lake {
     }
   }
 
+  async getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+      if (!response.ETag) throw new Error('the answer carries no ETag');
+      return { bytes, version: response.ETag };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw new LakeError(`cannot read s3://${this.bucket}/${key}: ${(error as Error).message}`, key, { cause: error });
+    }
+  }
+
+  async putIfVersion(key: string, body: Uint8Array | string, version: string | null, contentType = 'application/json'): Promise<boolean> {
+    try {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, ...(version === null ? { IfNoneMatch: '*' } : { IfMatch: version }) }),
+      );
+      return true;
+    } catch (error) {
+      // 412: the condition failed; 409: a concurrent conditional write to the key won (S3 asks to retry);
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // 404: If-Match on an object that is gone.
+      if (status === 412 || status === 409 || status === 404) return false;
+      throw new LakeError(`cannot write s3://${this.bucket}/${key}: ${(error as Error).message}`, key, { cause: error });
+    }
+  }
+
   async put(key: string, body: Uint8Array | string, contentType = 'application/octet-stream'): Promise<void> {
     try {
       // Bytes, never a string: the SDK treats an empty string as a stream of unknown length.

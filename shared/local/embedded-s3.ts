@@ -43,6 +43,8 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  // First in the chain: s3rver's own routes only ever see one writer per object, and no reader of it.
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(objectConsistency(server as unknown as ObjectStore, new ObjectLocks()));
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = createS3Client({ endpoint, credentials: LOCAL_CREDENTIALS });
@@ -61,4 +63,115 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
       if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** What the middleware needs of Koa's context (s3rver is a Koa application). */
+interface KoaContext {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+  type: string;
+  body: unknown;
+  res: { once(event: 'finish' | 'close', listener: () => void): void };
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+interface ObjectStore {
+  store: { existsObject(bucket: string, key: string): Promise<boolean>; getMetadata(bucket: string, key: string): Promise<{ etag: string }> };
+}
+
+/**
+ * s3rver writes objects in place, so a reader racing a rewrite of the same key can get half of it
+ * (the transient "cannot gunzip" and Parquet errors of forced reruns), and it ignores S3's
+ * conditional writes. This middleware gives each object S3's guarantees: a read sees a whole
+ * version, writes to one key happen one at a time, and `If-None-Match: *` / `If-Match: <ETag>` on a
+ * PUT answer 412 when the object is not as expected.
+ */
+function objectConsistency(server: ObjectStore, locks: ObjectLocks): KoaMiddleware {
+  return async (ctx, next) => {
+    const slash = ctx.path.indexOf('/', 1);
+    if (slash < 0 || slash === ctx.path.length - 1) return next(); // the bucket itself: listings
+    const bucket = decodeURIComponent(ctx.path.slice(1, slash));
+    const key = decodeURIComponent(ctx.path.slice(slash + 1));
+    const lockKey = `${bucket}/${key}`;
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+      const release = await locks.acquire(lockKey, 'read');
+      let released = false;
+      const releaseOnce = () => {
+        if (!released) (released = true), release();
+      };
+      // The body streams after the middleware returns: the version is held until it is sent.
+      ctx.res.once('finish', releaseOnce);
+      ctx.res.once('close', releaseOnce);
+      try {
+        await next();
+      } catch (error) {
+        releaseOnce();
+        throw error;
+      }
+      return;
+    }
+    const release = await locks.acquire(lockKey, 'write');
+    try {
+      if (ctx.method === 'PUT' && !(await preconditionHolds(server, bucket, key, ctx.headers))) {
+        ctx.status = 412;
+        ctx.type = 'application/xml';
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Key>${escapeXml(key)}</Key></Error>`;
+        return;
+      }
+      await next();
+    } finally {
+      release();
+    }
+  };
+}
+
+async function preconditionHolds(server: ObjectStore, bucket: string, key: string, headers: KoaContext['headers']): Promise<boolean> {
+  const ifNoneMatch = headers['if-none-match'];
+  const ifMatch = headers['if-match'];
+  if (ifNoneMatch === '*') return !(await server.store.existsObject(bucket, key));
+  if (typeof ifMatch === 'string') {
+    if (!(await server.store.existsObject(bucket, key))) return false;
+    const { etag } = await server.store.getMetadata(bucket, key);
+    return unquote(etag) === unquote(ifMatch);
+  }
+  return true;
+}
+
+const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Per-object readers–writer locks, granted in arrival order (a waiting writer is not starved by later readers). */
+export class ObjectLocks {
+  private readonly states = new Map<string, { readers: number; writer: boolean; queue: Array<{ mode: 'read' | 'write'; grant: () => void }> }>();
+
+  acquire(key: string, mode: 'read' | 'write'): Promise<() => void> {
+    let state = this.states.get(key);
+    if (state === undefined) this.states.set(key, (state = { readers: 0, writer: false, queue: [] }));
+    const entry = state;
+    return new Promise((resolve) => {
+      entry.queue.push({ mode, grant: () => resolve(() => this.release(key, mode)) });
+      this.grant(key);
+    });
+  }
+
+  private release(key: string, mode: 'read' | 'write'): void {
+    const state = this.states.get(key)!;
+    if (mode === 'write') state.writer = false;
+    else state.readers -= 1;
+    this.grant(key);
+  }
+
+  private grant(key: string): void {
+    const state = this.states.get(key)!;
+    while (state.queue.length > 0 && !state.writer) {
+      const next = state.queue[0]!;
+      if (next.mode === 'write' && state.readers > 0) break;
+      state.queue.shift();
+      if (next.mode === 'write') state.writer = true;
+      else state.readers += 1;
+      next.grant();
+    }
+    if (state.queue.length === 0 && !state.writer && state.readers === 0) this.states.delete(key);
+  }
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { watchConfigDigest, type WatchConfig } from '../alerts/watches.ts';
 import type { SearchConfig } from '../config/searches.ts';
 import { encodeEnvelope, envelopeOf } from '../extract/envelope.ts';
 import { initialExtractTask } from '../extract/task.ts';
@@ -12,8 +14,10 @@ export interface PlanOptions {
   config: SearchConfig;
   day: Day;
   shardCount: number;
-  /** Re-extract searches that already have a manifest for the day. */
+  /** Re-extract searches that already have a manifest for the day, and recompute its gold. */
   force?: boolean;
+  /** The watches alerts will evaluate, recorded in the plan with the searches. */
+  watches: { config: WatchConfig; file: string | null };
 }
 
 /**
@@ -41,8 +45,22 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     categoriesSnapshot = { key: categoriesKey, ok: false, error: `${error.name}: ${error.message}` };
   }
 
-  const plan: RunPlan = { planVersion: 1, day, shardCount, searches: config.searches, categoriesSnapshot };
+  const plan: RunPlan = {
+    planVersion: 1,
+    day,
+    shardCount,
+    searches: config.searches,
+    categoriesSnapshot,
+    configuration: {
+      searchesDigest: createHash('sha256').update(JSON.stringify(config.searches)).digest('hex').slice(0, 16),
+      watches: options.watches.config,
+      watchesDigest: watchConfigDigest(options.watches.config),
+      watchesFile: options.watches.file,
+    },
+  };
   await putJson(lake, keys.runPlan(day), plan);
+  // Forced: gold must be recomputed even if silver comes out byte for byte the same (the request is part of the gold run's identity).
+  if (options.force) await putJson(lake, keys.goldRerunRequest(day), { requestedAt: new Date().toISOString(), by: 'plan (force)' });
   for (const search of config.searches) {
     await putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false));
   }

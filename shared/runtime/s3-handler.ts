@@ -16,6 +16,8 @@ export interface ObjectTrigger {
   bucket: string;
   /** Milliseconds left before Lambda stops the invocation. */
   remainingTimeMs: () => number;
+  /** Lambda's request id: the same for the retries of one event, so work claimed by it can be resumed by them. */
+  invocationId: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export function s3ObjectHandler<Result>(
       const results: Result[] = [];
       for (const object of objectsOf(event)) {
         logger.appendKeys({ objectKey: object.key });
-        results.push(await handle({ ...object, remainingTimeMs: () => context.getRemainingTimeInMillis() }));
+        results.push(await handle({ ...object, remainingTimeMs: () => context.getRemainingTimeInMillis(), invocationId: context.awsRequestId }));
         metrics.addMetric('objectsHandled', MetricUnit.Count, 1);
       }
       return results;

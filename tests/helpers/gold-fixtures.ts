@@ -4,15 +4,15 @@
  * Files are real silver Parquet (silver's own writer), bucketed with silver's own hash.
  */
 import type { BronzeManifest, ExtractOutcome } from '#shared/lake/bronze.ts';
-import { keys, type Day } from '#shared/lake/keys.ts';
-import { putJson, type Lake } from '#shared/lake/lake.ts';
+import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { contentVersion, putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
 import { BUCKETING, shardOf, shardOfListing } from '#shared/silver/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
-import { runGoldFanin, runGoldFanout, runGoldShard, type GoldFaninResult, type GoldOptions } from '#shared/gold/index.ts';
+import { readGoldManifest, runGoldFanin, runGoldFanout, runGoldShard, undispatchedReason, unpublishedReason, type GoldFaninResult, type GoldOptions } from '#shared/gold/index.ts';
 
 /** An in-memory Lake for tests of logic that does not need S3 semantics. */
 export class MemoryLake implements Lake {
@@ -29,6 +29,16 @@ export class MemoryLake implements Lake {
   }
   async exists(key: string) {
     return this.objects.has(key);
+  }
+  async getVersioned(key: string) {
+    const bytes = await this.get(key);
+    return bytes === undefined ? undefined : { bytes, version: contentVersion(bytes) };
+  }
+  async putIfVersion(key: string, body: Uint8Array | string, version: string | null) {
+    const current = this.objects.get(key);
+    if (version === null ? current !== undefined : current === undefined || contentVersion(current) !== version) return false;
+    await this.put(key, body);
+    return true;
   }
 }
 
@@ -196,10 +206,16 @@ export async function runGoldDay(lake: Lake, day: Day, options: Partial<GoldOpti
   const plan = JSON.parse(new TextDecoder().decode((await lake.get(keys.runPlan(day)))!)) as RunPlan;
   const lastSearch = plan.searches[plan.searches.length - 1]!.slug;
   const fanout = await runGoldFanout(lake, keys.silverManifest(day, lastSearch), options);
-  if (fanout.status !== 'dispatched') throw new Error(`fan-out is waiting for ${fanout.missing.join(', ')}`);
-  for (const task of fanout.tasks) await runGoldShard(lake, task);
+  if (fanout.status === 'waiting') throw new Error(undispatchedReason(fanout));
+  // A run already dispatched (the same inputs again): its shards rerun from its tasks, as a redrive would.
+  const tasks = fanout.status === 'dispatched' ? fanout.tasks : Array.from({ length: plan.shardCount }, (_, shard) => keys.goldTask(day, shard));
+  for (const task of tasks) await runGoldShard(lake, task);
   const fanin = await runGoldFanin(lake, keys.goldPartial(day, plan.shardCount - 1), options);
-  if (fanin.status !== 'published') throw new Error(`fan-in is waiting for ${fanin.missing.join(', ')}`);
+  if (fanin.status === 'claimed-elsewhere' && fanin.done) {
+    const manifest = await readGoldManifest(lake, day);
+    return { status: 'published', day, manifestKey: keys.goldManifest(day), manifest, latestUpdated: (await lake.list(prefixes.goldManifests)).every((key) => key <= keys.goldManifest(day)) };
+  }
+  if (fanin.status !== 'published') throw new Error(unpublishedReason(fanin));
   return fanin;
 }
 
