@@ -7,8 +7,7 @@ const GRANTS = {
   plan: {
     read: [],
     list: [],
-    // control/reruns/gold/: a forced plan asks gold to recompute the day.
-    write: ['bronze/categories/', 'control/runs/', 'control/extract/', 'control/reruns/gold/'],
+    write: ['bronze/categories/', 'control/runs/', 'control/extract/'],
   },
   extract: {
     read: ['control/extract/', 'bronze/search/'],

@@ -150,6 +150,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractResult
     pageCount: pages.length,
     itemCount: pages.reduce((sum, page) => sum + page.items, 0),
     estimatedTotal,
+    ...(task.planAttempt === undefined ? {} : { planAttempt: task.planAttempt }),
     invocations: task.invocations + 1,
     firstFetchedAt,
     lastFetchedAt: lastFetchedAt ?? firstFetchedAt,

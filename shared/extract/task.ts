@@ -48,6 +48,8 @@ export const ExtractTaskSchema = v.object({
   invocations: v.pipe(v.number(), v.integer(), v.minValue(0)),
   /** Re-extract even when the day's manifest already exists (set by `replay`); otherwise a duplicate event is a no-op. */
   force: v.optional(v.boolean(), false),
+  /** The forced attempt of the day's plan (`RunPlan.attempt`), carried into the bronze manifest. */
+  planAttempt: v.optional(v.string()),
   /** What the pages so far showed against the request; absent in tasks written before the check. */
   drift: v.optional(DriftTallySchema, emptyDriftTally),
 });
@@ -62,8 +64,9 @@ export function parseExtractTask(raw: unknown, key: string): ExtractTask {
   throw new Error(`extract task ${key} is invalid: ${problems.join('; ')}`);
 }
 
-export function initialExtractTask(day: string, search: ExtractTask['search'], force = false): ExtractTask {
+export function initialExtractTask(day: string, search: ExtractTask['search'], force = false, planAttempt?: string): ExtractTask {
   return {
+    ...(planAttempt === undefined ? {} : { planAttempt }),
     taskVersion: 1,
     day,
     search,

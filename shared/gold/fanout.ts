@@ -42,7 +42,8 @@ export async function runGoldFanout(
 
   const slugs = plan.searches.map((search) => search.slug).sort();
   const manifests = await Promise.all(slugs.map((slug) => getJson<SilverManifest>(lake, keys.silverManifest(day, slug))));
-  const missing = slugs.filter((_, index) => manifests[index] === undefined);
+  // After a forced plan, a manifest of the earlier attempt is as good as missing: its search is being extracted again.
+  const missing = slugs.filter((_, index) => manifests[index] === undefined || (plan.attempt !== undefined && manifests[index]!.planAttempt !== plan.attempt));
   if (missing.length > 0) return { status: 'waiting', day, missing };
 
   const { shardCount } = plan;

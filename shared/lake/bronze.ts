@@ -59,6 +59,8 @@ export interface BronzeManifest {
   itemCount: number;
   /** The API's own estimate of the total, read from the first page's next_page token when present. */
   estimatedTotal: number | null;
+  /** The forced attempt of the day's plan that ran this extraction (`RunPlan.attempt`); absent otherwise. */
+  planAttempt?: string;
   /** How many Lambda invocations the extraction took (1 + continuations). */
   invocations: number;
   firstFetchedAt: string | null;

@@ -7,6 +7,12 @@ export interface RunPlan {
   day: Day;
   /** Number of gold/silver shards for the day: listings are bucketed by hash(listing id) mod shardCount. */
   shardCount: number;
+  /**
+   * Set by a forced plan (a day extracted again): every extraction of this attempt records it, and
+   * gold fan-out waits until each search's silver comes from it, so that it never dispatches a mix
+   * of the new searches and the old ones that have not been re-extracted yet.
+   */
+  attempt?: string;
   /** Every search of the day, in config order; gold fan-out waits for a silver manifest from each. */
   searches: SearchDefinition[];
   /** Whether the day's category snapshot was captured (silver joins category names from it). */

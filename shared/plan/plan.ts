@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { watchConfigDigest, type WatchConfig } from '../alerts/watches.ts';
 import type { SearchConfig } from '../config/searches.ts';
 import { encodeEnvelope, envelopeOf } from '../extract/envelope.ts';
@@ -14,7 +14,7 @@ export interface PlanOptions {
   config: SearchConfig;
   day: Day;
   shardCount: number;
-  /** Re-extract searches that already have a manifest for the day, and recompute its gold. */
+  /** Re-extract searches that already have a manifest for the day: a new attempt of the day (RunPlan.attempt). */
   force?: boolean;
   /** The watches alerts will evaluate, recorded in the plan with the searches. */
   watches: { config: WatchConfig; file: string | null };
@@ -45,10 +45,12 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     categoriesSnapshot = { key: categoriesKey, ok: false, error: `${error.name}: ${error.message}` };
   }
 
+  const attempt = options.force ? randomUUID().slice(0, 8) : undefined;
   const plan: RunPlan = {
     planVersion: 1,
     day,
     shardCount,
+    ...(attempt === undefined ? {} : { attempt }),
     searches: config.searches,
     categoriesSnapshot,
     configuration: {
@@ -59,10 +61,8 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     },
   };
   await putJson(lake, keys.runPlan(day), plan);
-  // Forced: gold must be recomputed even if silver comes out byte for byte the same (the request is part of the gold run's identity).
-  if (options.force) await putJson(lake, keys.goldRerunRequest(day), { requestedAt: new Date().toISOString(), by: 'plan (force)' });
   for (const search of config.searches) {
-    await putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false));
+    await putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false, attempt));
   }
   return plan;
 }

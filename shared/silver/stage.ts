@@ -46,6 +46,8 @@ export interface SilverManifest {
    */
   snapshotComplete: boolean;
   bronzeManifestKey: string;
+  /** Copied from the bronze manifest: which forced attempt of the day's plan extracted it (gold waits for the current one's). */
+  planAttempt?: string;
   shardCount: number;
   /** What rows are bucketed by (./bucket.ts); absent in manifests written before seller buckets: 'listing'. */
   bucketing?: Bucketing;
@@ -128,6 +130,7 @@ const BronzeManifestSchema = v.looseObject({
   outcome: v.picklist(EXTRACT_OUTCOMES),
   pages: v.array(v.looseObject({ key: v.string(), page: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
   itemCount: v.optional(v.number(), 0),
+  planAttempt: v.optional(v.string()),
 });
 
 export class SilverError extends Error {
@@ -271,6 +274,7 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     outcome: bronze.outcome,
     snapshotComplete: bronze.outcome === 'complete' && counts.pagesQuarantined === 0,
     bronzeManifestKey: manifestKey,
+    ...(bronze.planAttempt === undefined ? {} : { planAttempt: bronze.planAttempt }),
     shardCount,
     bucketing: BUCKETING,
     sight: { firstFetchedAt, oldestCreatedAt },
