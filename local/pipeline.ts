@@ -4,9 +4,12 @@ import { alertKeys } from '#shared/alerts/keys.ts';
 import type { DayAlerts } from '#shared/alerts/alert.ts';
 import { goldFreshness } from '#shared/gold/freshness.ts';
 import { goldDays, type GoldManifest } from '#shared/gold/manifest.ts';
-import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { addDays, keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import type { RunPlan } from '#shared/lake/run-plan.ts';
+import { madridDay } from '#shared/plan/plan.ts';
+import { reopenAbandonedClaims } from '#shared/lake/claim.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
-import { LOCAL_CREDENTIALS, startEmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { LOCAL_CREDENTIALS, startEmbeddedS3, type KillSwitch, type S3EventNotification } from '#shared/local/embedded-s3.ts';
 import { connectPollingS3, type LakeConnection } from './polling-s3.ts';
 import { DeadLetterStore, type DeadLetter } from './dead-letters.ts';
 import { LocalLambdaRuntime, type InvocationRecord } from './lambda-runtime.ts';
@@ -44,6 +47,8 @@ export interface LocalPipelineOptions {
    * so the runner polls the trigger prefixes.
    */
   remote?: { bucket: string; endpoint?: string; region?: string; pollIntervalMs?: number };
+  /** Fault injection for the crash tests: the embedded S3 dies at a write (see `startEmbeddedS3`). */
+  killAfterWrites?: KillSwitch;
 }
 
 export interface DayRun {
@@ -118,8 +123,10 @@ export class LocalPipeline {
       });
     } else {
       await mkdir(join(dataDir, 's3'), { recursive: true });
-      const embedded = await startEmbeddedS3({ bucket, directory: join(dataDir, 's3') });
+      const embedded = await startEmbeddedS3({ bucket, directory: join(dataDir, 's3'), ...(options.killAfterWrites ? { killAfterWrites: options.killAfterWrites } : {}) });
       s3 = { ...embedded, endpoint: embedded.endpoint, settle: async () => {} };
+      // This runner is the only one driving its embedded lake: work claimed and not finished was claimed by a runner that died.
+      await reopenAbandonedClaims(embedded.lake);
       Object.assign(process.env, { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
     }
 
@@ -185,8 +192,61 @@ export class LocalPipeline {
       this.runtime.invokeAsync(fn.name, { day, force: options.force ?? false });
       await this.quiet();
     }
+    await this.resume(day);
     const deadLetters = (await this.deadLetters.list()).filter((letter) => !before.has(letter.id));
     return { report: await reportDay(this.lake, day), deadLetters, wallTimeMs: performance.now() - started, functions: this.takeFunctionTimes() };
+  }
+
+  /**
+   * Finishes what an interrupted run of the day left undone (the runner was killed, the machine
+   * slept): a run that starts again re-plans the day, and plan only restarts what has no bronze
+   * manifest. Every later link of the chain whose input exists but whose output does not is
+   * re-sent its event here, in order; on a day that ran whole this sends nothing.
+   */
+  private async resume(day: Day): Promise<void> {
+    const plan = await getJson<RunPlan>(this.lake, keys.runPlan(day));
+    if (plan === undefined) return;
+    const slugs = plan.searches.map((search) => search.slug);
+    const silverMissing: string[] = [];
+    for (const slug of slugs) {
+      if ((await this.lake.exists(keys.bronzeManifest(day, slug))) && !(await this.lake.exists(keys.silverManifest(day, slug)))) silverMissing.push(keys.bronzeManifest(day, slug));
+    }
+    await this.resend(silverMissing);
+    const silverDone = (await Promise.all(slugs.map((slug) => this.lake.exists(keys.silverManifest(day, slug))))).every(Boolean);
+    if (!silverDone) return;
+
+    const goldDone = async () => {
+      const freshness = await goldFreshness(this.lake, day);
+      return freshness.published && freshness.behind === null;
+    };
+    if (!(await goldDone())) await this.resend([keys.silverManifest(day, slugs[slugs.length - 1]!)]);
+    // Dispatched before the interruption: the shards (same tasks, same bytes), then the fan-in.
+    if (!(await goldDone())) await this.resend(Array.from({ length: plan.shardCount }, (_, shard) => keys.goldTask(day, shard)));
+    if (!(await goldDone())) await this.resend([keys.goldPartial(day, plan.shardCount - 1)]);
+    if (!(await goldDone())) return;
+
+    if (!(await this.lake.exists(alertKeys.day(day)))) await this.resend([keys.goldManifest(day)]);
+    const alerts = await getJson<DayAlerts>(this.lake, alertKeys.day(day));
+    if (alerts === undefined || alerts.alerts.length === 0) return;
+    const maxAge = Number(process.env.ALERT_MAX_AGE_DAYS ?? 0);
+    if (maxAge > 0 && day < addDays(madridDay(new Date()), -maxAge)) return;
+    const channels = ['outbox', ...(process.env.ALERT_WEBHOOK_URL ? ['webhook'] : [])];
+    for (const channel of channels) {
+      const recorded = new Set(await this.lake.list(alertKeys.deliveriesOf(day, channel)));
+      if (alerts.alerts.some((alert) => !recorded.has(alertKeys.delivery(day, channel, alert.alertId)))) {
+        await this.resend([alertKeys.day(day)]);
+        return;
+      }
+    }
+  }
+
+  /** Failed work is not resumed: its dead letter waits for `redrive`, which the operator runs once the cause is fixed. */
+  private async resend(objectKeys: readonly string[]): Promise<void> {
+    const failed = new Set((await this.deadLetters.list()).map((letter) => letter.objectKey));
+    const pending = objectKeys.filter((key) => !failed.has(key));
+    if (pending.length === 0) return;
+    for (const key of pending) this.notify(key);
+    await this.quiet();
   }
 
   /** Re-drives a day from what the lake holds: re-sends the events of the given stage's inputs. */

@@ -67,8 +67,11 @@ export class OutboxChannel implements DeliveryChannel {
 
   async deliver(day: Day, alerts: readonly Alert[], delivered: (sent: readonly Alert[]) => Promise<void>): Promise<ChannelOutcome> {
     await mkdir(this.directory, { recursive: true });
-    await appendFile(OutboxChannel.fileOf(this.directory, day), alerts.map((alert) => `${JSON.stringify(alert)}\n`).join(''));
-    await delivered(alerts);
+    // One line, then its record: a crash between the two repeats one alert, not the whole day's.
+    for (const alert of alerts) {
+      await appendFile(OutboxChannel.fileOf(this.directory, day), `${JSON.stringify(alert)}\n`);
+      await delivered([alert]);
+    }
     return { sent: alerts.length };
   }
 }

@@ -116,3 +116,21 @@ export async function reopenClaim(lake: Lake, key: string): Promise<void> {
   const held = parseClaim(current.bytes, key);
   await lake.put(key, claimText({ ...held, claimant: '', leaseUntil: new Date(0).toISOString(), done: false }), 'application/json');
 }
+
+/**
+ * Reopens every unfinished claim under `prefix`: for a runner that knows it is the only one
+ * driving its lake (the local runner on its embedded S3), so that work claimed by a runner that
+ * was killed is not held until the dead holder's lease runs out.
+ */
+export async function reopenAbandonedClaims(lake: Lake, prefix = 'control/claims/'): Promise<string[]> {
+  const reopened: string[] = [];
+  for (const key of await lake.list(prefix)) {
+    const current = await lake.getVersioned(key);
+    if (current === undefined) continue;
+    const held = parseClaim(current.bytes, key);
+    if (held.done || held.claimant === '') continue;
+    await reopenClaim(lake, key);
+    reopened.push(key);
+  }
+  return reopened;
+}

@@ -32,7 +32,18 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
  * (s3rver hashes continuation tokens with an algorithm OpenSSL 3 hides by default): callers must
  * start Node with it.
  */
-export async function startEmbeddedS3(options: { bucket?: string; directory?: string; port?: number } = {}): Promise<EmbeddedS3> {
+/**
+ * Fault injection: the server "dies" at the `writes`-th PUT of a key matching `matching` (that PUT
+ * and every request after it fail and nothing is written), as if the process holding
+ * the lake had been killed there. For the crash tests (tests/crash-anywhere.test.ts).
+ */
+export interface KillSwitch {
+  writes: number;
+  matching?: RegExp;
+  onKill?: (key: string) => void;
+}
+
+export async function startEmbeddedS3(options: { bucket?: string; directory?: string; port?: number; killAfterWrites?: KillSwitch } = {}): Promise<EmbeddedS3> {
   const bucket = options.bucket ?? 'wallapop-lake';
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'wallapop-s3-')));
   const ownsDirectory = options.directory === undefined;
@@ -45,6 +56,7 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
   });
   // First in the chain: s3rver's own routes only ever see one writer per object, and no reader of it.
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(objectConsistency(server as unknown as ObjectStore, new ObjectLocks()));
+  if (options.killAfterWrites) (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(killSwitch(options.killAfterWrites));
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = createS3Client({ endpoint, credentials: LOCAL_CREDENTIALS });
@@ -123,6 +135,29 @@ function objectConsistency(server: ObjectStore, locks: ObjectLocks): KoaMiddlewa
     } finally {
       release();
     }
+  };
+}
+
+function killSwitch(kill: KillSwitch): KoaMiddleware {
+  let matched = 0;
+  let dead = false;
+  return async (ctx, next) => {
+    if (!dead && ctx.method === 'PUT') {
+      const slash = ctx.path.indexOf('/', 1);
+      const key = slash < 0 ? '' : decodeURIComponent(ctx.path.slice(slash + 1));
+      if (key !== '' && (kill.matching === undefined || kill.matching.test(key))) {
+        matched += 1;
+        if (matched === kill.writes) {
+          dead = true;
+          kill.onKill?.(key);
+        }
+      }
+    }
+    if (!dead) return next();
+    // 403, not 5xx: the SDK would retry a 5xx, and a dead process answers nothing at all.
+    ctx.status = 403;
+    ctx.type = 'application/xml';
+    ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>the lake was killed (fault injection)</Message></Error>';
   };
 }
 
