@@ -57,7 +57,7 @@ export async function reportDay(lake: Lake, day: Day): Promise<DayReport> {
       `gold: run ${freshness.behind.dispatchedRunId} of ${day} was dispatched but not published (a shard failed or is still running: see \`wallapop dlq\`); gold still shows the earlier run ${freshness.runId}`,
     );
   }
-  if (freshness.stale) problems.push(`gold: ${day} is stale: ${freshness.stale.reason}; rebuild it with \`wallapop replay --from ${day} --from-stage gold\``);
+  if (freshness.stale) problems.push(`gold: ${day} is stale: ${freshness.stale.reason}; rebuild it and the days after it with \`wallapop replay --from ${freshness.stale.since} --from-stage gold\``);
   return {
     day,
     planned,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { alertKeys } from '#shared/alerts/keys.ts';
 import type { DayAlerts } from '#shared/alerts/alert.ts';
-import { goldFreshness } from '#shared/gold/freshness.ts';
+import { goldFreshness, staleGoldDays } from '#shared/gold/freshness.ts';
 import { goldDays, type GoldManifest } from '#shared/gold/manifest.ts';
 import { addDays, keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
@@ -305,10 +305,8 @@ export class LocalPipeline {
       }
     }
     const last = result.days.at(-1)!.day;
-    const published = await goldDays(this.lake);
-    for (const later of published.filter((day) => day > last)) {
-      if ((await goldFreshness(this.lake, later, published)).stale) result.staleAfter.push(later);
-    }
+    const chain = await staleGoldDays(this.lake);
+    result.staleAfter = [...chain.stale.keys()].filter((day) => day > last).sort();
     return result;
   }
 

@@ -34,10 +34,11 @@ const GRANTS = {
   },
   goldFanin: {
     // control/claims/: which run was dispatched (only its partials merge), and the publication's own claim.
-    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/'],
+    // control/stale-history/: whether the newest day rests on a recomputed day (latest.json's staleHistory).
+    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/', 'control/stale-history/'],
     // control/runs/: the planned days of a gap whose gold never finished (gold/quality).
-    list: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'gold/', 'control/claims/'],
-    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/'],
+    list: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'gold/', 'control/claims/', 'control/stale-history/'],
+    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/', 'control/stale-history/'],
   },
   // Alerts (docs/alerts.md): evaluation reads the day's gold and writes the alerts and their
   // dashboard window; delivery reads the alerts and keeps its delivery records.

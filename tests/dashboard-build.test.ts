@@ -91,6 +91,7 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   for (const page of pages) {
     const html = await readFile(join(out, page), 'utf8');
     t.deepEqual(cspViolations(html), [], page);
+    t.false(html.includes('data-stale-since'), `${page}: a history never recomputed is not flagged`);
     // The hostile strings are only ever present escaped: as text, or inside a quoted attribute
     // value (where `<` is inert; `"` and `&` are escaped there).
     const markup = html.replace(/="[^"]*"/g, '=""');
@@ -152,11 +153,15 @@ test.serial('--thumbnails: lazy images from Wallapop\'s CDN only, placeholders f
   t.true(html.includes('thumb--placeholder'), 'listings without an image keep the placeholder');
 });
 
-test.serial('a lake without alerts.json (no watches configured) builds, and the Alerts view says so', async (t) => {
+test.serial('a lake without alerts.json (no watches configured) builds, and the Alerts view says so; a recomputed history is flagged', async (t) => {
   // From s3:// (the embedded S3): a missing alerts.json is fine there too.
   const s3 = await startEmbeddedS3();
   t.teardown(() => s3.close());
-  await s3.lake.put('gold/dashboard/latest.json', await readFile(join(FIXTURE, 'latest.json')));
+  // The fan-in marks latest.json so after a past day is recomputed (shared/gold/fanin.ts).
+  const fixtureLatest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
+  const since = fixtureLatest.previousDay ?? fixtureLatest.day;
+  const stale: DashboardDay = { ...fixtureLatest, staleHistory: { since, reason: `${since} was recomputed after this day was computed` } };
+  await s3.lake.put('gold/dashboard/latest.json', JSON.stringify(stale));
   await s3.lake.put('gold/dashboard/series.json', await readFile(join(FIXTURE, 'series.json')));
   const out = join(await tempDir(t, 'no-alerts'), 'dist');
   const lines: string[] = [];
@@ -168,6 +173,10 @@ test.serial('a lake without alerts.json (no watches configured) builds, and the 
   t.true(html.includes('No hay vigilancias configuradas'));
   t.true(html.includes('data-alerts-state="none"'));
   t.deepEqual(cspViolations(html), []);
+  for (const page of ['index.html', 'quality/index.html']) {
+    const text = await readFile(join(out, page), 'utf8');
+    t.true(text.includes(`data-stale-since="${since}"`) && text.includes(`replay --from ${since} --from-stage gold`), `${page} flags the recomputed history`);
+  }
 });
 
 test('a missing file fails the build naming it', async (t) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { alertKeys, type DayAlerts } from '#shared/alerts/index.ts';
+import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import type { GoldManifest } from '#shared/gold/manifest.ts';
 import { readClaim } from '#shared/lake/claim.ts';
 import { keys } from '#shared/lake/keys.ts';
@@ -126,16 +127,23 @@ test.serial('changing a past day marks the later days stale; a backfill rebuilds
   const pageKey = keys.bronzePage(DAYS[0]!, 'tech-madrid', 1);
   await pipeline.lake.put(pageKey, (await pipeline.lake.get(pageKey))!.subarray(0, 40));
   const single = await pipeline.backfill(DAYS[0]!, DAYS[0]!, 'silver');
-  t.deepEqual(single.staleAfter, [DAYS[1]!], 'day 1 was computed from the old day 0 (day 2 rests on day 1, which has not changed yet)');
+  t.deepEqual(single.staleAfter, [DAYS[1]!, DAYS[2]!], 'day 1 was computed from the old day 0, and day 2 from day 1');
   t.not(single.days[0]!.changes.totals.seenListings!.before, single.days[0]!.changes.totals.seenListings!.after, 'the per-day summary shows what moved');
   const status = await reportDay(pipeline.lake, DAYS[1]!);
-  t.truthy(status.gold.stale);
+  t.is(status.gold.stale?.since, DAYS[1]);
   t.true(status.problems.some((problem) => problem.startsWith(`gold: ${DAYS[1]} is stale: ${DAYS[0]} was recomputed`)), status.problems.join('\n'));
+  const newest = await reportDay(pipeline.lake, DAYS[2]!);
+  t.is(newest.gold.stale?.since, DAYS[1], 'a day computed from a stale day is stale too');
+  t.true(newest.problems.some((problem) => problem.includes(`replay --from ${DAYS[1]} --from-stage gold`)), newest.problems.join('\n'));
+  const latest = (await getJson<DashboardDay>(pipeline.lake, 'gold/dashboard/latest.json'))!;
+  t.is(latest.day, DAYS[2]!);
+  t.is(latest.staleHistory?.since, DAYS[1], "the dashboard's newest day says its history was recomputed");
 
   const backfill = await pipeline.backfill(DAYS[1]!, DAYS[2]!, 'gold');
   t.is(backfill.stoppedAt, null);
   t.deepEqual(backfill.days.map((step) => step.day), DAYS.slice(1));
   t.deepEqual(backfill.staleAfter, []);
+  t.is((await getJson<DashboardDay>(pipeline.lake, 'gold/dashboard/latest.json'))!.staleHistory, undefined, 'rebuilt: the mark is gone');
   for (const step of backfill.days) t.deepEqual(step.run.report.problems, [], step.day);
 
   // A fresh run: the same bronze and silver, no gold at all, every day computed in order.
@@ -144,7 +152,7 @@ test.serial('changing a past day marks the later days stale; a backfill rebuilds
   const bucketDir = join(dataDir, 's3', pipeline.s3.bucket);
   await cp(join(dataDir, 's3'), join(freshDir, 's3'), {
     recursive: true,
-    filter: (source) => !['gold', 'control/gold', 'control/claims', 'control/reruns'].some((prefix) => source.startsWith(join(bucketDir, prefix))),
+    filter: (source) => !['gold', 'control/gold', 'control/claims', 'control/reruns', 'control/stale-history'].some((prefix) => source.startsWith(join(bucketDir, prefix))),
   });
   const fresh = await LocalPipeline.start({ dataDir: freshDir, wiring: await wiring, logLevel: 'SILENT', retryDelayMs: () => 10, searchesFile: join(SERVICE, 'tests/fixtures/searches.yml') });
   t.teardown(() => fresh.close());

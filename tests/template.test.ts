@@ -145,7 +145,10 @@ const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
   silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
   'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/', 'control/claims/gold-dispatch/', 'control/reruns/gold/'], write: ['control/gold/', 'control/claims/gold-dispatch/'] },
   'gold-shard': { read: ['control/gold/', 'control/runs/', 'silver/', 'bronze/search/', 'gold/state/', 'gold/_manifests/', 'gold/tables/comparable_daily/'], write: ['gold/state/', 'gold/partials/'] },
-  'gold-fanin': { read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/'], write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/'] },
+  'gold-fanin': {
+    read: ['control/runs/', 'bronze/search/', 'silver/_manifests/', 'quarantine/', 'gold/', 'control/claims/', 'control/stale-history/'],
+    write: ['gold/tables/', 'gold/dashboard/', 'gold/quality/', 'gold/_manifests/', 'control/claims/gold-publish/', 'control/stale-history/'],
+  },
   'alert-evaluate': { read: ['gold/_manifests/', 'gold/state/', 'gold/dashboard/', 'gold/alerts/', 'control/runs/'], write: ['gold/alerts/', 'gold/dashboard/alerts'] },
   alert: { read: ['gold/alerts/', 'control/deliveries/'], write: ['control/deliveries/'] },
   watchdog: { read: ['gold/_manifests/', 'control/runs/', 'bronze/search/'], write: [] },

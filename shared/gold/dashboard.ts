@@ -290,6 +290,12 @@ export interface DashboardDay {
   /** Every listing the lists refer to. */
   listings: Record<string, ListingCard>;
   quality: DataQuality;
+  /**
+   * Only in `latest.json`, and only while an earlier day has been recomputed since this one was:
+   * the first day whose history no longer holds (backfill from it) and why. The day file
+   * `days/dt=D.json` never carries it.
+   */
+  staleHistory?: { since: Day; reason: string };
 }
 
 /** The metrics kept for every day in the series (a subset of Kpis: the charted ones). */

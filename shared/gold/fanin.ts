@@ -3,7 +3,8 @@ import { keyFields, keys, prefixes, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/stage.ts';
-import type { DashboardSeries } from './dashboard.ts';
+import type { DashboardDay, DashboardSeries } from './dashboard.ts';
+import { staleGoldDays } from './freshness.ts';
 import { dayNumber } from './days.ts';
 import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './errors.ts';
@@ -179,7 +180,30 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   };
   const manifestKey = keys.goldManifest(day);
   await lake.put(manifestKey, canonicalJson(manifest, { pretty: true }), 'application/json');
+  await markStaleHistory(lake, latestUpdated ? dayText : undefined);
   return { status: 'published', day, manifestKey, manifest, latestUpdated };
+}
+
+/**
+ * Keeps `latest.json`'s `staleHistory` true after a past day is recomputed: the newest day then
+ * rests on a history that no longer exists until a backfill reaches it. A daily run pays one read
+ * of a small marker; the walk over every gold manifest happens only while the marker says stale.
+ */
+async function markStaleHistory(lake: Lake, latestDayText: string | undefined): Promise<void> {
+  const marker = await getJson<{ since: Day | null }>(lake, keys.goldStaleHistory);
+  if (latestDayText !== undefined && (marker === undefined || marker.since === null)) return;
+  const chain = await staleGoldDays(lake);
+  const newest = [...chain.manifests.keys()].sort().at(-1);
+  const stale = newest === undefined ? undefined : chain.stale.get(newest);
+  if (stale !== undefined || latestDayText === undefined) {
+    const latest = latestDayText === undefined ? await getJson<DashboardDay>(lake, goldKeys.dashboardLatest) : (JSON.parse(latestDayText) as DashboardDay);
+    if (latest !== undefined) {
+      const { staleHistory: _previousMark, ...day } = latest;
+      const marked: DashboardDay = stale === undefined ? day : { ...day, staleHistory: { since: stale.since, reason: stale.reason } };
+      await lake.put(goldKeys.dashboardLatest, canonicalJson(marked), 'application/json');
+    }
+  }
+  await lake.put(keys.goldStaleHistory, canonicalJson({ since: stale?.since ?? null }), 'application/json');
 }
 
 /**

@@ -65,6 +65,8 @@ export const keys = {
   goldPublishClaim: (day: Day) => `${prefixes.claims}gold-publish/dt=${day}.json`,
   /** An operator's request to recompute day D's gold from unchanged inputs (`wallapop replay`): part of the run's identity. */
   goldRerunRequest: (day: Day) => `${prefixes.reruns}gold/dt=${day}.json`,
+  /** Since which day the newest gold day rests on a recomputed history (`{ since: null }`: it does not). Written by fan-in. */
+  goldStaleHistory: 'control/stale-history/gold.json',
 } as const;
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

@@ -179,6 +179,7 @@ export const DashboardDaySchema = v.object({
   }),
   listings: v.record(v.string(), ListingCardSchema),
   quality: DataQualitySchema,
+  staleHistory: v.optional(v.object({ since: Day, reason: v.string() })),
 });
 
 const Column = v.array(v.nullable(FiniteNumber));
