@@ -59,6 +59,12 @@ export function formatBackfill(backfill: Backfill): string {
 
 const num = (value: number | undefined, width = 8): string => (value === undefined ? '-' : value.toLocaleString('en-US')).padStart(width);
 
+function watchesSource(alerts: DayAlerts): string {
+  if (alerts.watchesFrom === 'run plan') return `; watches as the day's plan recorded them (${alerts.watchConfigDigest})`;
+  if (alerts.watchesFrom === 'deployment') return `; watches of this deployment, not the day's recorded ones (${alerts.watchConfigDigest})`;
+  return '';
+}
+
 /**
  * The day's alerts for a person: how many, where they were delivered, and the first few (rule,
  * title, price, link). `undefined`: the day has no evaluated alerts (gold did not finish).
@@ -67,7 +73,7 @@ export function formatDayAlerts(alerts: DayAlerts | undefined, options: { outbox
   if (alerts === undefined) return '  alerts: none evaluated (no gold for the day)';
   const limit = options.limit ?? 6;
   const where = [options.outboxFile, options.webhook ? 'the webhook' : undefined].filter((target) => target !== undefined);
-  const lines = [`  alerts: ${alerts.alerts.length}${alerts.alerts.length > 0 && where.length > 0 ? ` → ${where.join(' and ')}` : ''}${alerts.isFirstDay ? ' (first gold day: a baseline, nothing is new yet)' : ''}`];
+  const lines = [`  alerts: ${alerts.alerts.length}${alerts.alerts.length > 0 && where.length > 0 ? ` → ${where.join(' and ')}` : ''}${alerts.isFirstDay ? ' (first gold day: a baseline, nothing is new yet)' : ''}${watchesSource(alerts)}`];
   // A few of every rule rather than the first rule's: take one alert per rule in turn.
   const byRule = new Map<string, DayAlerts['alerts']>();
   for (const alert of alerts.alerts) byRule.set(alert.ruleId, [...(byRule.get(alert.ruleId) ?? []), alert]);

@@ -11,6 +11,7 @@ import { keys } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { reportDay } from '#local/lake-report.ts';
+import { formatDayAlerts } from '#local/summary.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring } from '#local/wiring.ts';
 import { createMarket } from '#simulator/index.ts';
@@ -110,12 +111,14 @@ test.serial("a replay evaluates the day's alerts with the watches its plan recor
   const replayed = (await getJson<DayAlerts>(pipeline.lake, alertKeys.day(day)))!;
   t.deepEqual(replayed.alerts, original.alerts, "the day's own alerts");
   t.is(replayed.watchConfigDigest, original.watchConfigDigest);
+  t.regex(formatDayAlerts(replayed), /watches as the day's plan recorded them/, 'the summary says which watches');
 
   process.env.WATCHES_FROM = 'deployment';
   t.teardown(() => delete process.env.WATCHES_FROM);
   await pipeline.replay(day, 'gold');
   const current = (await getJson<DayAlerts>(pipeline.lake, alertKeys.day(day)))!;
   t.is(current.watchesFrom, 'deployment');
+  t.regex(formatDayAlerts(current), /watches of this deployment, not the day's recorded ones/);
   t.deepEqual(current.alerts, [], 'asked for: the watches of the folder now');
 });
 
