@@ -16,6 +16,7 @@ import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring } from '#local/wiring.ts';
 import { createMarket } from '#simulator/index.ts';
 import { startSimulatedPipeline } from './helpers/simulated-pipeline.ts';
+import { FIXTURE_WATCHES as WATCHES } from './fixtures/watches.ts';
 
 /**
  * Reruns, replays and backfills as an operator does them after a bad day (issue 19), through the
@@ -26,15 +27,6 @@ const SERVICE = process.cwd();
 const DAYS = ['2026-11-20', '2026-11-21', '2026-11-22'];
 const market = createMarket({ seed: 11, listings: 6_000, startDay: DAYS[0]! });
 const wiring = readServiceWiring({ configPath: join(SERVICE, 'serverless.yml'), stage: 'local' });
-const WATCHES = {
-  watches: {
-    'iphone-madrid': [
-      { id: 'iphone-new-under-400', rule: 'new-under-price', maxPrice: 400, maxPerDay: 1000 },
-      { id: 'iphone-drop', rule: 'price-drop', minPct: 1, maxPerDay: 1000 },
-    ],
-    'tech-madrid': [{ id: 'tech-new-under-100', rule: 'new-under-price', maxPrice: 100, maxPerDay: 1000 }],
-  },
-};
 
 /** The runner over a folder holding searches.yml and, beside it, watches.yml (as a user's project does). */
 async function start(t: ExecutionContext) {

@@ -10,6 +10,7 @@ import { madridDay } from '#shared/plan/plan.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring, type ServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
+import { FIXTURE_WATCHES as WATCHES } from '../fixtures/watches.ts';
 
 /**
  * Crash anywhere, lose nothing (issue 19): the local runner is killed at one write of a two-day
@@ -24,15 +25,6 @@ const TODAY = madridDay(new Date());
 export const CRASH_DAYS = [addDays(TODAY, -1), TODAY];
 const market = createMarket({ seed: 23, listings: 3_000, startDay: CRASH_DAYS[0]! });
 let wiring: Promise<ServiceWiring> | undefined;
-const WATCHES = {
-  watches: {
-    'iphone-madrid': [
-      { id: 'iphone-new-under-400', rule: 'new-under-price', maxPrice: 400, maxPerDay: 1000 },
-      { id: 'iphone-drop', rule: 'price-drop', minPct: 1, maxPerDay: 1000 },
-    ],
-    'tech-madrid': [{ id: 'tech-new-under-100', rule: 'new-under-price', maxPrice: 100, maxPerDay: 1000 }],
-  },
-};
 
 /** Where a kill lands: the `writes`-th write of a key matching `stage`. */
 export interface KillPoint {
