@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertKeys, type DayAlerts } from '#shared/alerts/index.ts';
@@ -31,11 +32,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name('wallapop')
   .description('Runs the Wallapop market pipeline on this machine: the same handlers and wiring as on AWS, against an embedded S3.')
-  .showHelpAfterError()
+  // One line after the error, not the 20-30 lines of help that would bury it.
+  .showHelpAfterError('(add --help for the options)')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
 
-const dayOption = () =>
-  new Option('--date <YYYY-MM-DD>', 'the day (the last day with --days)').argParser((value) => {
+const dayOption = (what: string) =>
+  new Option('--date <YYYY-MM-DD>', what).argParser((value) => {
     if (!isDay(value)) throw new InvalidArgumentError(`"${value}" is not a day; expected YYYY-MM-DD`);
     return value;
   });
@@ -69,7 +71,7 @@ const dataDirOption = () => new Option('--data-dir <dir>', 'where the local lake
 program
   .command('run')
   .description('Run plan → extract → silver → gold for one day or N consecutive days ending at --date.')
-  .addOption(dayOption())
+  .addOption(dayOption('the day, or the last of the --days (default: today in Madrid)'))
   .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 1)
   .addOption(new Option('--source <source>', 'sim: the built-in market simulator; live: api.wallapop.com').choices(['sim', 'live']).default('sim'))
   .addOption(dataDirOption())
@@ -179,14 +181,16 @@ program
 program
   .command('status')
   .description('What the local lake holds for a day, stage by stage, with counts and problems.')
-  .addOption(dayOption())
+  .addOption(dayOption('the day to report (default: today in Madrid)'))
   .addOption(dataDirOption())
   .option('--json', 'print as JSON', false)
   .option('--s3-endpoint <url>', 'drive a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
   .option('--bucket <name>', 'drive this bucket (on AWS with your usual credentials, or at --s3-endpoint) instead of the embedded lake')
   .action(async (options) => {
     const day = options.date ?? madridDay(new Date());
+    const hint = await demoLakeHint(options);
     const report = await withPipeline(options, 0, day, (pipeline) => reportDay(pipeline.lake, day));
+    if (hint && !report.planned) report.problems.push(hint.trim());
     console.log(options.json ? JSON.stringify(report, null, 2) : formatDayRun({ report, deadLetters: [], wallTimeMs: 0, functions: {} }));
     process.exitCode = report.problems.length > 0 ? EXIT_FAILURES : 0;
   });
@@ -199,7 +203,7 @@ program
   .action(async (options) => {
     const letters = await new DeadLetterStore(join(options.dataDir, 'dead-letters')).list();
     if (options.json) console.log(JSON.stringify(letters, null, 2));
-    else if (letters.length === 0) console.log('No dead letters.');
+    else if (letters.length === 0) console.log(`No dead letters in ${join(options.dataDir, 'dead-letters')}.${(await demoLakeHint(options)) ?? ''}`);
     else for (const letter of letters) console.log(`${letter.id}  ${letter.functionName}  ${letter.objectKey ?? '(scheduled)'}  ${letter.attempts} attempts  ${letter.error.name}: ${letter.error.message}`);
     process.exitCode = letters.length > 0 ? EXIT_FAILURES : 0;
   });
@@ -230,7 +234,7 @@ program
   .option('--category <id>', 'only this category id', positiveInteger('--category'))
   .option('--search <slug>', 'only listings this configured search returned')
   .option('--days <n>', 'sales of the last N days (at most the state retention, 30)', positiveInteger('--days'), 30)
-  .addOption(dayOption())
+  .addOption(dayOption('answer from the latest gold day on or before this day (default: the latest)'))
   .addOption(dataDirOption())
   .option('--json', 'print as JSON', false)
   .option('--s3-endpoint <url>', 'read a bucket on this S3-compatible server instead of the embedded lake (needs --bucket)')
@@ -291,6 +295,18 @@ program
     const { main } = await import('../scripts/sim.ts');
     await main(command.args);
   });
+
+/**
+ * `npm run demo` keeps its lake in .data/demo; a later `status` or `dlq` with the default data dir
+ * would otherwise answer "no run plan" about an empty lake without saying where the data is.
+ */
+async function demoLakeHint(options: { dataDir: string; bucket?: string }): Promise<string | undefined> {
+  const demoDir = join('.data', 'demo');
+  if (options.bucket !== undefined || options.dataDir !== '.data') return undefined;
+  const present = async (path: string) => stat(path).then(() => true, () => false);
+  if (!(await present(join(demoDir, 's3')))) return undefined;
+  return ` The demo's lake is in ${demoDir}: add --data-dir ${demoDir}.`;
+}
 
 interface PipelineCliOptions {
   s3Endpoint?: string;

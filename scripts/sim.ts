@@ -20,7 +20,7 @@ import {
   type SimulatorHandle,
 } from '../simulator/index.ts';
 
-const USAGE = `Usage: npm run sim -- [options]
+const USAGE = `Usage: wallapop sim [options]   (the same as npm run sim -- [options])
 
 Starts a local HTTP server that answers like api.wallapop.com, backed by a seeded market model.
 
