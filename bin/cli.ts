@@ -9,6 +9,7 @@ import { SearchConfigError } from '#shared/config/searches.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';
 import { madridDay } from '#shared/plan/plan.ts';
+import { DEFAULT_LISTINGS } from '#simulator/defaults.ts';
 import { DeadLetterStore } from '#local/dead-letters.ts';
 import { LocalPipeline, type DayRun } from '#local/pipeline.ts';
 import { RunProgress } from '#local/progress.ts';
@@ -77,7 +78,7 @@ program
   .addOption(dataDirOption())
   .option('--searches <file>', 'search configuration file', 'searches.yml')
   .option('--shards <n>', 'shard count (default: serverless.yml)', positiveInteger('--shards'))
-  .option('--listings <n>', 'simulator: active listings in the market', positiveInteger('--listings'), 30_000)
+  .option('--listings <n>', 'simulator: active listings in the market', positiveInteger('--listings'), DEFAULT_LISTINGS)
   .option('--seed <n>', 'simulator: market seed', positiveInteger('--seed'), 1)
   .option('--fault-rate <rate>', 'simulator: share of requests answered with an injected fault (0–1)', parseFloat, 0)
   .option('--rps <n>', 'requests per second to Wallapop (live default 1; sim default unlimited)', parseFloat)
@@ -125,9 +126,10 @@ program
 
 program
   .command('demo')
-  .description('The offline demo: a fresh simulated market, 7 consecutive days through the whole pipeline, then the dashboard.')
-  .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 7)
-  .option('--listings <n>', 'active listings in the simulated market', positiveInteger('--listings'), 60_000)
+  // 8 days: the dashboard's "vs 7 days ago" needs a day a week before the last one.
+  .description('The offline demo: a fresh simulated market, 8 consecutive days through the whole pipeline, then the dashboard.')
+  .option('--days <n>', 'number of consecutive days', positiveInteger('--days'), 8)
+  .option('--listings <n>', 'active listings in the simulated market', positiveInteger('--listings'), DEFAULT_LISTINGS)
   .addOption(new Option('--data-dir <dir>', 'where the demo lake lives (emptied first)').default('.data/demo'))
   .option('--webhook <url>', 'also POST each alert to this webhook (docs/alerts.md)')
   .option('-v, --verbose', 'print the handlers\' structured logs (INFO)', false)
@@ -361,7 +363,7 @@ async function withPipeline<T>(
 
 async function startSim(options: PipelineCliOptions, firstDay: string): Promise<SimHandle & { url: string }> {
   const { createMarket, startSimulator } = await import('#simulator/index.ts');
-  const market = createMarket({ seed: options.seed ?? 1, listings: options.listings ?? 30_000, startDay: firstDay });
+  const market = createMarket({ seed: options.seed ?? 1, listings: options.listings ?? DEFAULT_LISTINGS, startDay: firstDay });
   const server = await startSimulator({
     market,
     day: firstDay,

@@ -14,11 +14,12 @@ import { parseArgs } from 'node:util';
 import { LocalPipeline } from '../local/pipeline.ts';
 import { scoreDay, totalsOf, type DayScore } from '../local/signal-check.ts';
 import { addDays, createMarket, startSimulator } from '../simulator/index.ts';
+import { DEFAULT_LISTINGS } from '../simulator/defaults.ts';
 
 const USAGE = `Usage: npm run signals -- [--listings N] [--days N] [--seed N] [--searches FILE] [--shards N] [--json FILE]
 
 Runs N simulated days through the local pipeline and scores relists, sales and deals against
-the simulator's ground truth (defaults: 60000 listings, 7 days, seed 5, local/demo-searches.yml, 4 shards).`;
+the simulator's ground truth (defaults: ${DEFAULT_LISTINGS} listings, 7 days, seed 5, local/demo-searches.yml, 4 shards).`;
 
 function fail(message: string): never {
   console.error(`signals: ${message}\n\n${USAGE}`);
@@ -29,7 +30,7 @@ let values;
 try {
   ({ values } = parseArgs({
     options: {
-      listings: { type: 'string', default: '60000' },
+      listings: { type: 'string', default: String(DEFAULT_LISTINGS) },
       days: { type: 'string', default: '7' },
       seed: { type: 'string', default: '5' },
       shards: { type: 'string', default: '4' },

@@ -7,6 +7,8 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_LISTINGS,
+  MAX_LISTINGS,
   FAULT_DEFAULTS,
   FAULT_KINDS,
   createMarket,
@@ -27,7 +29,7 @@ Starts a local HTTP server that answers like api.wallapop.com, backed by a seede
 Options:
   --port <n>              port to listen on (default 8787; 0 picks a free one)
   --host <addr>           address to bind (default 127.0.0.1)
-  --listings <n>          active listings on the start day (default 20000; up to 2000000)
+  --listings <n>          active listings on the start day (default ${DEFAULT_LISTINGS}; up to ${MAX_LISTINGS})
   --seed <n>              market seed (default 1)
   --day <YYYY-MM-DD>      day served at start (default: today in UTC)
   --start-day <YYYY-MM-DD>  first day of the market (default: --day); earlier --day values are invalid
@@ -121,7 +123,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Simu
   try {
     const market = createMarket({
       seed: integer('seed', args.seed, 1),
-      listings: integer('listings', args.listings, 20_000),
+      listings: integer('listings', args.listings, DEFAULT_LISTINGS),
       startDay: args['start-day'] ?? day,
     });
     simulator = await startSimulator({

@@ -5,6 +5,7 @@
  * describes the model, its defaults and the routes.
  */
 export { createMarket, Market, MarketDay, MARKET_DEFAULTS, MAX_LISTINGS, PAGE_SIZE } from './market.ts';
+export { DEFAULT_LISTINGS } from './defaults.ts';
 export type { DayChanges, MarketOptions, PriceDrop, ProductTruth, ResolvedMarketOptions, SearchPage } from './market.ts';
 export { DEFAULT_API_VARIANT, resolveApiVariant, startSimulator } from './server.ts';
 export type {

@@ -6,6 +6,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LISTINGS } from '#simulator/defaults.ts';
 
 const CLI = fileURLToPath(new URL('../bin/wallapop.mjs', import.meta.url));
 
@@ -38,4 +39,13 @@ test('wallapop sim --help names the command it was typed as', async (t) => {
   const { code, stdout } = await cli(['sim', '--help']);
   t.is(code, 0);
   t.true(stdout.startsWith('Usage: wallapop sim [options]'), stdout.split('\n')[0]);
+});
+
+test('run, demo and sim simulate the same market unless told otherwise; the demo runs long enough for its week-ago comparison', async (t) => {
+  const [run, demo, sim] = await Promise.all([cli(['run', '--help']), cli(['demo', '--help']), cli(['sim', '--help'])]);
+  const listingsDefault = (text: string) => /--listings <n>[^\n]*?default:? (\d+)/.exec(text)?.[1];
+  t.is(listingsDefault(run.stdout), String(DEFAULT_LISTINGS));
+  t.is(listingsDefault(demo.stdout), String(DEFAULT_LISTINGS));
+  t.is(listingsDefault(sim.stdout), String(DEFAULT_LISTINGS));
+  t.regex(demo.stdout.replace(/\s+/g, ' '), /--days <n> number of consecutive days \(default: 8\)/);
 });
