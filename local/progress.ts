@@ -11,11 +11,14 @@ export class RunProgress {
   private readonly bars?: cliProgress.MultiBar;
   private readonly stageBars = new Map<string, cliProgress.SingleBar>();
   private pages = 0;
+  private goldTasks = 0;
   private failures = 0;
 
   constructor(
     private readonly searchCount: number,
     enabled = process.stderr.isTTY === true,
+    /** Where the bars are drawn (a terminal; tests pass a stream of their own). */
+    stream: NodeJS.WritableStream = process.stderr,
   ) {
     if (!enabled) return;
     this.bars = new cliProgress.MultiBar(
@@ -24,7 +27,9 @@ export class RunProgress {
         barsize: 30,
         hideCursor: true,
         clearOnComplete: false,
-        stream: process.stderr,
+        stream,
+        // Draw on a stream that is not a terminal too (enabled says whether to draw at all).
+        noTTYOutput: true,
       },
       cliProgress.Presets.shades_classic,
     );
@@ -35,6 +40,7 @@ export class RunProgress {
     for (const bar of this.stageBars.values()) bar.stop();
     this.stageBars.clear();
     this.pages = 0;
+    this.goldTasks = 0;
     this.bars.log(`day ${day}\n`);
     for (const stage of ['extract', 'silver']) {
       this.stageBars.set(stage, this.bars.create(this.searchCount, 0, { stage: stage.padEnd(8), detail: '' }));
@@ -47,6 +53,14 @@ export class RunProgress {
       this.pages += 1;
       this.stageBars.get('extract')?.update({ detail: `${this.pages} pages` });
     }
+    // Gold's size is known once the fan-out writes its tasks: one per shard.
+    if (key.startsWith('control/gold/dt=')) {
+      this.goldTasks += 1;
+      const bar = this.stageBars.get('goldShard');
+      if (bar) bar.setTotal(this.goldTasks);
+      else if (this.bars) this.stageBars.set('goldShard', this.bars.create(this.goldTasks, 0, { stage: 'gold'.padEnd(8), detail: 'shards' }));
+    }
+    if (key.startsWith('gold/_manifests/')) this.stageBars.get('goldShard')?.update({ detail: 'published' });
   }
 
   onInvocation(record: InvocationRecord): void {
