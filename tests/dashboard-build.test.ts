@@ -92,6 +92,8 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
     const html = await readFile(join(out, page), 'utf8');
     t.deepEqual(cspViolations(html), [], page);
     t.false(html.includes('data-stale-since'), `${page}: a history never recomputed is not flagged`);
+    // One word per concept: "alertas" are the watches' alerts, "incidencias" the data-quality flags.
+    t.false(/aviso/i.test(html), `${page} says "aviso"`);
     // The hostile strings are only ever present escaped: as text, or inside a quoted attribute
     // value (where `<` is inert; `"` and `&` are escaped there).
     const markup = html.replace(/="[^"]*"/g, '=""');
