@@ -114,3 +114,21 @@ test('the text alternative of a series names its range, extremes and gaps in Spa
   t.is(describeSeries(days.slice(0, 3), [null, null, null], 'count'), 'sin datos en el periodo');
   t.is(describeSeries(days.slice(0, 3), [null, 1200, 1500], 'count'), 'de 1200 (17 oct) a 1500 (18 oct); mínimo 1200 (17 oct); máximo 1500 (18 oct)');
 });
+
+test('count axes start at zero and name every tick differently, even over a narrow range', (t) => {
+  const values = days.map((_, i) => 2480 + (i % 7) * 9);
+  const chart = lineChart({ days, lines: [{ label: 'activos', values, color: '#1d4f91' }], format: 'count', label: 'activos' });
+  const document = parse(chart.markup);
+  const yTicks = [...document.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((node) => node.textContent ?? '');
+  t.true(yTicks.length >= 3, yTicks.join(' | '));
+  t.is(yTicks[0], '0', 'a count chart starts at zero: it does not exaggerate a change');
+  t.is(new Set(yTicks).size, yTicks.length, `distinct ticks: ${yTicks.join(' | ')}`);
+  // A chart that asks not to start at zero (a price, a rate) still names its ticks apart.
+  const narrow = lineChart({ days, lines: [{ label: 'activos', values, color: '#1d4f91' }], format: 'count', zero: false, label: 'activos' });
+  const narrowTicks = [...parse(narrow.markup).querySelectorAll('g[aria-label="y-axis tick label"] text')].map((node) => node.textContent ?? '');
+  t.true(narrowTicks.length >= 3 && narrowTicks[0] !== '0', narrowTicks.join(' | '));
+  t.is(new Set(narrowTicks).size, narrowTicks.length, `distinct ticks: ${narrowTicks.join(' | ')}`);
+  const large = lineChart({ days, lines: [{ label: 'activos', values: values.map((v) => v * 100), color: '#1d4f91' }], format: 'count', label: 'activos' });
+  const largeTicks = [...parse(large.markup).querySelectorAll('g[aria-label="y-axis tick label"] text')].map((node) => node.textContent ?? '');
+  t.is(new Set(largeTicks).size, largeTicks.length, `distinct ticks: ${largeTicks.join(' | ')}`);
+});

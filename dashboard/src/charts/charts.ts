@@ -61,7 +61,8 @@ function timeAxis(dates: readonly Date[]): PlotOptions['x'] {
 /** 'percent': a value in percent (12.5 → "12,5 %"); 'share': a fraction (0.125 → "12,5 %"). */
 export type ValueFormat = 'count' | 'euro' | 'days' | 'percent' | 'share';
 const axisFormat: Record<ValueFormat, (value: number) => string> = {
-  count: (value) => fmt.compact(value),
+  // Below ten thousand in full: "2,5 mil" would name every tick of a narrow range alike.
+  count: (value) => (Math.abs(value) < 10_000 ? fmt.int(value) : fmt.compact(value)),
   euro: (value) => fmt.eurWhole(value),
   days: (value) => fmt.dec(value),
   percent: (value) => fmt.pct(value),
