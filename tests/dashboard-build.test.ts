@@ -105,6 +105,7 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   t.true(listings.includes('&lt;img src=x onerror=alert(1)&gt;'));
   t.true(listings.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
   t.false(listings.includes('cdn.wallapop.com'), 'thumbnails are off by default: no external image URL in the page');
+  t.false(listings.includes('listing__thumb') || listings.includes('thumb--placeholder') || listings.includes('>Foto<'), 'without thumbnails there is no photo column: no empty boxes');
   const home = await readFile(join(out, 'index.html'), 'utf8');
   t.true(home.includes('Arte &amp; &lt;img src=x onerror=alert(1)&gt;'), 'the hostile category name is escaped in the chart and table');
   t.regex(home, /<a href="\/alerts\/">\s*Alertas\s*<\/a>/, 'the navigation links the Alerts view');
