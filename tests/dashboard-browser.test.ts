@@ -312,3 +312,32 @@ test.serial('screenshots of the main views, desktop and phone', async (t) => {
   }
   t.pass();
 });
+
+test.serial('a table wider than its frame scrolls inside it with its first column in view, at 1920 px and at 390 px; the page never scrolls sideways', async (t) => {
+  for (const width of [1920, 390]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}quality/`);
+    const measured = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: any }).document;
+      const table = Array.from(doc.querySelectorAll('table') as ArrayLike<any>).find((candidate: any) => candidate.querySelector('caption')?.textContent?.startsWith('Cada búsqueda'));
+      const frame = table.closest('.table-wrap');
+      const firstCell = table.querySelector('tbody tr > :first-child');
+      const before = firstCell.getBoundingClientRect().left;
+      frame.scrollLeft = frame.scrollWidth;
+      const after = firstCell.getBoundingClientRect().left;
+      return {
+        tableWidth: table.getBoundingClientRect().width,
+        frameWidth: frame.clientWidth,
+        scrolled: frame.scrollLeft,
+        firstColumnMoved: Math.abs(after - before),
+        pageOverflow: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
+      };
+    });
+    t.true(measured.tableWidth > measured.frameWidth, `${width}px: the search table is wider than its frame (${JSON.stringify(measured)})`);
+    t.true(measured.scrolled > 0, `${width}px: the frame scrolls`);
+    t.true(measured.firstColumnMoved < 1, `${width}px: the first column stays in view (moved ${measured.firstColumnMoved}px)`);
+    t.true(measured.pageOverflow <= 0, `${width}px: the page does not scroll sideways`);
+    await context.close();
+  }
+});
