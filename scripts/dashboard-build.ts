@@ -12,6 +12,7 @@
  * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
  * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
  */
+import { writeTableCsvs } from './dashboard-csv.ts';
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -257,8 +258,9 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
       await rm(staging, { recursive: true, force: true });
     }
     const pages = await checkBuiltSite(outDir);
+    const csvFiles = await writeTableCsvs(pages);
     const seconds = (performance.now() - started) / 1000;
-    log(`dashboard: built ${pages.length} pages into ${outDir} in ${seconds.toFixed(1)} s${options.thumbnails ? ' (with Wallapop thumbnails: the CSP must allow https://cdn.wallapop.com)' : ''}`);
+    log(`dashboard: built ${pages.length} pages and ${csvFiles} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s${options.thumbnails ? ' (with Wallapop thumbnails: the CSP must allow https://cdn.wallapop.com)' : ''}`);
     return { outDir, pages: pages.length, day: data.latest.day, seconds };
   } finally {
     await input.cleanup();

@@ -9,7 +9,8 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { parseHTML } from 'linkedom';
 import { promisify } from 'node:util';
 import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
@@ -88,12 +89,24 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   for (const page of expected) t.true(pages.has(page), `${page} was not built`);
   t.is(pages.size, expected.length, `unexpected pages: ${[...pages].filter((page) => !expected.includes(page)).join(', ')}`);
 
+  let csvFiles = 0;
   for (const page of pages) {
     const html = await readFile(join(out, page), 'utf8');
     t.deepEqual(cspViolations(html), [], page);
     t.false(html.includes('data-stale-since'), `${page}: a history never recomputed is not flagged`);
     // One word per concept: "alertas" are the watches' alerts, "incidencias" the data-quality flags.
     t.false(/aviso/i.test(html), `${page} says "aviso"`);
+    // Every table has its download, and the file holds the rows the page shows (header included).
+    const tables = parseHTML(html).document.querySelectorAll('table');
+    const links = [...html.matchAll(/class="table-csv"><a href="\.\/([^"]+\.csv)" download>/g)].map((match) => match[1]!);
+    t.is(links.length, tables.length, `${page}: one CSV link per table`);
+    for (const [index, file] of links.entries()) {
+      const csv = await readFile(join(out, dirname(page), file), 'utf8');
+      t.true(csv.startsWith('\uFEFF'), `${file}: UTF-8 with a byte-order mark`);
+      const rows = csv.slice(1).trimEnd().split('\r\n');
+      t.is(rows.length, tables[index]!.querySelectorAll('tr').length, `${page} ${file}: one line per row shown`);
+      csvFiles += 1;
+    }
     // The hostile strings are only ever present escaped: as text, or inside a quoted attribute
     // value (where `<` is inert; `"` and `&` are escaped there).
     const markup = html.replace(/="[^"]*"/g, '=""');
@@ -101,6 +114,7 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
     t.false(markup.includes('<script>alert'), `${page} has an unescaped <script>`);
     t.false(html.includes('href="javascript:'), `${page} links to a javascript: URL`);
   }
+  t.true(csvFiles > 100, `${csvFiles} table downloads checked`);
   const listings = await readFile(join(out, 'listings/index.html'), 'utf8');
   t.true(listings.includes('&lt;img src=x onerror=alert(1)&gt;'));
   t.true(listings.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
