@@ -54,6 +54,25 @@ export function tableCsv(table: { querySelectorAll(selector: string): ArrayLike<
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
+// A whole tag, quoted attribute values included: a `<table>` inside an attribute (an untrusted
+// title in an aria-label, where `<` stays unescaped) is part of its tag, not a table.
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>/g;
+
+/** Where each table's markup starts and ends (tables are not nested in these pages). */
+function tableSpans(html: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let open = -1;
+  for (const tag of html.matchAll(TAG)) {
+    if (tag[2]!.toLowerCase() !== 'table') continue;
+    if (tag[1] === '') open = tag.index;
+    else if (open >= 0) {
+      spans.push([open, tag.index + tag[0].length]);
+      open = -1;
+    }
+  }
+  return spans;
+}
+
 /**
  * Writes `<page dir>/tabla-<n>.csv` for the n-th table of each page (1-based, in page order) and
  * puts a download link right after the table. Returns how many files it wrote.
@@ -63,20 +82,21 @@ export async function writeTableCsvs(pages: readonly string[]): Promise<number> 
   for (const page of pages) {
     const html = await readFile(page, 'utf8');
     if (!html.includes('</table>')) continue;
-    const { document } = parseHTML(html);
-    const tables = Array.from(document.querySelectorAll('table')) as unknown as Array<Parameters<typeof tableCsv>[0]>;
     const directory = dirname(page);
     const prefix = basename(page) === 'index.html' ? '' : `${basename(page, '.html')}-`;
     const csvs: Array<{ path: string; text: string }> = [];
-    let index = 0;
-    const final = html.replace(/<\/table>/g, () => {
-      const table = tables[index];
-      index += 1;
-      if (table === undefined) return '</table>';
-      const file = `${prefix}tabla-${index}.csv`;
-      csvs.push({ path: join(directory, file), text: tableCsv(table) });
-      return `</table><p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
-    });
+    let final = '';
+    let copied = 0;
+    for (const [from, to] of tableSpans(html)) {
+      const markup = html.slice(from, to);
+      // Only the table's own markup is parsed, not the page around it (its charts are most of its bytes).
+      const { document } = parseHTML(`<!doctype html><html><body>${markup}</body></html>`);
+      const file = `${prefix}tabla-${csvs.length + 1}.csv`;
+      csvs.push({ path: join(directory, file), text: tableCsv(document.querySelector('table') as unknown as Parameters<typeof tableCsv>[0]) });
+      final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
+      copied = to;
+    }
+    final += html.slice(copied);
     for (const csv of csvs) await writeFile(csv.path, csv.text);
     await writeFile(page, final);
     written += csvs.length;

@@ -4,7 +4,10 @@
  */
 import test from 'ava';
 import { parseHTML } from 'linkedom';
-import { tableCsv } from '../scripts/dashboard-csv.ts';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableCsv, writeTableCsvs } from '../scripts/dashboard-csv.ts';
 
 function csvOf(markup: string): { bom: boolean; rows: string[] } {
   const { document } = parseHTML(`<!doctype html><html><body>${markup}</body></html>`);
@@ -27,4 +30,23 @@ test('visible text only, one line per row, separated by semicolons, quoted where
     `;"'=HYPERLINK(""http://evil"")";-81,8 %`,
     ";'-rebajado;'@SUM(A1)",
   ]);
+});
+
+test('a "<table>" inside an attribute (an untrusted title in an aria-label) is not a table; each real one gets its link', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'dashboard-csv-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const page = join(dir, 'index.html');
+  await writeFile(
+    page,
+    `<!doctype html><html><body><figure aria-label="precio de x</table><table>y"><svg></svg></figure>
+    <div class="table-wrap"><table><tr><th>A</th></tr><tr><td>1</td></tr></table></div>
+    <div class="table-wrap"><table title="</table>"><tr><th>B</th></tr></table></div></body></html>`,
+  );
+  t.is(await writeTableCsvs([page]), 2);
+  const html = await readFile(page, 'utf8');
+  t.true(html.includes('aria-label="precio de x</table><table>y"'), 'the attribute is untouched');
+  t.is([...html.matchAll(/class="table-csv"/g)].length, 2);
+  t.true(html.includes('title="</table>"><tr><th>B</th></tr></table><p class="table-csv"><a href="./tabla-2.csv" download>'));
+  t.is(await readFile(join(dir, 'tabla-1.csv'), 'utf8'), '\uFEFFA\r\n1\r\n');
+  t.is(await readFile(join(dir, 'tabla-2.csv'), 'utf8'), '\uFEFFB\r\n');
 });
