@@ -12,7 +12,6 @@
  * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
  * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
  */
-import { writeTableCsvs } from './dashboard-csv.ts';
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -27,6 +26,8 @@ import {
   primeDashboardData,
   readDashboardData,
 } from '../dashboard/src/data/load.ts';
+import { writeTableCsvs } from './dashboard-csv.ts';
+import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 
@@ -173,9 +174,6 @@ async function htmlFiles(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-const TAG = /<([a-zA-Z][a-zA-Z0-9:-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/g;
-const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?/g;
-
 /**
  * What the strict CSP would block (or what would run script) in one page: <script> or <style>
  * elements, style="" or on…="" attributes, javascript: URLs. Reads tags only: text and attribute
@@ -183,10 +181,11 @@ const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?/g;
  */
 export function cspViolations(html: string): string[] {
   const problems: string[] = [];
-  for (const tag of html.matchAll(TAG)) {
-    const element = tag[1]!.toLowerCase();
+  for (const tag of html.matchAll(HTML_TAG)) {
+    if (tag[1] === '/') continue;
+    const element = tag[2]!.toLowerCase();
     if (element === 'script' || element === 'style') problems.push(`a <${element}> element`);
-    for (const attribute of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
+    for (const attribute of (tag[3] ?? '').matchAll(HTML_ATTRIBUTE)) {
       const name = attribute[1]!.toLowerCase();
       const value = (attribute[2] ?? '').replace(/^["']|["']$/g, '').trim().toLowerCase();
       if (name === 'style') problems.push(`a style attribute on <${element}>`);

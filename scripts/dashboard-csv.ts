@@ -11,6 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseHTML } from 'linkedom';
+import { HTML_TAG } from './html-tags.ts';
 
 const SEPARATOR = ';';
 const BOM = '\uFEFF';
@@ -54,15 +55,11 @@ export function tableCsv(table: { querySelectorAll(selector: string): ArrayLike<
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
-// A whole tag, quoted attribute values included: a `<table>` inside an attribute (an untrusted
-// title in an aria-label, where `<` stays unescaped) is part of its tag, not a table.
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*\/?>/g;
-
 /** Where each table's markup starts and ends (tables are not nested in these pages). */
 function tableSpans(html: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let open = -1;
-  for (const tag of html.matchAll(TAG)) {
+  for (const tag of html.matchAll(HTML_TAG)) {
     if (tag[2]!.toLowerCase() !== 'table') continue;
     if (tag[1] === '') open = tag.index;
     else if (open >= 0) {
