@@ -83,3 +83,32 @@ test('packaging compiles the watches into the bundles and refuses watches of unk
   t.throws(() => esbuildConfig(serverless('local/demo-watches.yml')), { message: /watches searches that .*searches\.yml does not define: iphone-madrid/ });
   t.deepEqual(JSON.parse(JSON.parse(esbuildConfig(serverless('')).define.__WATCH_CONFIG__!)), { watches: {} }, "watchesFile '' watches nothing");
 });
+
+test('watches are held to the bounds of searches: absurd prices, overlong words and ids, and a file that is not UTF-8 are refused naming the field', async (t) => {
+  const error = t.throws(
+    () =>
+      parseWatchConfig(
+        {
+          watches: {
+            phones: [
+              { id: 'cheap', rule: 'new-under-price', maxPrice: 1e20 },
+              { id: 'words', rule: 'new-under-price', maxPrice: 100, include: ['x'.repeat(201)] },
+              { id: 'drop', rule: 'price-drop', minEuros: 1e12 },
+              { id: 'mine', rule: 'reserved', listingIds: ['y'.repeat(65)] },
+            ],
+          },
+        },
+        'watches.yml',
+        ['phones'],
+      ),
+    { instanceOf: WatchConfigError },
+  );
+  t.regex(error.message, /rule "cheap" \(#1\), field "maxPrice": must be at most 100,000,000 €/);
+  t.regex(error.message, /field "include\.0": must be at most 200 characters/);
+  t.regex(error.message, /field "minEuros": must be at most 100,000,000 €/);
+  t.regex(error.message, /field "listingIds\.0": is too long for a Wallapop listing id/);
+  const directory = await mkdtemp(join(tmpdir(), 'watches-latin1-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  await writeFile(join(directory, 'watches.yml'), Buffer.from('watches:\n  phones:\n    - { id: a, rule: new-under-price, maxPrice: 100, include: [ni\xf1o] }\n', 'latin1'));
+  await t.throwsAsync(readWatchConfigFile(join(directory, 'watches.yml'), ['phones']), { message: /watches\.yml is not UTF-8: the byte 0xf1 at offset \d+ \(line 3\)/ });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { SEARCH_LIMITS } from '../config/searches.ts';
 
 /**
  * Watches: what a user wants to be told about, per configured search. They live in a file beside
@@ -32,9 +33,12 @@ const ruleId = v.pipe(
   v.string('is required (a string)'),
   v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (1–63 chars), starting with a letter or digit'),
 );
-const euros = v.pipe(v.number('must be a number (euros)'), v.minValue(0, 'must not be negative'));
+// The same bounds as searches' prices and texts: a value past them is a typo, not a market.
+const priceLimit = v.maxValue<number, number, string>(SEARCH_LIMITS.maxPriceEur, `must be at most ${SEARCH_LIMITS.maxPriceEur.toLocaleString('en')} €`);
+const euros = v.pipe(v.number('must be a number (euros)'), v.minValue(0, 'must not be negative'), priceLimit);
+const description = v.optional(v.pipe(v.string('must be a string'), v.maxLength(SEARCH_LIMITS.descriptionMaxChars, `must be at most ${SEARCH_LIMITS.descriptionMaxChars} characters`)));
 const terms = v.pipe(
-  v.array(v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty')), 'must be a list of words or phrases'),
+  v.array(v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(SEARCH_LIMITS.keywordsMaxChars, `must be at most ${SEARCH_LIMITS.keywordsMaxChars} characters`)), 'must be a list of words or phrases'),
   v.minLength(1, 'must list at least one term (or leave the field out)'),
 );
 const maxPerDay = v.optional(
@@ -45,7 +49,7 @@ const maxPerDay = v.optional(
 /** Fields every market rule (all but reserved/vanished) accepts. */
 const marketFields = {
   id: ruleId,
-  description: v.optional(v.string()),
+  description,
   /** The title must contain at least one of these words or phrases. */
   include: v.optional(terms),
   /** The title must contain none of these. */
@@ -58,7 +62,7 @@ const marketFields = {
 const NewUnderPriceSchema = v.strictObject({
   ...marketFields,
   rule: v.literal('new-under-price'),
-  maxPrice: v.pipe(v.number('is required (a number, euros): the price a new listing must not exceed'), v.minValue(0, 'must not be negative')),
+  maxPrice: v.pipe(v.number('is required (a number, euros): the price a new listing must not exceed'), v.minValue(0, 'must not be negative'), priceLimit),
 });
 
 const PriceDropSchema = v.pipe(
@@ -67,7 +71,7 @@ const PriceDropSchema = v.pipe(
     rule: v.literal('price-drop'),
     maxPrice: v.optional(euros),
     minPct: v.optional(v.pipe(v.number('must be a number (percent)'), v.minValue(0.01, 'must be above 0'), v.maxValue(99.99, 'must be below 100'))),
-    minEuros: v.optional(v.pipe(v.number('must be a number (euros)'), v.minValue(0.01, 'must be above 0'))),
+    minEuros: v.optional(v.pipe(v.number('must be a number (euros)'), v.minValue(0.01, 'must be above 0'), priceLimit)),
   }),
   v.check((rule) => rule.minPct !== undefined || rule.minEuros !== undefined, 'needs minPct or minEuros (or both: then a drop must meet both)'),
 );
@@ -87,14 +91,14 @@ const DealSchema = v.strictObject({
 });
 
 const listingIds = v.pipe(
-  v.array(v.pipe(v.string('must be a string (a Wallapop listing id)'), v.trim(), v.minLength(1, 'must not be empty')), 'must be a list of listing ids'),
+  v.array(v.pipe(v.string('must be a string (a Wallapop listing id)'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(64, 'is too long for a Wallapop listing id')), 'must be a list of listing ids'),
   v.minLength(1, 'must list at least one listing id'),
   v.check((ids) => new Set(ids).size === ids.length, 'must not repeat a listing id'),
 );
 
 const MarkedSchema = v.strictObject({
   id: ruleId,
-  description: v.optional(v.string()),
+  description,
   rule: v.picklist(['reserved', 'vanished'] as const),
   listingIds,
 });
