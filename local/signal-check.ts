@@ -4,7 +4,7 @@ import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
 import { dayNumber } from '#shared/gold/days.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
-import type { Day } from '#shared/lake/keys.ts';
+import { addDays, type Day } from '#shared/lake/keys.ts';
 import type { Market } from '#simulator/index.ts';
 
 /**
@@ -269,9 +269,6 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
   };
 }
 
-function addDays(day: Day, days: number): Day {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 export interface ScoreTotals {
   relistPrecision: number | null;

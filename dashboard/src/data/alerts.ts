@@ -7,6 +7,7 @@
  */
 import type { Alert, AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { RuleKind } from '../../../shared/alerts/watches.ts';
+import { addDays } from '../../../shared/lake/keys.ts';
 import { fmt } from './format.ts';
 import { safeListingUrl } from './links.ts';
 
@@ -82,11 +83,6 @@ export interface AlertsView {
 
 const zeroCounts = (): KindCounts => ({ 'new-under-price': 0, 'price-drop': 0, deal: 0, reserved: 0, vanished: 0 });
 
-function addDays(day: Day, offset: number): Day {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10);
-}
 
 /** One alert's facts in Spanish, from its fields. */
 export function alertDetail(alert: Alert): string {

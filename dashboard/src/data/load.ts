@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
 import { SERIES_METRICS, type DashboardDay, type DashboardSeries } from '../../../shared/gold/dashboard.ts';
+import { addDays } from '../../../shared/lake/keys.ts';
 import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema } from './schema.ts';
 
 /** The environment variable that tells the Astro build where the validated JSON is. */
@@ -104,11 +105,6 @@ export function validateSeries(value: unknown, file: string): DashboardSeries {
   return series;
 }
 
-const addDays = (day: string, offset: number): string => {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10);
-};
 
 /**
  * Validates one parsed alerts window, including that it hangs together: the days run newest first

@@ -16,17 +16,15 @@ import type {
   SeriesColumns,
   SeriesMetric,
 } from '../../../shared/gold/dashboard.ts';
+import { addDays } from '../../../shared/lake/keys.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
 import { dashboardData, thumbnailsEnabled, type DashboardData } from './load.ts';
 import { placeKey } from './places.ts';
 
 export type Day = string;
 
-export function addDays(day: Day, offset: number): Day {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10);
-}
+// Day arithmetic lives once, beside the keys it names (the pages import it from here).
+export { addDays };
 
 /** URL-safe, readable slug: "Comunidad de Madrid" → "comunidad-de-madrid". */
 export function slugify(text: string): string {
