@@ -10,7 +10,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseHTML } from 'linkedom';
 import { HTML_TAG } from './html-tags.ts';
 
 const SEPARATOR = ';';
@@ -25,32 +24,58 @@ function field(raw: string): string {
   return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-// The subset of the DOM read here (linkedom's own types are loose).
-interface Node {
-  nodeType: number;
-  textContent: string | null;
-  childNodes: ArrayLike<Node>;
-  classList?: { contains(name: string): boolean };
-  tagName?: string;
+const VOID_ELEMENTS = new Set(['area', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)));
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
 }
 
-/** A cell's visible text: hidden helpers (a rank for screen readers, "Foto") are not columns' values. */
-function visibleText(node: Node): string {
-  if (node.nodeType === 3) return node.textContent ?? '';
-  if (node.nodeType !== 1) return '';
-  if (node.classList?.contains('visually-hidden')) return '';
-  let text = '';
-  // Elements side by side (flags, badges) read as separate words.
-  for (const child of Array.from(node.childNodes)) text += child.nodeType === 1 ? ` ${visibleText(child)} ` : visibleText(child);
-  if (node.tagName === 'BR' || node.tagName === 'P' || node.tagName === 'LI') text += ' ';
-  return text;
-}
-
-export function tableCsv(table: { querySelectorAll(selector: string): ArrayLike<unknown> }): string {
+/**
+ * One table's markup as CSV, read from its tags without a DOM (a year of data has thousands of
+ * tables). A cell's value is its visible text: hidden helpers (a rank for screen readers, "Foto")
+ * are left out, and elements side by side (flags, badges) read as separate words.
+ */
+export function tableCsv(markup: string): string {
   const lines: string[] = [];
-  for (const row of Array.from(table.querySelectorAll('tr')) as Array<{ querySelectorAll(selector: string): ArrayLike<unknown> }>) {
-    const cells = (Array.from(row.querySelectorAll('th, td')) as Node[]).map((cell) => visibleText(cell).replace(/\s+/g, ' ').trim());
-    if (cells.length > 0) lines.push(cells.map(field).join(SEPARATOR));
+  let row: string[] | null = null;
+  let cell: string | null = null;
+  // Open elements inside the table, and the depth at which a visually-hidden one started.
+  let depth = 0;
+  let hiddenFrom = -1;
+  let position = 0;
+  const text = (chunk: string) => {
+    if (cell !== null && hiddenFrom < 0) cell += decodeEntities(chunk);
+  };
+  for (const tag of markup.matchAll(HTML_TAG)) {
+    text(markup.slice(position, tag.index));
+    position = tag.index + tag[0].length;
+    const closing = tag[1] === '/';
+    const name = tag[2]!.toLowerCase();
+    if (!closing && VOID_ELEMENTS.has(name)) {
+      if (cell !== null) cell += ' ';
+      continue;
+    }
+    if (!closing) {
+      depth += 1;
+      if (hiddenFrom < 0 && /\bclass\s*=\s*("[^"]*\bvisually-hidden\b[^"]*"|'[^']*\bvisually-hidden\b[^']*')/.test(tag[3] ?? '')) hiddenFrom = depth;
+      if (name === 'tr') row = [];
+      else if ((name === 'td' || name === 'th') && row !== null) cell = '';
+      else if (cell !== null) cell += ' ';
+      continue;
+    }
+    if (hiddenFrom === depth) hiddenFrom = -1;
+    depth -= 1;
+    if ((name === 'td' || name === 'th') && row !== null && cell !== null) {
+      row.push(cell.replace(/\s+/g, ' ').trim());
+      cell = null;
+    } else if (name === 'tr' && row !== null) {
+      if (row.length > 0) lines.push(row.map(field).join(SEPARATOR));
+      row = null;
+    } else if (cell !== null) cell += ' ';
   }
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
@@ -85,11 +110,8 @@ export async function writeTableCsvs(pages: readonly string[]): Promise<number> 
     let final = '';
     let copied = 0;
     for (const [from, to] of tableSpans(html)) {
-      const markup = html.slice(from, to);
-      // Only the table's own markup is parsed, not the page around it (its charts are most of its bytes).
-      const { document } = parseHTML(`<!doctype html><html><body>${markup}</body></html>`);
       const file = `${prefix}tabla-${csvs.length + 1}.csv`;
-      csvs.push({ path: join(directory, file), text: tableCsv(document.querySelector('table') as unknown as Parameters<typeof tableCsv>[0]) });
+      csvs.push({ path: join(directory, file), text: tableCsv(html.slice(from, to)) });
       final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
       copied = to;
     }
