@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { alertKeys } from '#shared/alerts/keys.ts';
 import type { DayAlerts } from '#shared/alerts/alert.ts';
-import { goldFreshness, staleGoldDays } from '#shared/gold/freshness.ts';
-import { goldDays, type GoldManifest } from '#shared/gold/manifest.ts';
+import { goldPublication, staleGoldDays } from '#shared/gold/freshness.ts';
+import type { GoldManifest } from '#shared/gold/manifest.ts';
 import { addDays, keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { madridDay } from '#shared/plan/plan.ts';
@@ -216,8 +216,8 @@ export class LocalPipeline {
     if (!silverDone) return;
 
     const goldDone = async () => {
-      const freshness = await goldFreshness(this.lake, day);
-      return freshness.published && freshness.behind === null;
+      const publication = await goldPublication(this.lake, day);
+      return publication.published && publication.behind === null;
     };
     if (!(await goldDone())) await this.resend([keys.silverManifest(day, slugs[slugs.length - 1]!)]);
     // Dispatched before the interruption: the shards (same tasks, same bytes), then the fan-in.

@@ -269,7 +269,6 @@ export async function scoreDay(lake: Lake, market: Market, day: Day, previousDay
   };
 }
 
-
 export interface ScoreTotals {
   relistPrecision: number | null;
   relistRecall: number | null;

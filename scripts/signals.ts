@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalPipeline } from '../local/pipeline.ts';
 import { scoreDay, totalsOf, type DayScore } from '../local/signal-check.ts';
-import { addDays, createMarket, startSimulator } from '../simulator/index.ts';
-import { DEFAULT_LISTINGS } from '../simulator/defaults.ts';
+import { addDays, createMarket, DEFAULT_LISTINGS, startSimulator } from '../simulator/index.ts';
 
 const USAGE = `Usage: npm run signals -- [--listings N] [--days N] [--seed N] [--searches FILE] [--shards N] [--json FILE]
 

@@ -1,6 +1,6 @@
 import { readClaim } from '../lake/claim.ts';
 import { keys, type Day } from '../lake/keys.ts';
-import type { Lake } from '../lake/lake.ts';
+import { getJson, type Lake } from '../lake/lake.ts';
 import { goldDays, readGoldManifest, type GoldManifest } from './manifest.ts';
 
 /**
@@ -32,14 +32,23 @@ export interface GoldFreshness {
   stale: StaleGold | null;
 }
 
-export async function goldFreshness(lake: Lake, day: Day, publishedDays?: readonly Day[]): Promise<GoldFreshness> {
-  const days = publishedDays ?? (await goldDays(lake));
-  const dispatch = await readClaim(lake, keys.goldDispatchClaim(day));
-  if (!days.includes(day)) return { day, published: false, runId: null, behind: null, stale: null };
-  const chain = await staleGoldDays(lake, days.filter((candidate) => candidate <= day));
-  const runId = chain.manifests.get(day)!.runId ?? null;
+/**
+ * Whether the day's gold is published and is the run dispatched last: two small reads, for callers
+ * that do not need staleness (which walks every earlier day's manifest).
+ */
+export async function goldPublication(lake: Lake, day: Day): Promise<Omit<GoldFreshness, 'stale'>> {
+  const [manifest, dispatch] = await Promise.all([getJson<GoldManifest>(lake, keys.goldManifest(day)), readClaim(lake, keys.goldDispatchClaim(day))]);
+  if (manifest === undefined) return { day, published: false, runId: null, behind: null };
+  const runId = manifest.runId ?? null;
   const behind = dispatch !== undefined && runId !== null && dispatch.runId !== runId ? { dispatchedRunId: dispatch.runId } : null;
-  return { day, published: true, runId, behind, stale: chain.stale.get(day) ?? null };
+  return { day, published: true, runId, behind };
+}
+
+export async function goldFreshness(lake: Lake, day: Day): Promise<GoldFreshness> {
+  const publication = await goldPublication(lake, day);
+  if (!publication.published) return { ...publication, stale: null };
+  const chain = await staleGoldDays(lake, (await goldDays(lake)).filter((candidate) => candidate <= day));
+  return { ...publication, stale: chain.stale.get(day) ?? null };
 }
 
 /** How a day's manifest links to the manifest of the gold day before it, when that link is broken. */

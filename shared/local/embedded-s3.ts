@@ -28,11 +28,6 @@ export interface EmbeddedS3 {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
- * Starts s3rver on 127.0.0.1. ListObjectsV2 pagination needs Node's `--openssl-legacy-provider`
- * (s3rver hashes continuation tokens with an algorithm OpenSSL 3 hides by default): callers must
- * start Node with it.
- */
-/**
  * Fault injection: the server "dies" at the `writes`-th PUT of a key matching `matching` (that PUT
  * and every request after it fail and nothing is written), as if the process holding
  * the lake had been killed there. For the crash tests (tests/crash-anywhere.test.ts).
@@ -43,6 +38,11 @@ export interface KillSwitch {
   onKill?: (key: string) => void;
 }
 
+/**
+ * Starts s3rver on 127.0.0.1. ListObjectsV2 pagination needs Node's `--openssl-legacy-provider`
+ * (s3rver hashes continuation tokens with an algorithm OpenSSL 3 hides by default): callers must
+ * start Node with it.
+ */
 export async function startEmbeddedS3(options: { bucket?: string; directory?: string; port?: number; killAfterWrites?: KillSwitch } = {}): Promise<EmbeddedS3> {
   const bucket = options.bucket ?? 'wallapop-lake';
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'wallapop-s3-')));
@@ -99,12 +99,18 @@ interface ObjectStore {
  * version, writes to one key happen one at a time, and `If-None-Match: *` / `If-Match: <ETag>` on a
  * PUT answer 412 when the object is not as expected.
  */
+/** The object a path-style request names (`/bucket/key`), or undefined for the bucket itself. */
+function objectOf(path: string): { bucket: string; key: string } | undefined {
+  const slash = path.indexOf('/', 1);
+  if (slash < 0 || slash === path.length - 1) return undefined;
+  return { bucket: decodeURIComponent(path.slice(1, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
+}
+
 function objectConsistency(server: ObjectStore, locks: ObjectLocks): KoaMiddleware {
   return async (ctx, next) => {
-    const slash = ctx.path.indexOf('/', 1);
-    if (slash < 0 || slash === ctx.path.length - 1) return next(); // the bucket itself: listings
-    const bucket = decodeURIComponent(ctx.path.slice(1, slash));
-    const key = decodeURIComponent(ctx.path.slice(slash + 1));
+    const object = objectOf(ctx.path);
+    if (object === undefined) return next(); // the bucket itself: listings
+    const { bucket, key } = object;
     const lockKey = `${bucket}/${key}`;
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       const release = await locks.acquire(lockKey, 'read');
@@ -142,15 +148,12 @@ function killSwitch(kill: KillSwitch): KoaMiddleware {
   let matched = 0;
   let dead = false;
   return async (ctx, next) => {
-    if (!dead && ctx.method === 'PUT') {
-      const slash = ctx.path.indexOf('/', 1);
-      const key = slash < 0 ? '' : decodeURIComponent(ctx.path.slice(slash + 1));
-      if (key !== '' && (kill.matching === undefined || kill.matching.test(key))) {
-        matched += 1;
-        if (matched === kill.writes) {
-          dead = true;
-          kill.onKill?.(key);
-        }
+    const object = !dead && ctx.method === 'PUT' ? objectOf(ctx.path) : undefined;
+    if (object !== undefined && (kill.matching === undefined || kill.matching.test(object.key))) {
+      matched += 1;
+      if (matched === kill.writes) {
+        dead = true;
+        kill.onKill?.(object.key);
       }
     }
     if (!dead) return next();

@@ -83,7 +83,6 @@ export interface AlertsView {
 
 const zeroCounts = (): KindCounts => ({ 'new-under-price': 0, 'price-drop': 0, deal: 0, reserved: 0, vanished: 0 });
 
-
 /** One alert's facts in Spanish, from its fields. */
 export function alertDetail(alert: Alert): string {
   switch (alert.kind) {

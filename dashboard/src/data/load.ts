@@ -105,7 +105,6 @@ export function validateSeries(value: unknown, file: string): DashboardSeries {
   return series;
 }
 
-
 /**
  * Validates one parsed alerts window, including that it hangs together: the days run newest first
  * from `day` and stay inside the window, every alert belongs to one of them, newest day first, and
