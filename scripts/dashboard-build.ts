@@ -175,16 +175,27 @@ async function htmlFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * What the strict CSP would block (or what would run script) in one page: <script> or <style>
- * elements, style="" or on…="" attributes, javascript: URLs. Reads tags only: text and attribute
+ * What the strict CSP would block (or what would run script) in one page: inline or off-site
+ * <script>s (the site's own script files are allowed), <style> elements, style="" or on…=""
+ * attributes, javascript: URLs. Reads tags only: text and attribute
  * values are escaped, so a listing titled "<script>" cannot look like a tag here.
  */
 export function cspViolations(html: string): string[] {
   const problems: string[] = [];
+  let scriptEnds = -1;
   for (const tag of html.matchAll(HTML_TAG)) {
-    if (tag[1] === '/') continue;
+    if (tag[1] === '/') {
+      if (tag[2]!.toLowerCase() === 'script' && tag.index !== scriptEnds) problems.push('an inline script');
+      continue;
+    }
     const element = tag[2]!.toLowerCase();
-    if (element === 'script' || element === 'style') problems.push(`a <${element}> element`);
+    if (element === 'style') problems.push(`a <${element}> element`);
+    if (element === 'script') {
+      // Only the site's own script files run (script-src 'self'): a src on this origin, no body.
+      const src = /(?:^|\s)src\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/i.exec(tag[3] ?? '')?.[1]?.replace(/^["']|["']$/g, '');
+      if (src === undefined || !src.startsWith('/') || src.startsWith('//')) problems.push(`a <script> that is not one of the site's own files (${src ?? 'inline'})`);
+      scriptEnds = tag.index + tag[0].length;
+    }
     for (const attribute of (tag[3] ?? '').matchAll(HTML_ATTRIBUTE)) {
       const name = attribute[1]!.toLowerCase();
       const value = (attribute[2] ?? '').replace(/^["']|["']$/g, '').trim().toLowerCase();
