@@ -21,12 +21,16 @@ import {
   ALERTS_FILE,
   DATA_DIR_ENV,
   DATA_FILES,
+  HISTORIES_FILE,
+  OPTIONAL_FILES,
   DashboardDataError,
   THUMBNAILS_ENV,
   primeDashboardData,
   readDashboardData,
 } from '../dashboard/src/data/load.ts';
 import { writeTableCsvs } from './dashboard-csv.ts';
+
+const isOptional = (file: string): boolean => (OPTIONAL_FILES as readonly string[]).includes(file);
 import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -107,10 +111,10 @@ async function localInput(from: string): Promise<Input> {
   }
   const source = join(bucket, LAKE_PREFIX);
   const staging = await stagingDir();
-  for (const file of [...Object.values(DATA_FILES), ALERTS_FILE]) {
+  for (const file of [...Object.values(DATA_FILES), ...OPTIONAL_FILES]) {
     await copyFile(join(source, `${file}${S3RVER_OBJECT}`), join(staging, file)).catch((cause: NodeJS.ErrnoException) => {
-      // alerts.json is optional: without it the Alerts view says no watches are configured.
-      if (file === ALERTS_FILE && cause.code === 'ENOENT') return;
+      // alerts.json is optional (without it the Alerts view says no watches are configured), and so is histories.json.
+      if (isOptional(file) && cause.code === 'ENOENT') return;
       throw new DashboardDataError(join(source, file), cause.code === 'ENOENT' ? 'file is missing' : `cannot be read (${cause.message})`, { cause });
     });
   }
@@ -140,18 +144,18 @@ async function s3Input(from: string, endpoint: string | undefined): Promise<Inpu
   const staging = await stagingDir();
   const shownAs = (file: string) => `s3://${bucket}/${prefix}${file}`;
   try {
-    for (const file of [...Object.values(DATA_FILES), ALERTS_FILE]) {
+    for (const file of [...Object.values(DATA_FILES), ...OPTIONAL_FILES]) {
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${file}` }));
         await writeFile(join(staging, file), await response.Body!.transformToByteArray());
       } catch (cause) {
         const name = (cause as { name?: string }).name;
         const missing = name === 'NoSuchKey' || name === 'NotFound';
-        // alerts.json is optional: a lake without watches has none.
-        if (missing && file === ALERTS_FILE) continue;
+        // alerts.json is optional (a lake without watches has none), and so is histories.json.
+        if (missing && isOptional(file)) continue;
         const problem = missing
           ? 'file is missing'
-          : `cannot be downloaded (${(cause as Error).message})${name === 'AccessDenied' && file === ALERTS_FILE ? ' (S3 also answers AccessDenied for a missing file when the credentials may not list the bucket)' : ''}`;
+          : `cannot be downloaded (${(cause as Error).message})${name === 'AccessDenied' && isOptional(file) ? ' (S3 also answers AccessDenied for a missing file when the credentials may not list the bucket)' : ''}`;
         throw new DashboardDataError(shownAs(file), problem, { cause });
       }
     }
@@ -231,6 +235,11 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
       data.alerts === null
         ? `dashboard: no ${input.shownAs(ALERTS_FILE)}: the Alerts view will say no watches are configured`
         : `dashboard: ${input.shownAs(ALERTS_FILE)} is valid (${data.alerts.alerts.length} alerts in the ${data.alerts.windowDays} days through ${data.alerts.day})`,
+    );
+    log(
+      data.histories === null
+        ? `dashboard: no ${input.shownAs(HISTORIES_FILE)}: listing pages draw each price path from the listing's card alone`
+        : `dashboard: ${input.shownAs(HISTORIES_FILE)} is valid (price paths of ${Object.keys(data.histories.listings).length} listings)`,
     );
     primeDashboardData(input.dir, data);
     process.env[DATA_DIR_ENV] = input.dir;

@@ -22,6 +22,7 @@ test('the committed fixture is what its generator makes (regenerate with tests/f
   const data = generateDashboardData(FIXTURE_OPTIONS);
   t.is(await readFile(join(FIXTURE, 'latest.json'), 'utf8'), `${JSON.stringify(data.latest, null, 1)}\n`);
   t.is(await readFile(join(FIXTURE, 'series.json'), 'utf8'), `${JSON.stringify(data.series, null, 1)}\n`);
+  t.is(await readFile(join(FIXTURE, 'histories.json'), 'utf8'), `${JSON.stringify(data.histories, null, 1)}\n`);
   t.is(await readFile(join(FIXTURE, 'alerts.json'), 'utf8'), `${JSON.stringify(generateAlertsWindow(data, FIXTURE_OPTIONS.seed), null, 1)}\n`);
 });
 

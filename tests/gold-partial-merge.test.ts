@@ -34,6 +34,7 @@ const cardArbitrary = fc.record({
   relisted: fc.boolean(),
   province: fc.option(fc.constantFrom('P1', 'Córdoba')),
   listedPreviousPrice: fc.option(fc.constantFrom(7, 9.5)),
+  priceChangeCount: fc.nat(4),
 });
 
 const comparableArbitrary = fc.record({
@@ -76,14 +77,16 @@ type PartialSpec = typeof partialArbitrary extends fc.Arbitrary<infer T> ? T : n
  * A partial as a shard builds it. `legacy`: only what a version 1–3 partial could say (no
  * relists, sales apart from vanished, comparables or fair prices; the category-median rule).
  * `beforeProvinces`: only what a version 4 partial could say (no province groups or card fields).
+ * `beforeChangeCounts`: only what a version 5 partial could say (no price change counts on cards).
  */
-function buildPartial(shard: number, spec: PartialSpec, legacy = false, beforeProvinces = legacy): GoldPartial {
+function buildPartial(shard: number, spec: PartialSpec, legacy = false, beforeProvinces = legacy, beforeChangeCounts = beforeProvinces): GoldPartial {
   const listings = new Map<string, ListingCard>();
-  spec.cards.forEach(({ fairPrice, relisted, province, listedPreviousPrice, ...card }, index) => {
+  spec.cards.forEach(({ fairPrice, relisted, province, listedPreviousPrice, priceChangeCount, ...card }, index) => {
     const listingId = `s${shard}-${index % 3 === 0 ? 'a' : 'b'}${index}`;
     listings.set(listingId, {
       listingId,
       ...card,
+      priceChangeCount: beforeChangeCounts ? null : priceChangeCount,
       province: beforeProvinces ? null : province,
       listedPreviousPrice: beforeProvinces ? null : listedPreviousPrice,
       sellerId: legacy ? null : `seller-${index % 2}`,
@@ -171,13 +174,14 @@ function buildPartial(shard: number, spec: PartialSpec, legacy = false, beforePr
   };
 }
 
-const partialsOf = (legacy: boolean, beforeProvinces = legacy) =>
+const partialsOf = (legacy: boolean, beforeProvinces = legacy, beforeChangeCounts = beforeProvinces) =>
   fc
     .array(partialArbitrary, { minLength: 1, maxLength: 6 })
-    .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec, legacy, beforeProvinces))));
+    .chain((specs) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: specs.length, maxLength: specs.length }).map((shards) => specs.map((spec, index) => buildPartial(shards[index]!, spec, legacy, beforeProvinces, beforeChangeCounts))));
 const partialsArbitrary = partialsOf(false);
 const legacyPartialsArbitrary = partialsOf(true);
 const version4PartialsArbitrary = partialsOf(false, true);
+const version5PartialsArbitrary = partialsOf(false, false, true);
 
 const fold = (partials: readonly GoldPartial[]) => partials.reduce((merged, partial) => mergePartials(merged, partial));
 
@@ -281,11 +285,32 @@ test('cards are stored and read in CARD_FIELDS order', (t) => {
   t.deepEqual(cardValues(card), values);
 });
 
+/** The version 5 file of a partial without change counts: the same lines without what version 6 added. */
+function versionFiveOf(text: string): string {
+  const file = JSON.parse(text) as { header: Record<string, unknown>; cards: unknown[][] };
+  const header = { ...file.header, cardFields: CARD_FIELDS.slice(0, 32) };
+  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 33)));
+  return `{"partialVersion":5,"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
+}
+
+test('version 5 partials still read (no price change counts) and merge with version 6 ones', (t) => {
+  fc.assert(
+    fc.property(version5PartialsArbitrary, (partials) => {
+      const v6 = encodePartial(mergeAllPartials(partials));
+      const mixed = partials.map((partial, index) => decodePartial(index % 2 === 0 ? versionFiveOf(encodePartial(partial)) : encodePartial(partial)));
+      return encodePartial(decodePartial(versionFiveOf(v6))) === v6 && encodePartial(mergeAllPartials(mixed)) === v6;
+    }),
+    { numRuns: 50 },
+  );
+  t.pass();
+});
+
 /** The version 4 file of a partial without provinces: the same lines without what version 5 added. */
 function versionFourOf(text: string): string {
   const file = JSON.parse(text) as { header: Record<string, unknown> & { groups: Record<string, unknown> }; cards: unknown[][] };
   const { province: _province, ...groups } = file.header.groups;
   const header = { ...file.header, groups, cardFields: CARD_FIELDS.slice(0, 30) };
+  // (a partial without provinces has no change counts either: version 4 came before both)
   const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 31)));
   return `{"partialVersion":4,"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
 }

@@ -10,6 +10,7 @@ export function listingCard(state: ListingState, priceDropPct: number | null): L
     price: state.last_price,
     priceBeforeChange: state.price_before_change,
     priceChangedOn: state.price_changed_on === null ? null : dayOfNumber(state.price_changed_on),
+    priceChangeCount: state.price_change_count,
     priceDropPct,
     firstPrice: state.first_price,
     minPrice: state.min_price,

@@ -109,6 +109,8 @@ export interface ListingCard {
   /** Price before the most recent change, and the day of that change; null if it never changed. */
   priceBeforeChange: number | null;
   priceChangedOn: Day | null;
+  /** Days on which the price changed (price_change_count); null in day files written before it was carried. */
+  priceChangeCount: number | null;
   /** Percent the price dropped today versus the previous observation; null if it did not drop today. */
   priceDropPct: number | null;
   firstPrice: number;

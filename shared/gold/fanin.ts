@@ -16,6 +16,7 @@ import { checkMergeable, mergeAllPartials, PartialMergeError, type GoldPartial }
 import { decodePartial } from './partial-file.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
 import { buildDayReport } from './report.ts';
+import { extendHistories, type ListingHistories } from './histories.ts';
 import { extendSeries } from './series.ts';
 import { goldTableFiles } from './tables.ts';
 import { comparableRows } from './comparable-table.ts';
@@ -103,6 +104,8 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   const contextRead = started(
     previous.then(async (found) => ({
       previousSeries: found === null ? null : await readSeries(lake, found.manifest.dashboard.seriesThrough),
+      // Days published before listing pages have no histories: the paths start again from the state rows.
+      previousHistories: found?.manifest.dashboard.histories === undefined ? null : await readHistories(lake, found.manifest.dashboard.histories),
       unfinished: await unfinishedDays(lake, found?.day ?? null, day),
     })),
   );
@@ -112,7 +115,7 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   const { merged } = outcome;
   const { previousDay } = merged;
   const previousRun = (await previous)?.manifest.runId;
-  const [sources, { previousSeries, unfinished }] = await Promise.all([sourcesRead, contextRead]);
+  const [sources, { previousSeries, previousHistories, unfinished }] = await Promise.all([sourcesRead, contextRead]);
   const report = buildDayReport(
     merged,
     sources.map((source) => ({ slug: source.slug, outcome: source.silver.outcome, snapshotComplete: source.silver.snapshotComplete })),
@@ -132,12 +135,14 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   });
   const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, ...merged.settings } }, quality);
   const series = extendSeries(previousSeries, dayFile);
+  const histories = extendHistories(previousHistories, dayFile);
 
   const tables = goldTableFiles(day, report, comparableRows(day, merged), merged.settings.dealRule);
   const tableKeys = {} as Record<GoldTable, string>;
   for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   const dayText = canonicalJson(dayFile);
   const seriesText = canonicalJson(series);
+  const historiesText = canonicalJson(histories);
   // Independent objects are written concurrently (S3 round trips are most of a small day's fan-in);
   // the manifest, which announces them, only once they all exist.
   await Promise.all([
@@ -145,12 +150,17 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
     lake.put(goldKeys.quality(day), canonicalJson(quality, { pretty: true }), 'application/json'),
     lake.put(goldKeys.dashboardDay(day), dayText, 'application/json'),
     lake.put(goldKeys.dashboardSeriesThrough(day), seriesText, 'application/json'),
+    lake.put(goldKeys.dashboardHistoriesThrough(day), historiesText, 'application/json'),
   ]);
 
   // Re-running a past day must not roll the dashboard back.
   const latestUpdated = (await goldDays(lake)).every((published) => published <= day);
   if (latestUpdated) {
-    await Promise.all([lake.put(goldKeys.dashboardLatest, dayText, 'application/json'), lake.put(goldKeys.dashboardSeries, seriesText, 'application/json')]);
+    await Promise.all([
+      lake.put(goldKeys.dashboardLatest, dayText, 'application/json'),
+      lake.put(goldKeys.dashboardSeries, seriesText, 'application/json'),
+      lake.put(goldKeys.dashboardHistories, historiesText, 'application/json'),
+    ]);
   }
 
   const manifest: GoldManifest = {
@@ -165,7 +175,7 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
     state: Array.from({ length: shardCount }, (_, shard) => ({ shard, key: keys.goldState(day, shard) })),
     partials: expected,
     tables: tableKeys,
-    dashboard: { day: goldKeys.dashboardDay(day), seriesThrough: goldKeys.dashboardSeriesThrough(day) },
+    dashboard: { day: goldKeys.dashboardDay(day), seriesThrough: goldKeys.dashboardSeriesThrough(day), histories: goldKeys.dashboardHistoriesThrough(day) },
     quality: goldKeys.quality(day),
     totals: {
       stateRows: merged.inputs.stateRows,
@@ -298,6 +308,12 @@ async function mergeDay(
 function started<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+async function readHistories(lake: Lake, key: string): Promise<ListingHistories> {
+  const histories = await getJson<ListingHistories>(lake, key);
+  if (histories === undefined) throw new GoldInputError(`listing histories ${key} are listed by a gold manifest but missing`, key);
+  return histories;
 }
 
 async function readSeries(lake: Lake, key: string): Promise<DashboardSeries> {

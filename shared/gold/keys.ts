@@ -23,9 +23,12 @@ export const goldKeys = {
   dashboardDay: (day: Day) => `${goldPrefixes.dashboard}days/dt=${day}.json`,
   /** The daily series from the first gold day through `day`, built by extending the previous day's. */
   dashboardSeriesThrough: (day: Day) => `${goldPrefixes.dashboard}series/dt=${day}.json`,
-  /** Copies of the newest day's two files, at fixed keys the dashboard build fetches. */
+  /** The price and status paths of the listings with a page, through `day` (shared/gold/histories.ts). */
+  dashboardHistoriesThrough: (day: Day) => `${goldPrefixes.dashboard}histories/dt=${day}.json`,
+  /** Copies of the newest day's files, at fixed keys the dashboard build fetches. */
   dashboardLatest: `${goldPrefixes.dashboard}latest.json`,
   dashboardSeries: `${goldPrefixes.dashboard}series.json`,
+  dashboardHistories: `${goldPrefixes.dashboard}histories.json`,
   quality: (day: Day) => `${goldPrefixes.quality}dt=${day}.json`,
   partialsOfDay: (day: Day) => `${prefixes.goldPartials}dt=${day}/`,
 } as const;

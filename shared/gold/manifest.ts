@@ -29,7 +29,8 @@ export interface GoldManifest {
   partials: string[];
   /** Every gold table of the day; `comparable_daily` (the next day's fair prices) is absent in manifests from before comparables. */
   tables: Record<GoldTable, string>;
-  dashboard: { day: string; seriesThrough: string };
+  /** `histories` is absent in manifests from before listing pages. */
+  dashboard: { day: string; seriesThrough: string; histories?: string };
   quality: string;
   totals: {
     stateRows: number;

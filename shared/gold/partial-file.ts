@@ -23,6 +23,9 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './ske
  * The partial's file, `gold/partials/dt=D/shard=K.json`: what a shard hands the fan-in. Internal,
  * but versioned, because a fan-in may read partials written by the previous release.
  *
+ * Version 6 is version 5 with each card's price change count (the listing pages say when a price
+ * path has changes they did not see). Version 5 cards read with a null count.
+ *
  * Version 5 is version 4 with provinces: a `province` group dimension, and cards that carry the
  * province and the listing's own "was" price. Version 4 partials read with no province groups and
  * null for the new card fields.
@@ -50,7 +53,7 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY, type SketchBins } from './ske
  * order, so equal partials give equal bytes. Versions 1 (sketches as DDSketch protobuf, base64)
  * and 2 (sketches as plain bins, cards in one `listings` object) still read.
  */
-export const PARTIAL_VERSION = 5;
+export const PARTIAL_VERSION = 6;
 
 type Histogram = Record<string, number>;
 
@@ -105,7 +108,7 @@ interface PartialJsonV2 extends PartialHeaderJson {
   listings: Record<string, unknown[]>;
 }
 
-const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', 3: 'bins', 4: 'bins', [PARTIAL_VERSION]: 'bins' };
+const SKETCH_ENCODING: Record<number, SketchEncoding> = { 1: 'protobuf+base64', 2: 'bins', 3: 'bins', 4: 'bins', 5: 'bins', [PARTIAL_VERSION]: 'bins' };
 
 /** The card fields, in the order partials store them (listingId is the key). */
 export const CARD_FIELDS = [
@@ -141,13 +144,17 @@ export const CARD_FIELDS = [
   'comparables',
   'province',
   'listedPreviousPrice',
+  'priceChangeCount',
 ] as const satisfies ReadonlyArray<Exclude<keyof ListingCard, 'listingId'>>;
 
 /** The card fields of versions 1–3: CARD_FIELDS up to `searches`. */
 const CARD_FIELDS_V3 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('searches') + 1);
 /** The card fields of version 4: CARD_FIELDS up to `comparables`. */
 const CARD_FIELDS_V4 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('comparables') + 1);
-const cardFieldsOf = (version: number): readonly string[] => (version === PARTIAL_VERSION ? CARD_FIELDS : version === 4 ? CARD_FIELDS_V4 : CARD_FIELDS_V3);
+/** The card fields of version 5: CARD_FIELDS up to `listedPreviousPrice`. */
+const CARD_FIELDS_V5 = CARD_FIELDS.slice(0, CARD_FIELDS.indexOf('listedPreviousPrice') + 1);
+const cardFieldsOf = (version: number): readonly string[] =>
+  version === PARTIAL_VERSION ? CARD_FIELDS : version === 5 ? CARD_FIELDS_V5 : version === 4 ? CARD_FIELDS_V4 : CARD_FIELDS_V3;
 
 const CANDIDATE_FIELDS = ['listingId', 'price', 'priceDropPct', 'createdAtMs', 'daysOnMarket', 'priceToFair'] as const satisfies ReadonlyArray<keyof RankFacts>;
 const CANDIDATE_FIELDS_V3 = CANDIDATE_FIELDS.slice(0, 5);
@@ -188,6 +195,7 @@ export function cardValues(card: ListingCard): unknown[] {
     card.comparables,
     card.province,
     card.listedPreviousPrice,
+    card.priceChangeCount,
   ];
 }
 
@@ -197,7 +205,8 @@ export function cardValues(card: ListingCard): unknown[] {
  */
 export function cardOfValues(listingId: string, v: readonly unknown[], offset = 0, fieldCount: number = CARD_FIELDS.length): ListingCard {
   const old = fieldCount === CARD_FIELDS_V3.length;
-  const beforeProvinces = fieldCount < CARD_FIELDS.length;
+  const beforeProvinces = fieldCount < CARD_FIELDS_V5.length;
+  const beforeChangeCounts = fieldCount < CARD_FIELDS.length;
   return {
     listingId,
     title: v[offset],
@@ -232,11 +241,12 @@ export function cardOfValues(listingId: string, v: readonly unknown[], offset = 
     comparables: old ? 0 : v[offset + 29],
     province: beforeProvinces ? null : v[offset + 30],
     listedPreviousPrice: beforeProvinces ? null : v[offset + 31],
+    priceChangeCount: beforeChangeCounts ? null : v[offset + 32],
   } as ListingCard;
 }
 
 const V3_OPENING = `{"partialVersion":${PARTIAL_VERSION},"header":`;
-const LINED_VERSIONS = [3, 4, PARTIAL_VERSION];
+const LINED_VERSIONS = [3, 4, 5, PARTIAL_VERSION];
 const V3_CARDS = ',"cards":[';
 const V3_CLOSING = ']}\n';
 
@@ -360,7 +370,7 @@ function parseJson<T>(text: string, source: string, what: string): T {
   }
 }
 
-/** Versions 3 to 5: a header line, then a line per card. */
+/** Versions 3 to 6: a header line, then a line per card. */
 function decodeLined(bytes: Uint8Array, version: number, openingLength: number, source: string): GoldPartial {
   const headerEnd = bytes.indexOf(NEWLINE);
   const firstLine = decoder.decode(bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd));

@@ -12,9 +12,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
+import type { ListingHistories } from '../../../shared/gold/histories.ts';
 import { SERIES_METRICS, type DashboardDay, type DashboardSeries } from '../../../shared/gold/dashboard.ts';
 import { addDays } from '../../../shared/lake/keys.ts';
-import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema } from './schema.ts';
+import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema, ListingHistoriesSchema } from './schema.ts';
 
 /** The environment variable that tells the Astro build where the validated JSON is. */
 export const DATA_DIR_ENV = 'DASHBOARD_DATA_DIR';
@@ -25,12 +26,21 @@ export const THUMBNAILS_ENV = 'DASHBOARD_THUMBNAILS';
 export const DATA_FILES = { latest: 'latest.json', series: 'series.json' } as const;
 /** The optional file of the Alerts view, beside them (written by alert-evaluate, not by gold). */
 export const ALERTS_FILE = 'alerts.json';
+/**
+ * The optional price and status paths of the listings with a page (gold writes it since listing
+ * pages; without it the pages start each path from the listing's card).
+ */
+export const HISTORIES_FILE = 'histories.json';
+/** Files the build uses when they exist. */
+export const OPTIONAL_FILES = [ALERTS_FILE, HISTORIES_FILE] as const;
 
 export interface DashboardData {
   latest: DashboardDay;
   series: DashboardSeries;
   /** The alerts of the last 30 days, or null when the lake has none (no watches configured). */
   alerts: AlertsWindow | null;
+  /** The listings' price and status paths, or null when gold has not written them yet. */
+  histories: ListingHistories | null;
 }
 
 export class DashboardDataError extends Error {
@@ -144,6 +154,21 @@ export function validateAlerts(value: unknown, file: string): AlertsWindow {
   return window;
 }
 
+/** Validates one parsed histories file: of the dashboard's day, every price path non-empty and in day order. */
+export function validateHistories(value: unknown, file: string, day: string): ListingHistories {
+  const result = v.safeParse(ListingHistoriesSchema, value);
+  if (!result.success) throw new DashboardDataError(file, `not a listing histories file: ${describeIssues(result.issues)}`);
+  const histories = result.output as ListingHistories;
+  if (histories.day !== day) throw new DashboardDataError(file, `is of ${histories.day}, but the dashboard's day is ${day}: copy it from the same gold run`);
+  for (const [id, history] of Object.entries(histories.listings)) {
+    if (history.prices.length === 0) throw new DashboardDataError(file, `listings.${id}.prices is empty`);
+    for (let i = 1; i < history.prices.length; i += 1) {
+      if (history.prices[i]![0] < history.prices[i - 1]![0]) throw new DashboardDataError(file, `listings.${id}.prices[${i}] (${history.prices[i]![0]}) is before ${history.prices[i - 1]![0]}: prices run oldest first`);
+    }
+  }
+  return histories;
+}
+
 /**
  * Validates a latest/series pair (each on its own, then that they describe the same newest day),
  * and the alerts window when there is one.
@@ -151,8 +176,9 @@ export function validateAlerts(value: unknown, file: string): AlertsWindow {
 export function validateDashboardData(
   latestValue: unknown,
   seriesValue: unknown,
-  names: { latest: string; series: string; alerts?: string } = { latest: DATA_FILES.latest, series: DATA_FILES.series },
+  names: { latest: string; series: string; alerts?: string; histories?: string } = { latest: DATA_FILES.latest, series: DATA_FILES.series },
   alertsValue?: unknown,
+  historiesValue?: unknown,
 ): DashboardData {
   const latest = validateDay(latestValue, names.latest);
   const series = validateSeries(seriesValue, names.series);
@@ -160,7 +186,8 @@ export function validateDashboardData(
     throw new DashboardDataError(names.series, `runs through ${series.lastDay}, but ${names.latest} is the day ${latest.day}: copy both files from the same gold run`);
   }
   const alerts = alertsValue === undefined ? null : validateAlerts(alertsValue, names.alerts ?? ALERTS_FILE);
-  return { latest, series, alerts };
+  const histories = historiesValue === undefined ? null : validateHistories(historiesValue, names.histories ?? HISTORIES_FILE, latest.day);
+  return { latest, series, alerts, histories };
 }
 
 /** Reads one file of the data directory; a missing file is an error naming it. */
@@ -183,19 +210,21 @@ async function readOptionalText(path: string, shownAs: string): Promise<string |
   }
 }
 
-/** Reads and validates `latest.json`, `series.json` and, when it exists, `alerts.json` from `dir`. */
+/** Reads and validates `latest.json`, `series.json` and, when they exist, `alerts.json` and `histories.json` from `dir`. */
 export async function readDashboardData(dir: string, shownAs: (file: string) => string = (file) => join(dir, file)): Promise<DashboardData> {
-  const names = { latest: shownAs(DATA_FILES.latest), series: shownAs(DATA_FILES.series), alerts: shownAs(ALERTS_FILE) };
-  const [latestText, seriesText, alertsText] = await Promise.all([
+  const names = { latest: shownAs(DATA_FILES.latest), series: shownAs(DATA_FILES.series), alerts: shownAs(ALERTS_FILE), histories: shownAs(HISTORIES_FILE) };
+  const [latestText, seriesText, alertsText, historiesText] = await Promise.all([
     readText(join(dir, DATA_FILES.latest), names.latest),
     readText(join(dir, DATA_FILES.series), names.series),
     readOptionalText(join(dir, ALERTS_FILE), names.alerts),
+    readOptionalText(join(dir, HISTORIES_FILE), names.histories),
   ]);
   return validateDashboardData(
     parseJson(latestText, names.latest),
     parseJson(seriesText, names.series),
     names,
     alertsText === undefined ? undefined : parseJson(alertsText, names.alerts),
+    historiesText === undefined ? undefined : parseJson(historiesText, names.histories),
   );
 }
 

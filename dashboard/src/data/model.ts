@@ -16,6 +16,8 @@ import type {
   SeriesColumns,
   SeriesMetric,
 } from '../../../shared/gold/dashboard.ts';
+import type { Alert } from '../../../shared/alerts/alert.ts';
+import { pagedListingIds, type ListingHistory } from '../../../shared/gold/histories.ts';
 import { addDays } from '../../../shared/lake/keys.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
 import { dashboardData, thumbnailsEnabled, type DashboardData } from './load.ts';
@@ -129,6 +131,22 @@ export type CategorySortKey = keyof typeof CATEGORY_SORTS;
 export type SortDir = 'asc' | 'desc';
 export const CATEGORY_SORT_KEYS = Object.keys(CATEGORY_SORTS) as CategorySortKey[];
 
+/**
+ * A listing with a page of its own: one of the market-wide or search lists (its card), or of an
+ * alert in the 30-day window (its alerts; a card too when it is also in today's lists).
+ */
+export interface ListingPageView {
+  id: string;
+  card: ListingCard | null;
+  /** Its alerts in the window, newest first. */
+  alerts: Alert[];
+  /** Its price and status path (histories.json), or null without one. */
+  history: ListingHistory | null;
+}
+
+/** Listing ids become URL paths: anything but a plain id gets no page (and no broken link). */
+const PAGE_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
 export interface Model {
   latest: DashboardDay;
   series: DashboardSeries;
@@ -152,6 +170,13 @@ export interface Model {
   /** The Alerts view, or null when the lake has no alerts file (no watches configured). */
   alerts: AlertsView | null;
   listing(id: string): ListingCard | undefined;
+  /** Every listing page, in list order (market-wide lists, then searches, then alerts). */
+  listingPages: ListingPageView[];
+  /** Whether the listing has a page (its id then names the page: paths.listing). */
+  hasListingPage(id: string): boolean;
+  /** Today's cards by seller id, and by the comparable group of their fair price. */
+  cardsBySeller: Map<string, ListingCard[]>;
+  cardsByFairGroup: Map<string, ListingCard[]>;
   kpiFigures(today: Kpis | null, metrics: SeriesColumns | null): KpiFigure[];
   sortedCategories(key: CategorySortKey, dir: SortDir): CategoryView[];
 }
@@ -270,6 +295,33 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     return sorted;
   };
 
+  const pageIds = new Set(pagedListingIds(latest).filter((id) => PAGE_ID.test(id) && id in latest.listings));
+  const alertsByListing = new Map<string, Alert[]>();
+  for (const alert of data.alerts?.alerts ?? []) {
+    if (!PAGE_ID.test(alert.listingId)) continue;
+    pageIds.add(alert.listingId);
+    const list = alertsByListing.get(alert.listingId) ?? [];
+    list.push(alert);
+    alertsByListing.set(alert.listingId, list);
+  }
+  const listingPages: ListingPageView[] = [...pageIds].map((id) => ({
+    id,
+    card: latest.listings[id] ?? null,
+    alerts: alertsByListing.get(id) ?? [],
+    history: data.histories?.listings[id] ?? null,
+  }));
+  const groupCards = (key: (card: ListingCard) => string | null): Map<string, ListingCard[]> => {
+    const groups = new Map<string, ListingCard[]>();
+    for (const card of Object.values(latest.listings)) {
+      const value = key(card);
+      if (value === null) continue;
+      const list = groups.get(value) ?? [];
+      list.push(card);
+      groups.set(value, list);
+    }
+    return groups;
+  };
+
   return {
     latest,
     series,
@@ -292,6 +344,10 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     searchByKey: new Map(searches.map((view) => [view.key, view])),
     alerts: data.alerts === null ? null : buildAlertsView(data.alerts, latest.day),
     listing: (id) => latest.listings[id],
+    listingPages,
+    hasListingPage: (id) => pageIds.has(id),
+    cardsBySeller: groupCards((card) => card.sellerId),
+    cardsByFairGroup: groupCards((card) => card.fairPriceGroup),
     kpiFigures,
     sortedCategories,
   };

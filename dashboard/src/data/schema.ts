@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { DashboardDay, DashboardSeries } from '../../../shared/gold/dashboard.ts';
+import type { ListingHistories } from '../../../shared/gold/histories.ts';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -69,6 +70,8 @@ const ListingCardSchema = v.object({
   priceBeforeChange: MaybeNumber,
   priceChangedOn: v.nullable(Day),
   priceDropPct: MaybeNumber,
+  // Absent in day files written before it was carried.
+  priceChangeCount: v.optional(v.nullable(Count), null),
   firstPrice: FiniteNumber,
   minPrice: FiniteNumber,
   currency: MaybeString,
@@ -258,11 +261,31 @@ export const AlertsWindowSchema = v.object({
   alerts: v.array(AlertSchema),
 });
 
+const Status = v.picklist(['active', 'vanished', 'relisted', 'untracked']);
+
+/** `gold/dashboard/histories.json`: the price and status paths of the listings with a page. */
+export const ListingHistoriesSchema = v.object({
+  schemaVersion: v.literal(1),
+  day: Day,
+  retentionDays: Count,
+  listings: v.record(
+    v.string(),
+    v.object({
+      prices: v.array(v.tuple([Day, FiniteNumber])),
+      priceChanges: Count,
+      statuses: v.array(v.tuple([Day, Status, v.nullable(v.boolean())])),
+      lastListed: Day,
+    }),
+  ),
+});
+
 // The schemas and the pipeline's types must describe the same JSON (both directions).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const dayMatches: Same<v.InferOutput<typeof DashboardDaySchema>, DashboardDay> = true;
 const seriesMatches: Same<v.InferOutput<typeof DashboardSeriesSchema>, DashboardSeries> = true;
 const alertsMatches: Same<v.InferOutput<typeof AlertsWindowSchema>, AlertsWindow> = true;
+const historiesMatch: Same<v.InferOutput<typeof ListingHistoriesSchema>, ListingHistories> = true;
+void historiesMatch;
 void dayMatches;
 void seriesMatches;
 void alertsMatches;

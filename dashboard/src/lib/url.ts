@@ -15,6 +15,7 @@ export const paths = {
   searches: () => href('searches/'),
   search: (slug: string) => href(`searches/${slug}/`),
   listings: () => href('listings/'),
+  listing: (id: string) => href(`listings/${id}/`),
   alerts: () => href('alerts/'),
   alertsDay: (day: string) => href(`alerts/${day}/`),
   quality: () => href('quality/'),
