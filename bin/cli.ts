@@ -17,6 +17,7 @@ import { formatBackfill, formatDayAlerts, formatDayRun } from '#local/summary.ts
 import { reportDay } from '#local/lake-report.ts';
 import { questionWords } from '#shared/gold/sold-prices.ts';
 import type { SearchQuery } from '#shared/wallapop/index.ts';
+import type { DashboardBuildResult } from '../scripts/dashboard-build.ts';
 
 /** Exit codes: 0 all good, 1 the run finished with failures (dead letters, failed searches), 2 bad usage. */
 const EXIT_FAILURES = 1;
@@ -93,6 +94,7 @@ program
     const config = await readSearchConfigFile(options.searches);
     const lastDay: string = options.date ?? madridDay(new Date());
     const days = Array.from({ length: options.days }, (_, index) => addDays(lastDay, index - options.days + 1));
+    let built: DashboardBuildResult | undefined;
     const runs = await withPipeline(options, config.searches.length, days[0]!, async (pipeline, progress, sim) => {
       const results: DayRun[] = [];
       for (const day of days) {
@@ -107,19 +109,25 @@ program
           console.log(formatDayAlerts(alerts, { outboxFile: OutboxChannel.fileOf(resolve(options.dataDir, 'alerts'), day), webhook: options.webhook !== undefined }));
         }
       }
+      if (options.dashboard && results.some((run) => run.report.gold.complete)) {
+        // Built while the simulator still runs: its made-up listing photos are copied into the site.
+        const { buildDashboard } = await import('../scripts/dashboard-build.ts');
+        built = await buildDashboard({
+          from: options.dataDir,
+          ...(sim ? { photos: 'copy' as const, imageOrigin: sim.url, photoCache: resolve(options.dataDir, 'photos') } : {}),
+        });
+      }
       return results;
     });
     if (options.json) console.log(JSON.stringify(runs.map(({ report, deadLetters, wallTimeMs }) => ({ ...report, deadLetters, wallTimeMs })), null, 2));
     else console.log(`\nLake: ${resolve(options.dataDir, 's3')}   dead letters: ${resolve(options.dataDir, 'dead-letters')}   alerts: ${resolve(options.dataDir, 'alerts')}`);
     process.exitCode = runs.some((run) => run.deadLetters.length > 0 || run.report.problems.length > 0) ? EXIT_FAILURES : 0;
     if (options.dashboard) {
-      if (!runs.some((run) => run.report.gold.complete)) {
+      if (built === undefined) {
         console.error('No day reached gold: the dashboard was not built.');
         process.exitCode = EXIT_FAILURES;
         return;
       }
-      const { buildDashboard } = await import('../scripts/dashboard-build.ts');
-      const built = await buildDashboard({ from: options.dataDir });
       console.log(`Dashboard: ${built.pages} pages for ${built.day} in ${built.outDir} (${built.seconds.toFixed(1)} s). Serve it with: npm run dashboard:serve`);
     }
   });
@@ -326,6 +334,8 @@ interface PipelineCliOptions {
 }
 
 interface SimHandle {
+  /** Where the simulator answers: its API, and the listing photos under /images/. */
+  url: string;
   setDay(day: string): Promise<void> | void;
   close(): Promise<void>;
 }
@@ -361,7 +371,7 @@ async function withPipeline<T>(
   }
 }
 
-async function startSim(options: PipelineCliOptions, firstDay: string): Promise<SimHandle & { url: string }> {
+async function startSim(options: PipelineCliOptions, firstDay: string): Promise<SimHandle> {
   const { createMarket, startSimulator } = await import('#simulator/index.ts');
   const market = createMarket({ seed: options.seed ?? 1, listings: options.listings ?? DEFAULT_LISTINGS, startDay: firstDay });
   const server = await startSimulator({

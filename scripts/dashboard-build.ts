@@ -4,12 +4,13 @@
  *   npm run dashboard:build -- --from <dir>                         a copy of gold/dashboard/, a lake
  *                                                                   mirror, or the local runner's data dir (.data)
  *   npm run dashboard:build -- --from s3://bucket[/prefix] [--s3-endpoint URL]
- *   options: --out <dir> (default dashboard/dist)  --thumbnails  --verbose
+ *   options: --out <dir> (default dashboard/dist)  --photos wallapop|copy|off  --image-origin URL  --verbose
  *
  * Steps: fetch latest.json and series.json (and alerts.json, the Alerts view's optional window, when
  * the lake has it) into a temporary directory, validate them (a missing required file, or any
  * malformed one, fails naming the file and the problem), run Astro's build with the directory in
- * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block.
+ * DASHBOARD_DATA_DIR, then check the output has nothing a strict CSP would block. With
+ * `--photos copy` the listing photos are downloaded first (scripts/dashboard-photos.ts).
  * Exit codes: 0 built, 1 bad input or failed build, 2 bad usage.
  */
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -24,11 +25,12 @@ import {
   HISTORIES_FILE,
   OPTIONAL_FILES,
   DashboardDataError,
-  THUMBNAILS_ENV,
   primeDashboardData,
   readDashboardData,
 } from '../dashboard/src/data/load.ts';
+import { DEFAULT_PHOTO_MODE, PHOTO_DIR, PHOTO_MODES, PHOTOS_ENV, primeCopiedPhotos, type PhotoMode } from '../dashboard/src/data/photos.ts';
 import { writeTableCsvs } from './dashboard-csv.ts';
+import { copyPhotos, installPhotos, MAX_PHOTOS } from './dashboard-photos.ts';
 
 const isOptional = (file: string): boolean => (OPTIONAL_FILES as readonly string[]).includes(file);
 import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
@@ -47,7 +49,12 @@ export interface DashboardBuildOptions {
   from: string;
   s3Endpoint?: string;
   outDir?: string;
-  thumbnails?: boolean;
+  /** Where listing photos come from (dashboard/src/data/photos.ts); 'wallapop' by default. */
+  photos?: PhotoMode;
+  /** `photos: 'copy'`: fetch the CDN's paths from this origin instead (the simulator). */
+  imageOrigin?: string;
+  /** `photos: 'copy'`: where downloaded photos are kept between builds. */
+  photoCache?: string;
   verbose?: boolean;
   log?: (line: string) => void;
 }
@@ -243,7 +250,21 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     );
     primeDashboardData(input.dir, data);
     process.env[DATA_DIR_ENV] = input.dir;
-    process.env[THUMBNAILS_ENV] = options.thumbnails ? '1' : '0';
+    const photos = options.photos ?? DEFAULT_PHOTO_MODE;
+    process.env[PHOTOS_ENV] = photos;
+    const photoCache = resolve(options.photoCache ?? join(DASHBOARD_ROOT, '.astro', 'photos'));
+    let copied: Map<string, string> = new Map();
+    if (photos === 'copy') {
+      const urls = [...Object.values(data.latest.listings).map((card) => card.imageUrl), ...(data.alerts?.alerts ?? []).map((alert) => alert.imageUrl)];
+      const result = await copyPhotos(urls, { cacheDir: photoCache, ...(options.imageOrigin === undefined ? {} : { imageOrigin: options.imageOrigin }) });
+      copied = result.files;
+      log(
+        `dashboard: ${result.files.size} photos (${result.fetched} downloaded from ${options.imageOrigin ?? 'Wallapop'}, ${result.cached} from ${photoCache})` +
+          (result.failed.length > 0 ? `; ${result.failed.length} could not be fetched (first: ${result.failed[0]!.url}: ${result.failed[0]!.problem}), shown as "sin foto"` : '') +
+          (result.overLimit > 0 ? `; ${result.overLimit} over the limit of ${MAX_PHOTOS} shown as "sin foto"` : ''),
+      );
+    }
+    primeCopiedPhotos(copied);
 
     // Astro writes its server chunks inside the output directory only when that is below the
     // working directory (else into ./.astro, shared by concurrent builds, where they also fail to
@@ -276,29 +297,33 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
       process.chdir(cwd);
       await rm(staging, { recursive: true, force: true });
     }
+    if (copied.size > 0) await installPhotos(copied, photoCache, join(outDir, PHOTO_DIR));
     const pages = await checkBuiltSite(outDir);
     const csvFiles = await writeTableCsvs(pages);
     const seconds = (performance.now() - started) / 1000;
-    log(`dashboard: built ${pages.length} pages and ${csvFiles} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s${options.thumbnails ? ' (with Wallapop thumbnails: the CSP must allow https://cdn.wallapop.com)' : ''}`);
+    log(`dashboard: built ${pages.length} pages and ${csvFiles} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s (photos: ${photos})`);
     return { outDir, pages: pages.length, day: data.latest.day, seconds };
   } finally {
     await input.cleanup();
   }
 }
 
-const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--thumbnails] [--verbose]
+const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--photos wallapop|copy|off] [--image-origin URL] [--verbose]
 
   --from         a copy of the lake's gold/dashboard/ (latest.json, series.json, and alerts.json
                  when there are watches), a mirror of the lake, the local runner's data dir
                  (.data), or s3://bucket[/prefix] (prefix defaults to gold/dashboard/)
   --s3-endpoint  an S3-compatible endpoint (the local runner's embedded S3)
   --out          where to write the site (default dashboard/dist)
-  --thumbnails   show listing photos from Wallapop's CDN. Off by default: the site then makes no
-                 external requests. When on, the CSP must allow img-src https://cdn.wallapop.com
+  --photos       where listing photos come from: wallapop (default: readers' browsers load them
+                 from Wallapop's CDN, which the CSP allows for images only), copy (the build
+                 downloads them once and the site serves them: no third-party requests), off
+  --image-origin with --photos copy: fetch the photos from this origin instead of Wallapop's CDN
+                 (the simulator's, e.g. http://127.0.0.1:8787)
   --verbose      Astro's full build log`;
 
 async function main(argv: string[]): Promise<number> {
-  let values: { from?: string; 's3-endpoint'?: string; out?: string; thumbnails?: boolean; verbose?: boolean; help?: boolean };
+  let values: { from?: string; 's3-endpoint'?: string; out?: string; photos?: string; 'image-origin'?: string; verbose?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -306,7 +331,8 @@ async function main(argv: string[]): Promise<number> {
         from: { type: 'string' },
         's3-endpoint': { type: 'string' },
         out: { type: 'string' },
-        thumbnails: { type: 'boolean', default: false },
+        photos: { type: 'string' },
+        'image-origin': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -325,12 +351,21 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--from is required\n\n${USAGE}`);
     return 2;
   }
+  if (values.photos !== undefined && !(PHOTO_MODES as readonly string[]).includes(values.photos)) {
+    console.error(`--photos ${values.photos}: expected one of ${PHOTO_MODES.join(', ')}`);
+    return 2;
+  }
+  if (values['image-origin'] !== undefined && !/^https?:\/\/[^/]+\/?$/.test(values['image-origin'])) {
+    console.error(`--image-origin ${values['image-origin']}: expected an origin such as http://127.0.0.1:8787`);
+    return 2;
+  }
   try {
     await buildDashboard({
       from: values.from,
       ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
       ...(values.out ? { outDir: values.out } : {}),
-      thumbnails: values.thumbnails ?? false,
+      ...(values.photos === undefined ? {} : { photos: values.photos as PhotoMode }),
+      ...(values['image-origin'] === undefined ? {} : { imageOrigin: values['image-origin'] }),
       verbose: values.verbose ?? false,
     });
     return 0;

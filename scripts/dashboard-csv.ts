@@ -1,28 +1,14 @@
 /**
  * Every table of the built site as a CSV file beside its page, linked under the table: the rows
- * and columns the page shows (the text a reader sees, visually-hidden helpers excluded), written
- * at build time so the site stays static and script-free.
- *
- * Format, for Spanish spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads the
- * accents as Latin-1) and `;` between fields (Spanish Excel and LibreOffice take `,` for the
- * decimal comma, so a `,`-separated file splits every price in two). Values are as shown
- * (`34,85 €`, `-81,8 %`), which a Spanish spreadsheet reads as numbers.
+ * and columns the page shows (the text a reader sees; visually-hidden helpers and aria-hidden
+ * decorations excluded), written at build time so every table downloads without JavaScript. With
+ * script, src/client/tables.ts makes the link download the rows a filter leaves, in the same format
+ * (src/client/table-model.ts: UTF-8 with a BOM, `;` between fields, for Spanish spreadsheets).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { CSV_BOM, CSV_SEPARATOR, csvField } from '../dashboard/src/client/table-model.ts';
 import { HTML_TAG } from './html-tags.ts';
-
-const SEPARATOR = ';';
-const BOM = '\uFEFF';
-
-/**
- * A listing title is untrusted text: one starting with `=`, `+`, `@` or a `-` that is not a number
- * would run as a formula in a spreadsheet, so it gets a leading apostrophe (OWASP's advice).
- */
-function field(raw: string): string {
-  const text = /^[=+@\t\r]|^-(?![\d,.])/.test(raw) ? `'${raw}` : raw;
-  return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 const VOID_ELEMENTS = new Set(['area', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -61,7 +47,8 @@ export function tableCsv(markup: string): string {
     }
     if (!closing) {
       depth += 1;
-      if (hiddenFrom < 0 && /\bclass\s*=\s*("[^"]*\bvisually-hidden\b[^"]*"|'[^']*\bvisually-hidden\b[^']*')/.test(tag[3] ?? '')) hiddenFrom = depth;
+      // Left out: screen-reader helpers ("Foto", a rank) and decorations (a sort arrow).
+      if (hiddenFrom < 0 && /\bclass\s*=\s*("[^"]*\bvisually-hidden\b[^"]*"|'[^']*\bvisually-hidden\b[^']*')|\baria-hidden\s*=\s*("true"|'true'|true\b)/.test(tag[3] ?? '')) hiddenFrom = depth;
       if (name === 'tr') row = [];
       else if ((name === 'td' || name === 'th') && row !== null) cell = '';
       else if (cell !== null) cell += ' ';
@@ -73,11 +60,11 @@ export function tableCsv(markup: string): string {
       row.push(cell.replace(/\s+/g, ' ').trim());
       cell = null;
     } else if (name === 'tr' && row !== null) {
-      if (row.length > 0) lines.push(row.map(field).join(SEPARATOR));
+      if (row.length > 0) lines.push(row.map(csvField).join(CSV_SEPARATOR));
       row = null;
     } else if (cell !== null) cell += ' ';
   }
-  return `${BOM}${lines.join('\r\n')}\r\n`;
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 /** Where each table's markup starts and ends (tables are not nested in these pages). */

@@ -3,9 +3,7 @@
  * resolve to index.html, correct content types, and the same strict Content-Security-Policy and
  * security headers (resources/site.yml). Use it to look at a build, and in the browser tests.
  *
- *   npm run dashboard:serve [-- --dir dashboard/dist] [--port 4321] [--thumbnails]
- *
- * `--thumbnails` sends the CSP a `--thumbnails` build needs (img-src also allows Wallapop's CDN).
+ *   npm run dashboard:serve [-- --dir dashboard/dist] [--port 4321]
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -14,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_WITH_THUMBNAILS, SECURITY_HEADERS } from '../dashboard/src/data/csp.ts';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../dashboard/src/data/csp.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,7 +46,6 @@ export interface ServeOptions {
   dir: string;
   /** 0 picks a free port. */
   port?: number;
-  thumbnails?: boolean;
   log?: (line: string) => void;
 }
 
@@ -66,8 +63,7 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
   const root = resolve(options.dir);
   const rootInfo = await stat(root).catch(() => undefined);
   if (!rootInfo?.isDirectory()) throw new Error(`${root} is not a directory: build the dashboard first (npm run dashboard:build -- --from <dir>)`);
-  const csp = options.thumbnails ? CONTENT_SECURITY_POLICY_WITH_THUMBNAILS : CONTENT_SECURITY_POLICY;
-  const headers = { 'Content-Security-Policy': csp, ...SECURITY_HEADERS };
+  const headers = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, ...SECURITY_HEADERS };
 
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -133,25 +129,24 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values: { dir?: string; port?: string; thumbnails?: boolean; quiet?: boolean; help?: boolean };
+  let values: { dir?: string; port?: string; quiet?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         dir: { type: 'string', default: join(repoRoot, 'dashboard', 'dist') },
         port: { type: 'string', default: '4321' },
-        thumbnails: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: npm run dashboard:serve -- [--dir DIR] [--port N] [--thumbnails] [--quiet]`);
+    console.error(`${(error as Error).message}\nusage: npm run dashboard:serve -- [--dir DIR] [--port N] [--quiet]`);
     return 2;
   }
   if (values.help) {
-    console.log('usage: npm run dashboard:serve -- [--dir DIR (default dashboard/dist)] [--port N (default 4321)] [--thumbnails] [--quiet]');
+    console.log('usage: npm run dashboard:serve -- [--dir DIR (default dashboard/dist)] [--port N (default 4321)] [--quiet]');
     return 0;
   }
   const port = Number(values.port);
@@ -163,7 +158,6 @@ async function main(argv: string[]): Promise<number> {
     const server = await startDashboardServer({
       dir: values.dir!,
       port,
-      thumbnails: values.thumbnails ?? false,
       ...(values.quiet ? {} : { log: (line: string) => console.log(line) }),
     });
     console.log(`dashboard: serving ${resolve(values.dir!)} at ${server.url} (Ctrl-C to stop)`);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, cloudFrontErrorPage, type DrawnFault, type FaultKind, type FaultOptions } from './faults.ts';
+import { IMAGE_PATH_PREFIX, thumbnailPng } from './images.ts';
 import type { Market } from './market.ts';
 import { MAX_DISTANCE_KM, QueryError, parseSearchQuery, queryKey, queryParams, type SearchQuery } from './query.ts';
 import { hash3, hashString } from './random.ts';
@@ -322,6 +323,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    if (request.method === 'GET' && url.pathname.startsWith(IMAGE_PATH_PREFIX)) {
+      // Photos stand for Wallapop's CDN, not its API: no faults, not counted as API requests.
+      const png = thumbnailPng(url.pathname);
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length), 'cache-control': 'public, max-age=86400' });
+      response.end(png);
+      return;
+    }
     const endpoint = endpointOf(url.pathname);
     let fault: RequestLogEntry['fault'];
     let reply: Reply;

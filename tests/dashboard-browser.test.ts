@@ -6,14 +6,16 @@
  * shows the fixture's counts, and the site works with JavaScript disabled. Screenshots of the main
  * views go to test-artifacts/screenshots/.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay, DashboardSeries } from '#shared/gold/dashboard.ts';
+import type { ListingHistories } from '#shared/gold/histories.ts';
 import { CONTENT_SECURITY_POLICY } from '../dashboard/src/data/csp.ts';
+import { createMarket, startSimulator } from '#simulator/index.ts';
 import { buildDashboard } from '../scripts/dashboard-build.ts';
 import { startDashboardServer, type DashboardServer } from '../scripts/dashboard-serve.ts';
 import { HOSTILE, RETIRED_SEARCH } from './fixtures/gold-dashboard/generate.ts';
@@ -31,6 +33,7 @@ interface Fixture {
 
 let work: string;
 let server: DashboardServer;
+let simulator: Awaited<ReturnType<typeof startSimulator>>;
 let browser: Browser;
 let fixture: Fixture;
 let pages: string[];
@@ -64,6 +67,26 @@ function observe(page: Page, seen: Watch): void {
   page.on('pageerror', (error) => seen.problems.push(`${page.url()}: ${error.message}`));
 }
 
+/** Every <img> of the page is the site's own copy of a photo, and it rendered. */
+async function assertPhotos(t: ExecutionContext, page: Page, atLeast = 5): Promise<void> {
+  const images = await page.locator('img').evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const image = node as unknown as { getAttribute(name: string): string | null; naturalWidth: number; complete: boolean; scrollIntoView(): void };
+      return { src: image.getAttribute('src'), className: image.getAttribute('class') };
+    }),
+  );
+  t.true(images.length >= atLeast, `photos are shown (${images.length})`);
+  for (const image of images) {
+    t.regex(image.src ?? '', /^\/img\/[0-9a-f]{24}\.png$/, 'a photo from the site itself, never a listing title turned into markup');
+    t.is(image.className?.split(' ')[0], 'thumb');
+  }
+  // Lazy images load once in view.
+  const first = page.locator('img.thumb').first();
+  await first.scrollIntoViewIfNeeded();
+  await page.waitForFunction((element) => (element as unknown as { complete: boolean; naturalWidth: number }).complete && (element as unknown as { naturalWidth: number }).naturalWidth > 0, await first.elementHandle());
+  t.pass();
+}
+
 const euro = new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR' });
 const integer = new Intl.NumberFormat('es-ES', { maximumFractionDigits: 0 });
 const signedInteger = new Intl.NumberFormat('es-ES', { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
@@ -72,7 +95,9 @@ const signedEuro = new Intl.NumberFormat('es-ES', { style: 'currency', currency:
 test.before(async () => {
   work = await mkdtemp(join(tmpdir(), 'dashboard-browser-'));
   const out = join(work, 'dist');
-  await buildDashboard({ from: FIXTURE, outDir: out, log: () => {} });
+  // Photos copied from the simulator, which serves Wallapop's image paths offline.
+  simulator = await startSimulator({ market: createMarket({ seed: 3, listings: 500, startDay: '2026-11-24' }) });
+  await buildDashboard({ from: FIXTURE, outDir: out, photos: 'copy', imageOrigin: simulator.url, photoCache: join(work, 'photos'), log: () => {} });
   pages = (await readdir(out, { recursive: true }))
     .filter((file) => file.endsWith('index.html'))
     .map((file) => file.replace(/index\.html$/, ''))
@@ -96,6 +121,7 @@ test.before(async () => {
 test.after.always(async () => {
   await browser?.close();
   await server?.close();
+  await simulator?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -117,7 +143,9 @@ test.serial('every page opens under the CSP: navigation, headings, labelled char
     }
     const expectsCharts = path === '' || /^(categories|locations|searches)\/[^/]+\/$/.test(path) || path === 'locations/' || path === 'quality/';
     if (expectsCharts && !path.startsWith('categories/sort/')) t.true((await charts.count()) > 0, `${path}: no chart`);
-    t.is(await page.locator('script').count(), 0, `${path}: a script`);
+    // One script, the site's own table enhancer, from a file (the CSP forbids inline script).
+    const scripts = await page.locator('script').evaluateAll((nodes) => nodes.map((node) => ({ src: node.getAttribute('src'), text: node.textContent })));
+    t.true(scripts.every((script) => script.src?.startsWith('/_astro/') && script.text === ''), `${path}: ${JSON.stringify(scripts)}`);
     t.is(await page.locator('table:not(:has(caption))').count(), 0, `${path}: a table without caption`);
   }
   // The navigation is plain links: it works by clicking too.
@@ -178,11 +206,14 @@ test.serial('hostile titles and names read literally and never run; off-site lin
   t.true((await img.count()) >= 1);
   await t.notThrowsAsync(img.first().waitFor({ state: 'visible' }));
   t.true((await page.getByText(HOSTILE.scriptTitle, { exact: true }).count()) >= 1);
-  t.is(await page.locator('img').count(), 0, 'no <img> at all: thumbnails are off, and no title became one');
+  await assertPhotos(t, page);
   t.is(await page.locator('a[href^="javascript:"]').count(), 0);
   const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
   t.true(links.length > 0);
-  for (const link of links) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  for (const link of links) t.true(link.startsWith(`${server.url}listings/`) || link.startsWith('https://es.wallapop.com/'), link);
+  const external = await page.locator('a.listing__external').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
+  t.true(external.length > 0);
+  for (const link of external) t.true(link.startsWith('https://es.wallapop.com/'), link);
   t.true((await page.getByText('(sin título)').count()) >= 1, 'a listing without title');
 
   await page.goto(`${server.url}categories/`);
@@ -232,10 +263,13 @@ test.serial('the Alerts view: the fixture\'s counts, hostile titles read literal
   await t.notThrowsAsync(img.waitFor({ state: 'visible' }));
   t.is(await img.evaluate((element) => element.tagName), 'A', 'the hostile title links to its listing');
   t.is(await today.getByText(HOSTILE.scriptTitle, { exact: true }).count(), 1);
-  t.is(await page.locator('img').count(), 0, 'no <img> at all: thumbnails are off, and no title became one');
+  await assertPhotos(t, page, newest.filter((alert) => alert.imageUrl !== null).length);
+  // Each alert's title opens its listing's page; a second link goes to Wallapop when the URL is Wallapop's.
   const links = await page.locator('a.listing__title').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
-  t.is(links.length, newest.filter((alert) => alert.listingUrl?.startsWith('https://es.wallapop.com/')).length);
-  for (const link of links) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  t.deepEqual(links, newest.map((alert) => `${server.url}listings/${alert.listingId}/`));
+  const external = await page.locator('a.listing__external').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { href: string }).href));
+  t.is(external.length, newest.filter((alert) => alert.listingUrl?.startsWith('https://es.wallapop.com/')).length);
+  for (const link of external) t.true(link.startsWith('https://es.wallapop.com/'), link);
   t.is(await page.locator('a[href*="evil.example"]').count(), 0);
   t.true((await page.getByText('(sin título)').count()) >= 1);
   t.is(await page.getByRole('link', { name: RETIRED_SEARCH }).count(), 0, 'a retired search has no page to link to');
@@ -279,6 +313,110 @@ test.serial('with JavaScript disabled the content is all there, and sorting work
   await context.close();
 });
 
+test.serial('a deal\'s row opens its listing page: price chart, its path as data, status and links', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  const histories = JSON.parse(await readFile(join(FIXTURE, 'histories.json'), 'utf8')) as ListingHistories;
+  const deal = fixture.latest.lists.overall.deals[0]!;
+  const card = fixture.latest.listings[deal.listingId]!;
+  await page.goto(`${server.url}listings/`);
+  await page.locator(`#deals tr[data-listing-id="${deal.listingId}"] a.listing__title`).click();
+  t.is(new URL(page.url()).pathname, `/listings/${deal.listingId}/`);
+  t.is((await page.locator('h1').textContent())?.trim(), card.title ?? '(sin título)');
+  const chart = page.locator('figure.chart svg[role="img"]');
+  t.is(await chart.count(), 1);
+  t.true(((await chart.getAttribute('aria-label')) ?? '').startsWith('Precio pedido de'));
+  const path = histories.listings[deal.listingId]!.prices;
+  t.deepEqual(
+    await page.locator('figure.chart table tbody tr td').allTextContents(),
+    path.map(([, price]) => euro.format(price)),
+    'the chart\'s data table is the listing\'s price path',
+  );
+  t.is(await page.locator('figure.chart svg circle').count(), path.length, 'a dot per known price');
+  t.is(await page.locator('a.listing__external').getAttribute('href'), card.listingUrl);
+  t.deepEqual(seen.offsite, []);
+  t.deepEqual(seen.problems, []);
+
+  // A listing with a change gold did not see says so instead of drawing a path that looks complete.
+  const [unseenId] = Object.entries(histories.listings).find(([, history]) => history.priceChanges > history.prices.length - 1)!;
+  await page.goto(`${server.url}listings/${unseenId}/`);
+  t.regex((await page.locator('.chart__summary').textContent()) ?? '', /mientras no estaba en las listas/);
+  await page.screenshot({ path: join(SCREENSHOTS, 'listing-desktop.png'), fullPage: true });
+  await context.close();
+});
+
+test.serial('tables sort by a header click (aria-sort), filter by text, facet and price, keep the view in the URL, and download the rows shown', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const seen = watch(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}listings/`);
+  const deals = page.locator('#deals table');
+  const prices = async () => (await deals.locator('tbody tr:not([hidden]) td[data-label="Precio"]').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-sort')))));
+  const header = deals.locator('thead th', { hasText: 'Precio' }).first();
+  await header.locator('button').click();
+  t.is(await header.getAttribute('aria-sort'), 'descending');
+  const descending = await prices();
+  t.deepEqual(descending, [...descending].sort((a, b) => b - a));
+  await header.locator('button').click();
+  t.is(await header.getAttribute('aria-sort'), 'ascending');
+  const ascending = await prices();
+  t.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+  t.is(await deals.locator('thead th[aria-sort]').count(), 1, 'one sorted column');
+
+  // A text filter narrows the rows to those that contain it.
+  const rows = fixture.latest.lists.overall.deals.map((entry) => fixture.latest.listings[entry.listingId]!);
+  const word = rows[0]!.title!.split(' ').find((part) => part.length > 3)!;
+  const matching = rows.filter((card) => (card.title ?? '').toLowerCase().includes(word.toLowerCase()) || (card.categoryName ?? '').toLowerCase().includes(word.toLowerCase()) || (card.city ?? '').toLowerCase().includes(word.toLowerCase()));
+  const tools = page.locator('.table-tools').first();
+  await tools.getByLabel('Buscar', { exact: true }).fill(word);
+  t.is(await deals.locator('tbody tr:not([hidden])').count(), matching.length);
+  t.true(matching.length < rows.length, `"${word}" narrows the deals`);
+  t.regex(page.url(), new RegExp(`deals\\.q=${encodeURIComponent(word)}`));
+  t.regex(page.url(), /deals\.orden=\d+-asc/);
+
+  // The view survives a reload through the URL.
+  await page.reload();
+  t.is(await deals.locator('tbody tr:not([hidden])').count(), matching.length);
+  t.is(await page.locator('.table-tools').first().getByLabel('Buscar', { exact: true }).inputValue(), word);
+  t.is(await deals.locator('thead th', { hasText: 'Precio' }).first().getAttribute('aria-sort'), 'ascending');
+
+  // The CSV link now downloads the rows shown, in the order shown.
+  const [download] = await Promise.all([page.waitForEvent('download'), deals.locator('xpath=..').locator('.table-csv a').click()]);
+  const csv = await readFile((await download.path())!, 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  t.is(lines.length, 1 + matching.length, csv);
+  t.regex(lines[0]!, /Anuncio;Precio;/);
+
+  // A facet (the city) and a price range narrow too; clearing shows every row again.
+  await page.locator('.table-tools').first().getByRole('button', { name: 'Quitar filtros' }).click();
+  t.is(await deals.locator('tbody tr:not([hidden])').count(), rows.length);
+  const city = rows.find((card) => card.city !== null)!.city!;
+  await page.locator('.table-tools').first().getByLabel('Ciudad', { exact: true }).selectOption(city);
+  t.is(await deals.locator('tbody tr:not([hidden])').count(), rows.filter((card) => card.city === city).length);
+  await page.locator('.table-tools').first().getByRole('button', { name: 'Quitar filtros' }).click();
+  const cheap = Math.min(...rows.map((card) => card.price)) + 1;
+  await page.locator('.table-tools').first().getByLabel('Precio hasta', { exact: true }).fill(String(cheap));
+  t.is(await deals.locator('tbody tr:not([hidden])').count(), rows.filter((card) => card.price <= cheap).length);
+  t.deepEqual(seen.problems, []);
+  t.deepEqual(seen.offsite, []);
+  await context.close();
+});
+
+test.serial('on a phone a long list shows ten rows and a link to the rest, without JavaScript', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}alerts/`);
+  const rows = page.locator('#hoy tbody tr');
+  const total = await rows.count();
+  t.true(total > 10, `${total} alerts today`);
+  const visible = async () => (await rows.evaluateAll((nodes) => nodes.filter((node) => (node as unknown as { offsetHeight: number }).offsetHeight > 0).length));
+  t.is(await visible(), 10);
+  await page.locator('#hoy .show-all a').click();
+  t.is(await visible(), total);
+  await context.close();
+});
+
 test.serial('screenshots of the main views, desktop and phone', async (t) => {
   const search = fixture.latest.searches[0]!.searchSlug;
   const views: Array<[string, string]> = [
@@ -290,6 +428,7 @@ test.serial('screenshots of the main views, desktop and phone', async (t) => {
     ['listings', 'listings/'],
     ['alerts', 'alerts/'],
     ['quality', 'quality/'],
+    ['listing', `listings/${fixture.latest.lists.overall.priceDrops[0]!.listingId}/`],
   ];
   for (const [device, viewport] of [
     ['desktop', { width: 1280, height: 900 }],

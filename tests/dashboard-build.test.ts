@@ -15,7 +15,10 @@ import { promisify } from 'node:util';
 import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { pagedListingIds } from '#shared/gold/histories.ts';
+import { createMarket, startSimulator } from '#simulator/index.ts';
 import { buildDashboard, cspViolations } from '../scripts/dashboard-build.ts';
+import { HTML_TAG } from '../scripts/html-tags.ts';
 import { DashboardDataError } from '../dashboard/src/data/load.ts';
 import { slugify } from '../dashboard/src/data/model.ts';
 import { HOSTILE, RETIRED_SEARCH } from './fixtures/gold-dashboard/generate.ts';
@@ -82,6 +85,8 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
     ...latest.categories.map((row) => `categories/${row.categoryId === null ? 'sin-categoria' : row.categoryId}/index.html`),
     ...latest.searches.map((row) => `searches/${row.searchSlug}/index.html`),
     ...latest.regions.map((row) => `locations/${row.region === null ? 'sin-region' : slugify(row.region)}/index.html`),
+    // A page per listing of the market-wide and search lists, and per listing with an alert.
+    ...new Set([...pagedListingIds(latest), ...alerts.alerts.map((alert) => alert.listingId)].map((id) => `listings/${id}/index.html`)),
   ];
   for (const page of ['locations/comunidad-de-madrid/index.html', 'locations/cataluna/index.html', 'locations/pais-vasco/index.html', 'locations/sin-region/index.html']) {
     t.true(expected.includes(page), `${page}: region slugs are readable and accent-free`);
@@ -118,8 +123,16 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   const listings = await readFile(join(out, 'listings/index.html'), 'utf8');
   t.true(listings.includes('&lt;img src=x onerror=alert(1)&gt;'));
   t.true(listings.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-  t.false(listings.includes('cdn.wallapop.com'), 'thumbnails are off by default: no external image URL in the page');
-  t.false(listings.includes('listing__thumb') || listings.includes('thumb--placeholder') || listings.includes('>Foto<'), 'without thumbnails there is no photo column: no empty boxes');
+  // Photos by default: lazy images from Wallapop's CDN only, without a referrer; placeholders for the rest.
+  const images = imgTags(listings);
+  t.true(images.length > 10);
+  for (const image of images) {
+    t.regex(image, / src="https:\/\/cdn\.wallapop\.com\//);
+    t.regex(image, / loading="lazy"/);
+    t.regex(image, / alt=""/);
+    t.regex(image, / referrerpolicy="no-referrer"/);
+  }
+  t.true(listings.includes('thumb--placeholder'), 'listings without an image keep the placeholder');
   const home = await readFile(join(out, 'index.html'), 'utf8');
   t.true(home.includes('Arte &amp; &lt;img src=x onerror=alert(1)&gt;'), 'the hostile category name is escaped in the chart and table');
   t.regex(home, /<a href="\/alerts\/">\s*Alertas\s*<\/a>/, 'the navigation links the Alerts view');
@@ -132,9 +145,12 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   t.false(alertsPage.includes('No hay vigilancias configuradas'));
   t.false(alertsPage.includes(`href="/searches/${RETIRED_SEARCH}/"`), 'a retired search has no page to link to');
   t.true(alertsPage.includes(`href="/searches/${latest.searches[0]!.searchSlug}/"`));
+  // Each alert's title opens its listing's page; the Wallapop link beside it goes to es.wallapop.com only.
   const hrefs = [...alertsPage.matchAll(/<a class="listing__title" href="([^"]*)"/g)].map((match) => match[1]!);
-  t.true(hrefs.length > 0);
-  for (const link of hrefs) t.true(link.startsWith('https://es.wallapop.com/'), link);
+  t.deepEqual(hrefs, alerts.alerts.filter((alert) => alert.day === alerts.day).map((alert) => `/listings/${alert.listingId}/`));
+  const external = [...alertsPage.matchAll(/<a class="listing__external" href="([^"]*)"/g)].map((match) => match[1]!);
+  t.true(external.length > 0);
+  for (const link of external) t.true(link.startsWith('https://es.wallapop.com/'), link);
   const older = alerts.days.slice(1).find((day) => day.count > 0)!;
   t.true(alertsPage.includes(`href="/alerts/${older.day}/"`), 'each earlier day with alerts is linked');
   const dayPage = await readFile(join(out, `alerts/${older.day}/index.html`), 'utf8');
@@ -155,19 +171,55 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
   t.true(home.includes('<link rel="stylesheet" href="/_astro/'));
 });
 
-test.serial('--thumbnails: lazy images from Wallapop\'s CDN only, placeholders for the rest', async (t) => {
-  const out = join(await tempDir(t, 'thumbs'), 'dist');
-  const result = await buildDashboard({ from: FIXTURE, outDir: out, thumbnails: true, log: () => {} });
-  t.true(result.pages > 40);
+/** The <img> tags of a page (read by tags: a quoted attribute may hold the text "<img"). */
+function imgTags(html: string): string[] {
+  return [...html.matchAll(HTML_TAG)].filter((tag) => tag[1] === '' && tag[2]!.toLowerCase() === 'img').map((tag) => tag[0]);
+}
+
+test.serial('--photos off: no photo column, no image anywhere', async (t) => {
+  const out = join(await tempDir(t, 'no-photos'), 'dist');
+  await buildDashboard({ from: FIXTURE, outDir: out, photos: 'off', log: () => {} });
   const html = await readFile(join(out, 'listings/index.html'), 'utf8');
-  const images = [...html.matchAll(/<img [^>]*>/g)].map((match) => match[0]);
+  t.deepEqual(imgTags(html), []);
+  t.false(html.includes('listing__thumb') || html.includes('thumb--placeholder') || html.includes('>Foto<'), 'no photo column: no empty boxes');
+});
+
+test.serial('--photos copy: the photos are downloaded once (from the simulator, offline), served by the site, and cached', async (t) => {
+  const sim = await startSimulator({ market: createMarket({ seed: 3, listings: 500, startDay: '2026-11-24' }) });
+  t.teardown(() => sim.close());
+  const work = await tempDir(t, 'photos');
+  const cache = join(work, 'cache');
+  const out = join(work, 'dist');
+  const lines: string[] = [];
+  await buildDashboard({ from: FIXTURE, outDir: out, photos: 'copy', imageOrigin: sim.url, photoCache: cache, log: (line) => lines.push(line) });
+  const latest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
+  const alerts = JSON.parse(await readFile(join(FIXTURE, 'alerts.json'), 'utf8')) as AlertsWindow;
+  const wanted = new Set([...Object.values(latest.listings).map((card) => card.imageUrl), ...alerts.alerts.map((alert) => alert.imageUrl)].filter((url): url is string => url?.startsWith('https://cdn.wallapop.com/') ?? false));
+  t.true(lines.some((line) => line.includes(`${wanted.size} photos (${wanted.size} downloaded from ${sim.url}, 0 from`)), lines.join('\n'));
+
+  const html = await readFile(join(out, 'listings/index.html'), 'utf8');
+  const images = imgTags(html);
   t.true(images.length > 10);
+  t.false(html.includes('cdn.wallapop.com'), 'the page names no third-party image');
   for (const image of images) {
-    t.regex(image, / src="https:\/\/cdn\.wallapop\.com\//);
-    t.regex(image, / loading="lazy"/);
-    t.regex(image, / alt=""/);
+    const src = / src="\/img\/([0-9a-f]{24}\.png)"/.exec(image)?.[1];
+    t.truthy(src, image);
+    const bytes = await readFile(join(out, 'img', src!));
+    t.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${src} is the simulator's PNG`);
   }
   t.true(html.includes('thumb--placeholder'), 'listings without an image keep the placeholder');
+
+  // Again: every photo comes from the cache.
+  lines.length = 0;
+  await buildDashboard({ from: FIXTURE, outDir: out, photos: 'copy', imageOrigin: sim.url, photoCache: cache, log: (line) => lines.push(line) });
+  t.true(lines.some((line) => line.includes(`${wanted.size} photos (0 downloaded from ${sim.url}, ${wanted.size} from`)), lines.join('\n'));
+
+  // An origin that does not answer: the build still succeeds, saying so, and the listings show "sin foto".
+  lines.length = 0;
+  const unreachable = join(work, 'dist-unreachable');
+  await buildDashboard({ from: FIXTURE, outDir: unreachable, photos: 'copy', imageOrigin: 'http://127.0.0.1:9', photoCache: join(work, 'empty-cache'), log: (line) => lines.push(line) });
+  t.true(lines.some((line) => line.includes(`${wanted.size} could not be fetched`)), lines.join('\n'));
+  t.deepEqual(imgTags(await readFile(join(unreachable, 'listings/index.html'), 'utf8')), []);
 });
 
 test.serial('a lake without alerts.json (no watches configured) builds, and the Alerts view says so; a recomputed history is flagged', async (t) => {

@@ -273,7 +273,7 @@ test('a damaged partial file is refused with its name', (t) => {
   const mislabelled = [lines[0], lines[1]!.replace(/^\["[^"]*"/, '["someone-else"'), ...lines.slice(2)].join('\n');
   const partial = decodePartial(mislabelled, 'shard=003.json');
   t.throws(() => [...partial.listings.values()], { message: /shard=003\.json: card 1 is not the card of/ });
-  t.throws(() => decodePartial('{"partialVersion":6}', 'shard=003.json'), { message: /partialVersion 6, expected 5/ });
+  t.throws(() => decodePartial('{"partialVersion":7}', 'shard=003.json'), { message: /partialVersion 7, expected 6/ });
   t.throws(() => decodePartial('<html>', 'shard=003.json'), { message: /shard=003\.json: it is not JSON/ });
 });
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { invocationProblems } from './helpers/invocation-paths.ts';
 import { packageService, run } from './helpers/packaged-template.ts';
+import { CONTENT_SECURITY_POLICY } from '../dashboard/src/data/csp.ts';
 
 type Template = import('./helpers/invocation-paths.ts').Template;
 
@@ -283,6 +284,7 @@ test('the dashboard site: private bucket behind CloudFront with OAC, HTTPS only,
   t.regex(csp, /default-src 'self'/);
   t.regex(csp, /script-src 'self'/);
   t.notRegex(csp, /unsafe-inline|unsafe-eval|\*/);
+  t.is(csp, CONTENT_SECURITY_POLICY, 'production sends the policy the site is built and tested for');
   t.truthy(headers.StrictTransportSecurity);
   const policy = template.Resources.SiteBucketPolicy!.Properties!.PolicyDocument.Statement as Statement[];
   const read = policy.find((s) => s.Effect === 'Allow')!;

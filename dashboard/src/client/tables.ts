@@ -27,10 +27,10 @@ const FILTER_MIN_ROWS = 8;
 
 const count = new Intl.NumberFormat('es-ES');
 
-/** The text a reader sees in a cell: screen-reader helpers left out, elements apart as words. */
+/** A cell's text as the CSV has it: screen-reader helpers and decorations (arrows) left out, elements apart as words. */
 function visibleText(node: Node): string {
   if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
-  if (!(node instanceof Element) || node.classList.contains('visually-hidden')) return '';
+  if (!(node instanceof Element) || node.classList.contains('visually-hidden') || node.getAttribute('aria-hidden') === 'true') return '';
   let text = '';
   for (const child of node.childNodes) text += child.nodeType === Node.TEXT_NODE ? (child.textContent ?? '') : ` ${visibleText(child)} `;
   return text;
@@ -94,7 +94,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
   const inputs: Array<() => void> = [];
   let sortSelect: HTMLSelectElement | null = null;
   if (rows.length >= FILTER_MIN_ROWS) {
-    const search = element('input', { type: 'search', name: `${key}.q`, autocomplete: 'off', spellcheck: 'false' });
+    const search = element('input', { type: 'search', name: `${key}.q`, autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Buscar' });
     const label = element('label', {}, 'Buscar ');
     label.append(search);
     tools.append(label);
@@ -109,7 +109,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     for (const facet of facets) {
       const values = [...new Set(facts.map((row) => row.facets[facet.name]!).filter((value) => value !== ''))].sort((a, b) => a.localeCompare(b, 'es'));
       if (values.length < 2) continue;
-      const select = element('select', { name: `${key}.f-${facet.name}` });
+      const select = element('select', { name: `${key}.f-${facet.name}`, 'aria-label': facet.label });
       select.append(element('option', { value: '' }, 'Todas'));
       for (const value of values) select.append(element('option', { value }, value));
       const label = element('label', {}, `${facet.label} `);
@@ -126,7 +126,14 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     for (const column of rangeColumns) {
       const name = cellText(headers[column]!);
       for (const bound of ['min', 'max'] as const) {
-        const input = element('input', { type: 'number', inputmode: 'decimal', step: 'any', min: '0', name: `${key}.${bound === 'min' ? 'desde' : 'hasta'}${column}` });
+        const input = element('input', {
+          type: 'number',
+          inputmode: 'decimal',
+          step: 'any',
+          min: '0',
+          name: `${key}.${bound === 'min' ? 'desde' : 'hasta'}${column}`,
+          'aria-label': `${name} ${bound === 'min' ? 'desde' : 'hasta'}`,
+        });
         const label = element('label', {}, `${name} ${bound === 'min' ? 'desde' : 'hasta'} `);
         label.append(input);
         tools.append(label);
@@ -144,10 +151,11 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     }
     if (sortable) {
       // The headers sort too, but a phone shows the rows as cards without them.
-      const select = element('select', { name: `${key}.orden` });
+      const select = element('select', { name: `${key}.orden`, 'aria-label': 'Ordenar por' });
       select.append(element('option', { value: '' }, 'Como se publicó'));
       headers.forEach((cell, column) => {
-        const name = cellText(cell) || `Columna ${column + 1}`;
+        const name = cellText(cell);
+        if (name === '') return; // the photo column
         const numeric = keys[column]!.some((value) => typeof value === 'number');
         select.append(element('option', { value: `${column}-asc` }, `${name} ${numeric ? '(menor primero)' : '(A-Z)'}`));
         select.append(element('option', { value: `${column}-desc` }, `${name} ${numeric ? '(mayor primero)' : '(Z-A)'}`));
@@ -177,6 +185,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
   const buttons: HTMLButtonElement[] = [];
   if (sortable) {
     headers.forEach((cell, column) => {
+      if (cellText(cell) === '') return; // the photo column
       const link = cell.querySelector<HTMLAnchorElement>('a.sort-link');
       const sort = () => {
         const dir = view.sort?.column === column ? (view.sort.dir === 'asc' ? 'desc' : 'asc') : defaultDirection(keys[column]!);

@@ -19,8 +19,6 @@ import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema, ListingH
 
 /** The environment variable that tells the Astro build where the validated JSON is. */
 export const DATA_DIR_ENV = 'DASHBOARD_DATA_DIR';
-/** `1` renders listing thumbnails from Wallapop's image URLs (off by default: no external requests). */
-export const THUMBNAILS_ENV = 'DASHBOARD_THUMBNAILS';
 
 /** The files the build needs, relative to the data directory (a copy of the lake's `gold/dashboard/`). */
 export const DATA_FILES = { latest: 'latest.json', series: 'series.json' } as const;
@@ -249,6 +247,3 @@ export function dashboardData(): Promise<DashboardData> {
   return data;
 }
 
-export function thumbnailsEnabled(): boolean {
-  return process.env[THUMBNAILS_ENV] === '1';
-}

@@ -20,7 +20,8 @@ import type { Alert } from '../../../shared/alerts/alert.ts';
 import { pagedListingIds, type ListingHistory } from '../../../shared/gold/histories.ts';
 import { addDays } from '../../../shared/lake/keys.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
-import { dashboardData, thumbnailsEnabled, type DashboardData } from './load.ts';
+import { dashboardData, type DashboardData } from './load.ts';
+import { photoMode, type PhotoMode } from './photos.ts';
 import { placeKey } from './places.ts';
 
 export type Day = string;
@@ -156,7 +157,9 @@ export interface Model {
   lastIndex: number;
   previousIndex: number | null;
   weekAgoIndex: number | null;
+  /** Whether tables show a photo column (`--photos` is not off), and where photos come from. */
   thumbnails: boolean;
+  photos: PhotoMode;
   overallKpis: KpiFigure[];
   categories: CategoryView[];
   regions: RegionView[];
@@ -190,7 +193,7 @@ function change(value: number | null, base: number | null, day: Day | null): Cha
   return { day, base, abs, rel: base === 0 ? null : abs / base };
 }
 
-export function buildModel(data: DashboardData, options: { thumbnails?: boolean } = {}): Model {
+export function buildModel(data: DashboardData, options: { photos?: PhotoMode } = {}): Model {
   const { latest, series } = data;
   const indexOfDay = new Map(series.days.map((day, index) => [day, index]));
   const lastIndex = series.days.length - 1;
@@ -331,7 +334,8 @@ export function buildModel(data: DashboardData, options: { thumbnails?: boolean 
     lastIndex,
     previousIndex,
     weekAgoIndex,
-    thumbnails: options.thumbnails ?? false,
+    thumbnails: (options.photos ?? 'off') !== 'off',
+    photos: options.photos ?? 'off',
     overallKpis: kpiFigures(latest.overall, series.overall),
     categories,
     regions,
@@ -361,7 +365,7 @@ export async function model(): Promise<Model> {
   const data = await dashboardData();
   const cached = holder[MODEL];
   if (cached !== undefined && cached.data === data) return cached.model;
-  const built = buildModel(data, { thumbnails: thumbnailsEnabled() });
+  const built = buildModel(data, { photos: photoMode() });
   holder[MODEL] = { data, model: built };
   return built;
 }
