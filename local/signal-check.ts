@@ -1,4 +1,5 @@
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
+import type { ListingHistories } from '#shared/gold/histories.ts';
 import { goldKeys } from '#shared/gold/keys.ts';
 import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
@@ -300,4 +301,74 @@ export function totalsOf(scores: readonly DayScore[]): ScoreTotals {
     dropRecall: ratio(sum((s) => s.drops.found), sum((s) => s.drops.findable)),
     listedPreviousPriceAccuracy: ratio(sum((s) => s.drops.listedCorrect), sum((s) => s.drops.listed)),
   };
+}
+
+/**
+ * The listing pages' price paths (gold's histories.json) against the simulator's prices: every
+ * point a path records, and every day a path that claims to be complete covers. A path that is
+ * wrong somewhere must say so (its change count above the changes it shows): that is what its page
+ * prints instead of a path that looks complete.
+ */
+export interface PricePathScore {
+  /** Listings with a path (relisted ones are not scored: their first price is their predecessor's). */
+  listings: number;
+  relistedSkipped: number;
+  /** Points [day, price] whose day the simulator shows the listing, and of them those at its true price. */
+  points: number;
+  pointsTrue: number;
+  /** Paths showing every change the state counts, and of them those equal to the true price on every day they cover. */
+  completeClaims: number;
+  completeTrue: number;
+  /** Paths that differ from the true price on some covered day, and of them those that say they miss changes. */
+  pathsWrong: number;
+  pathsWrongFlagged: number;
+  /** Days checked (a listing's covered days on which the simulator shows it). */
+  daysChecked: number;
+}
+
+export async function scorePricePaths(lake: Lake, market: Market, day: Day): Promise<PricePathScore> {
+  const histories = await getJson<ListingHistories>(lake, goldKeys.dashboardHistoriesThrough(day));
+  const score: PricePathScore = { listings: 0, relistedSkipped: 0, points: 0, pointsTrue: 0, completeClaims: 0, completeTrue: 0, pathsWrong: 0, pathsWrongFlagged: 0, daysChecked: 0 };
+  if (histories === undefined) return score;
+  const dayFiles = new Map<Day, DashboardDay | undefined>();
+  const dayFile = async (date: Day) => {
+    if (!dayFiles.has(date)) dayFiles.set(date, await getJson<DashboardDay>(lake, goldKeys.dashboardDay(date)));
+    return dayFiles.get(date);
+  };
+  const truth = (date: Day, id: string) => market.day(date).item(id)?.price.amount;
+  for (const [id, history] of Object.entries(histories.listings)) {
+    const card = (await dayFile(history.lastListed))?.listings[id];
+    if (card === undefined || card.relistedFrom !== null) {
+      score.relistedSkipped += 1;
+      continue;
+    }
+    score.listings += 1;
+    for (const [date, price] of history.prices) {
+      const actual = truth(date, id);
+      if (actual === undefined) continue;
+      score.points += 1;
+      if (Math.abs(actual - price) < 0.005) score.pointsTrue += 1;
+    }
+    // The path as a step function over the days it covers: first point to the last day listed.
+    let wrong = false;
+    let point = 0;
+    for (let date = history.prices[0]![0]; date <= history.lastListed; date = addDays(date, 1)) {
+      while (point + 1 < history.prices.length && history.prices[point + 1]![0] <= date) point += 1;
+      const actual = truth(date, id);
+      if (actual === undefined) continue;
+      score.daysChecked += 1;
+      if (Math.abs(actual - history.prices[point]![1]) >= 0.005) wrong = true;
+    }
+    const shown = history.prices.reduce((count, [, price], i) => count + (i > 0 && price !== history.prices[i - 1]![1] ? 1 : 0), 0);
+    const complete = history.priceChanges <= shown;
+    if (complete) {
+      score.completeClaims += 1;
+      if (!wrong) score.completeTrue += 1;
+    }
+    if (wrong) {
+      score.pathsWrong += 1;
+      if (!complete) score.pathsWrongFlagged += 1;
+    }
+  }
+  return score;
 }

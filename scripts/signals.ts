@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalPipeline } from '../local/pipeline.ts';
-import { scoreDay, totalsOf, type DayScore } from '../local/signal-check.ts';
+import { scoreDay, scorePricePaths, totalsOf, type DayScore } from '../local/signal-check.ts';
 import { addDays, createMarket, DEFAULT_LISTINGS, startSimulator } from '../simulator/index.ts';
 
 const USAGE = `Usage: npm run signals -- [--listings N] [--days N] [--seed N] [--searches FILE] [--shards N] [--json FILE]
@@ -107,7 +107,13 @@ try {
     `\n  The market-wide deal list (top 50 a day): ${ratioOf(sum((score) => score.deals.overallList.atMost70), sum((score) => score.deals.overallList.listed))} at ≤ 0.7× product median by comparables; ` +
       `${ratioOf(sum((score) => score.deals.categoryMedianRule.top50AtMost70), sum((score) => score.deals.categoryMedianRule.top50))} by the first rule (price / category median).`,
   );
-  if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ listings, days, seed, searches: values.searches, totals, scores }, null, 2)}\n`);
+  const paths = await scorePricePaths(pipeline.lake, market, addDays(startDay, days - 1));
+  console.log(
+    `\n  Listing pages' price paths (${paths.listings} listings, ${paths.relistedSkipped} relisted not scored): points at the true price ${ratioOf(paths.pointsTrue, paths.points)} of ${paths.points}; ` +
+      `paths claiming every change true on every covered day ${ratioOf(paths.completeTrue, paths.completeClaims)} of ${paths.completeClaims}; ` +
+      `paths wrong somewhere that say they miss changes ${ratioOf(paths.pathsWrongFlagged, paths.pathsWrong)} of ${paths.pathsWrong} (${paths.daysChecked} listing-days checked)`,
+  );
+  if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ listings, days, seed, searches: values.searches, totals, scores, paths }, null, 2)}\n`);
 } finally {
   await pipeline.close();
   await sim.close();

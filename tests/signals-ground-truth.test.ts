@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { scoreDay, totalsOf, type DayScore } from '#local/signal-check.ts';
+import { scoreDay, scorePricePaths, totalsOf, type DayScore } from '#local/signal-check.ts';
 import { addDays, createMarket } from '#simulator/index.ts';
 import { startSimulatedPipeline } from './helpers/simulated-pipeline.ts';
 
@@ -53,4 +53,13 @@ test('relists, sales and deals hold their targets against the simulator’s grou
   t.is(totals.dropRecall, 1);
   t.true(sum((score) => score.drops.listed) >= 100, `enough listed previous prices (${sum((score) => score.drops.listed)})`);
   t.is(totals.listedPreviousPriceAccuracy, 1);
+
+  // The listing pages' price paths: every point is the true price that day; a path that claims every
+  // change is true on every day it covers; a path wrong anywhere says it misses changes.
+  const paths = await scorePricePaths(pipeline.lake, market, addDays(START, DAYS - 1));
+  t.log(JSON.stringify(paths));
+  t.true(paths.listings >= 200 && paths.points > paths.listings, `enough paths to measure (${JSON.stringify(paths)})`);
+  t.is(paths.pointsTrue, paths.points);
+  t.is(paths.completeTrue, paths.completeClaims);
+  t.is(paths.pathsWrongFlagged, paths.pathsWrong);
 });
