@@ -346,6 +346,27 @@ test.serial('a deal\'s row opens its listing page: price chart, its path as data
   await context.close();
 });
 
+test.serial('the overview\'s morning view: the day\'s best deals, biggest drops and alerts, each one tap from its listing page', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  const { overall } = fixture.latest.lists;
+  const ids = async (column: string) => page.locator(`[data-morning="${column}"] a.listing__title`).evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+  t.deepEqual(await ids('hoy-chollos'), overall.deals.slice(0, 5).map((entry) => `/listings/${entry.listingId}/`));
+  t.deepEqual(await ids('hoy-bajadas'), overall.priceDrops.slice(0, 5).map((entry) => `/listings/${entry.listingId}/`));
+  const todays = fixture.alerts.alerts.filter((alert) => alert.day === fixture.alerts.day).slice(0, 5);
+  t.deepEqual(await ids('hoy-alertas'), todays.map((alert) => `/listings/${alert.listingId}/`));
+  t.true((await page.locator('[data-morning] img.thumb').count()) > 0, 'with photos');
+  await page.locator('[data-morning="hoy-bajadas"] a.listing__title').first().click();
+  t.is(new URL(page.url()).pathname, `/listings/${overall.priceDrops[0]!.listingId}/`);
+  t.is(await page.locator('figure.chart svg[role="img"]').count(), 1);
+  t.true(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth <= 390), 'a listing page fits a phone');
+  t.deepEqual(seen.problems, []);
+  t.deepEqual(seen.offsite, []);
+  await context.close();
+});
+
 test.serial('tables sort by a header click (aria-sort), filter by text, facet and price, keep the view in the URL, and download the rows shown', async (t) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const seen = watch(context);
