@@ -33,17 +33,22 @@ try {
   );
 
   started = performance.now();
-  const result = await buildDashboard({ from: dataDir, outDir, log: () => {} });
+  const result = await buildDashboard({ from: dataDir, outDir, log: (line) => line.includes(' built ') && console.log(line.replace(/^dashboard: /, '  ')) });
   const seconds = (performance.now() - started) / 1000;
 
   const pages: Array<{ path: string; raw: number; gzip: number }> = [];
   let assetBytes = 0;
+  const csv = { files: 0, raw: 0, gzip: 0 };
   for (const entry of await readdir(outDir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const bytes = await readFile(path);
     if (entry.name.endsWith('.html')) pages.push({ path: relative(outDir, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
-    else assetBytes += gzipSync(bytes, { level: 9 }).length;
+    else if (entry.name.endsWith('.csv')) {
+      csv.files += 1;
+      csv.raw += bytes.length;
+      csv.gzip += gzipSync(bytes, { level: 6 }).length;
+    } else assetBytes += gzipSync(bytes, { level: 9 }).length;
   }
   pages.sort((a, b) => b.gzip - a.gzip);
   const home = pages.find((page) => page.path === 'index.html')!;
@@ -51,8 +56,13 @@ try {
   const rawTotal = pages.reduce((sum, page) => sum + page.raw, 0);
 
   console.log(`build: ${seconds.toFixed(1)} s for ${result.pages} pages (validation + Astro + CSP check), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-  console.log(`home: ${kb(home.gzip)} gzipped (${kb(home.raw)} raw) + ${kb(assetBytes)} gzipped CSS/assets shared by every page`);
+  console.log(`home: ${kb(home.gzip)} gzipped (${kb(home.raw)} raw) + ${kb(assetBytes)} gzipped CSS/script/assets shared by every page`);
   console.log(`all pages: ${(total / 1024 / 1024).toFixed(2)} MB gzipped (${(rawTotal / 1024 / 1024).toFixed(1)} MB raw), ${kb(total / pages.length)} gzipped on average`);
+  const listingPages = pages.filter((page) => /^listings\/[^/]+\/index\.html$/.test(page.path));
+  const listingBytes = listingPages.reduce((sum, page) => sum + page.gzip, 0);
+  console.log(`listing pages: ${listingPages.length}, ${(listingBytes / 1024 / 1024).toFixed(2)} MB gzipped, ${kb(listingBytes / Math.max(1, listingPages.length))} on average`);
+  console.log(`table downloads: ${csv.files} CSV files, ${(csv.raw / 1024 / 1024).toFixed(1)} MB (${(csv.gzip / 1024 / 1024).toFixed(1)} MB gzipped)`);
+  console.log(`site size: ${((rawTotal + csv.raw) / 1024 / 1024).toFixed(1)} MB raw HTML and CSV`);
   console.log('heaviest pages (gzipped):');
   for (const page of pages.slice(0, 5)) console.log(`  ${kb(page.gzip).padStart(9)}  ${page.path}`);
   const budget = 100 * 1024;

@@ -17,6 +17,9 @@ export default defineConfig({
     format: 'directory',
     inlineStylesheets: 'never',
     assets: '_astro',
+    // Pages render while others are written: a year of data has ~10,000 small listing pages, and
+    // one at a time the build mostly waits on the file system.
+    concurrency: 8,
   },
   vite: {
     build: {

@@ -7,6 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import pMap from 'p-map';
 import { CSV_BOM, CSV_SEPARATOR, csvField } from '../dashboard/src/client/table-model.ts';
 import { HTML_TAG } from './html-tags.ts';
 
@@ -83,29 +84,31 @@ function tableSpans(html: string): Array<[number, number]> {
 }
 
 /**
- * Writes `<page dir>/tabla-<n>.csv` for the n-th table of each page (1-based, in page order) and
- * puts a download link right after the table. Returns how many files it wrote.
+ * Writes `<page dir>/tabla-<n>.csv` for the n-th table of one page (1-based, in page order), whose
+ * markup is `html`, and rewrites the page with a download link right after each table. Returns how
+ * many files it wrote.
  */
-export async function writeTableCsvs(pages: readonly string[]): Promise<number> {
-  let written = 0;
-  for (const page of pages) {
-    const html = await readFile(page, 'utf8');
-    if (!html.includes('</table>')) continue;
-    const directory = dirname(page);
-    const prefix = basename(page) === 'index.html' ? '' : `${basename(page, '.html')}-`;
-    const csvs: Array<{ path: string; text: string }> = [];
-    let final = '';
-    let copied = 0;
-    for (const [from, to] of tableSpans(html)) {
-      const file = `${prefix}tabla-${csvs.length + 1}.csv`;
-      csvs.push({ path: join(directory, file), text: tableCsv(html.slice(from, to)) });
-      final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
-      copied = to;
-    }
-    final += html.slice(copied);
-    for (const csv of csvs) await writeFile(csv.path, csv.text);
-    await writeFile(page, final);
-    written += csvs.length;
+export async function writePageCsvs(page: string, html: string): Promise<number> {
+  if (!html.includes('</table>')) return 0;
+  const directory = dirname(page);
+  const prefix = basename(page) === 'index.html' ? '' : `${basename(page, '.html')}-`;
+  const csvs: Array<{ path: string; text: string }> = [];
+  let final = '';
+  let copied = 0;
+  for (const [from, to] of tableSpans(html)) {
+    const file = `${prefix}tabla-${csvs.length + 1}.csv`;
+    csvs.push({ path: join(directory, file), text: tableCsv(html.slice(from, to)) });
+    final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
+    copied = to;
   }
-  return written;
+  final += html.slice(copied);
+  await Promise.all(csvs.map((csv) => writeFile(csv.path, csv.text)));
+  await writeFile(page, final);
+  return csvs.length;
+}
+
+/** writePageCsvs for every page (a few at a time: a year of data has ~10,000 pages). */
+export async function writeTableCsvs(pages: readonly string[]): Promise<number> {
+  const counts = await pMap(pages, async (page) => writePageCsvs(page, await readFile(page, 'utf8')), { concurrency: 16 });
+  return counts.reduce((sum, count) => sum + count, 0);
 }
