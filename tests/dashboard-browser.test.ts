@@ -438,6 +438,23 @@ test.serial('on a phone a long list shows ten rows and a link to the rest, witho
   await context.close();
 });
 
+test.serial('no page is wider than a 390 px phone, with the table tools in place', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const wide: string[] = [];
+  for (const path of pages) {
+    await page.goto(server.url + path);
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    if (overflow > 0) wide.push(`${path} (${overflow}px)`);
+  }
+  t.deepEqual(wide, [], 'pages that scroll sideways on a phone');
+  t.true(pages.length > 200, `${pages.length} pages checked`);
+  await context.close();
+});
+
 test.serial('screenshots of the main views, desktop and phone', async (t) => {
   const search = fixture.latest.searches[0]!.searchSlug;
   const views: Array<[string, string]> = [
