@@ -285,14 +285,6 @@ test('cards are stored and read in CARD_FIELDS order', (t) => {
   t.deepEqual(cardValues(card), values);
 });
 
-/** The version 5 file of a partial without change counts: the same lines without what version 6 added. */
-function versionFiveOf(text: string): string {
-  const file = JSON.parse(text) as { header: Record<string, unknown>; cards: unknown[][] };
-  const header = { ...file.header, cardFields: CARD_FIELDS.slice(0, 32) };
-  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 33)));
-  return `{"partialVersion":5,"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
-}
-
 test('version 5 partials still read (no price change counts) and merge with version 6 ones', (t) => {
   fc.assert(
     fc.property(version5PartialsArbitrary, (partials) => {
@@ -305,15 +297,20 @@ test('version 5 partials still read (no price change counts) and merge with vers
   t.pass();
 });
 
-/** The version 4 file of a partial without provinces: the same lines without what version 5 added. */
-function versionFourOf(text: string): string {
+/**
+ * A partial's file as an earlier lined version wrote it: version 5 without the cards' change counts,
+ * version 4 also without provinces (groups and card fields).
+ */
+function olderLinedVersion(text: string, version: 4 | 5): string {
+  const fields = version === 4 ? 30 : 32;
   const file = JSON.parse(text) as { header: Record<string, unknown> & { groups: Record<string, unknown> }; cards: unknown[][] };
-  const { province: _province, ...groups } = file.header.groups;
-  const header = { ...file.header, groups, cardFields: CARD_FIELDS.slice(0, 30) };
-  // (a partial without provinces has no change counts either: version 4 came before both)
-  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, 31)));
-  return `{"partialVersion":4,"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
+  const { province: _province, ...groupsWithoutProvinces } = file.header.groups;
+  const header = { ...file.header, groups: version === 4 ? groupsWithoutProvinces : file.header.groups, cardFields: CARD_FIELDS.slice(0, fields) };
+  const cards = file.cards.map((card) => JSON.stringify(card.slice(0, fields + 1)));
+  return `{"partialVersion":${version},"header":${canonicalJson(header).slice(0, -1)},"cards":[\n${cards.length === 0 ? '' : `${cards.join(',\n')}\n`}]}\n`;
 }
+const versionFourOf = (text: string) => olderLinedVersion(text, 4);
+const versionFiveOf = (text: string) => olderLinedVersion(text, 5);
 
 test('version 4 partials still read (no provinces) and merge with version 5 ones', (t) => {
   fc.assert(
