@@ -594,10 +594,22 @@ function runScript(script: string, args: string[]): Promise<{ code: number | nul
   });
 }
 
+export const BENCH_USAGE = `usage: npm run bench -- [--listings N (default 100000)] [--repeat R (default 3)] [--shards S (default 8)]
+       [--concurrency C (default: the machine's cores)] [--out FILE] [--data DIR] [--fresh]
+       [--skip ${SECTIONS.join(',')}] [--cold-runs N (default 5)] [--profile DIR] [--smoke] [--quiet]
+  (docs/performance.md says what each section measures)`;
+
+/** A bad option: one line naming it, then exit 2 (no stack trace). */
+export class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
       listings: { type: 'string' },
       repeat: { type: 'string' },
       shards: { type: 'string', default: '8' },
@@ -610,13 +622,19 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cold-runs': { type: 'string' },
       profile: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    });
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) throw new BenchUsageError('');
   const smoke = values.smoke ?? false;
   const listings = Number(values.listings ?? (smoke ? 10_000 : 100_000));
   const shards = Number(values.shards);
   const integer = (name: string, value: number, min: number) => {
-    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
+    if (!Number.isInteger(value) || value < min) throw new BenchUsageError(`--${name} must be an integer >= ${min}, got ${value}`);
     return value;
   };
   const skip = new Set(
@@ -625,7 +643,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       .map((item) => item.trim())
       .filter(Boolean),
   );
-  for (const item of skip) if (!(SECTIONS as readonly string[]).includes(item)) throw new Error(`--skip: unknown section ${item} (known: ${SECTIONS.join(', ')})`);
+  for (const item of skip) if (!(SECTIONS as readonly string[]).includes(item)) throw new BenchUsageError(`--skip: unknown section ${item} (known: ${SECTIONS.join(', ')})`);
   return {
     listings: integer('listings', listings, 100),
     repeat: integer('repeat', Number(values.repeat ?? (smoke ? 1 : 3)), 1),
@@ -650,7 +668,19 @@ async function main(): Promise<void> {
     child.on('close', (code) => process.exit(code ?? 1));
     return;
   }
-  const options = parseOptions(process.argv.slice(2));
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    if (error.message === '') {
+      console.log(BENCH_USAGE);
+      return;
+    }
+    console.error(`${error.message} (npm run bench -- --help for the options)`);
+    process.exitCode = 2;
+    return;
+  }
   const results = await runBench(options);
   console.log(`\n${formatTable(results)}`);
   if (results.bundles.length > 0) console.log(`\n${formatBundleTable(results)}`);
