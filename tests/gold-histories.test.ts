@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import type { DashboardDay, ListingCard, ListingLists } from '#shared/gold/dashboard.ts';
-import { extendHistories, HISTORY_RETENTION_DAYS, pagedListingIds, type ListingHistories } from '#shared/gold/histories.ts';
+import { extendHistories, HISTORY_MAX_RETAINED, HISTORY_RETENTION_DAYS, pagedListingIds, type ListingHistories } from '#shared/gold/histories.ts';
 import { addDays } from '#shared/lake/keys.ts';
 
 const EMPTY: ListingLists = { deals: [], priceDrops: [], newest: [], vanished: [] };
@@ -98,6 +98,24 @@ test('a path grows while the listing is in the lists, and says when a change hap
   t.truthy(histories.listings.a);
   histories = extendHistories(histories, day(addDays('2026-11-10', HISTORY_RETENTION_DAYS + 1), []));
   t.false('a' in histories.listings);
+});
+
+test('a path of one observation is not kept once its listing leaves the lists: its card says the same when it comes back', (t) => {
+  let histories = extendHistories(null, day('2026-11-01', [card('once', {}), card('twice', {})]));
+  histories = extendHistories(histories, day('2026-11-02', [card('twice', { price: 90, priceChangedOn: '2026-11-02', priceBeforeChange: 100, priceChangeCount: 1 })]));
+  t.false('once' in histories.listings);
+  histories = extendHistories(histories, day('2026-11-03', []));
+  t.truthy(histories.listings.twice, 'a path that learned a change is kept');
+});
+
+test('however fast the lists churn, at most HISTORY_MAX_RETAINED paths out of the lists are kept, the most recently listed', (t) => {
+  const listings: ListingHistories['listings'] = {};
+  for (let i = 0; i < HISTORY_MAX_RETAINED + 5; i += 1) {
+    listings[`l${i}`] = { prices: [['2026-11-01', 100], ['2026-11-02', 90]], priceChanges: 1, statuses: [['2026-11-01', 'active', false]], lastListed: i < 5 ? '2026-11-03' : '2026-11-04' };
+  }
+  const histories = extendHistories({ schemaVersion: 1, day: '2026-11-04', retentionDays: HISTORY_RETENTION_DAYS, listings }, day('2026-11-05', []));
+  t.is(Object.keys(histories.listings).length, HISTORY_MAX_RETAINED);
+  for (let i = 0; i < 5; i += 1) t.false(`l${i}` in histories.listings, 'the least recently listed go first');
 });
 
 test('a listing first listed after a change starts from its state row: the first price, then the latest change', (t) => {

@@ -16,8 +16,18 @@ import type { ListingStatus } from './state.ts';
 
 export const HISTORIES_SCHEMA_VERSION = 1;
 
-/** Days a listing's path is kept after it left the lists (it may come back). */
+/**
+ * Days a listing's path is kept after it left the lists (it may come back). Only paths that know
+ * more than one observation are kept: a single point is what the listing's card will say again when
+ * it comes back, and the lists that churn most (the newest listings) are made of those.
+ */
 export const HISTORY_RETENTION_DAYS = 14;
+
+/**
+ * At most this many paths of listings no longer in the lists are kept (the most recently listed):
+ * the file, read and written by every fan-in, stays a few MB however fast the lists churn.
+ */
+export const HISTORY_MAX_RETAINED = 20_000;
 
 /** How many price points a path keeps (the first and the newest ones). */
 export const HISTORY_MAX_POINTS = 60;
@@ -94,10 +104,17 @@ export function extendHistories(previous: ListingHistories | null, today: Pick<D
   }
   const listings: Record<string, ListingHistory> = {};
   const oldest = addDays(day, -HISTORY_RETENTION_DAYS);
+  const paged = pagedListingIds(today);
+  const listedToday = new Set(paged);
+  const retained: Array<[string, ListingHistory]> = [];
   for (const [id, history] of Object.entries(previous?.listings ?? {})) {
-    if (history.lastListed >= oldest) listings[id] = history;
+    const learned = history.prices.length > 1 || history.statuses.length > 1;
+    if (listedToday.has(id)) listings[id] = history;
+    else if (learned && history.lastListed >= oldest) retained.push([id, history]);
   }
-  for (const id of pagedListingIds(today)) {
+  retained.sort(([a, x], [b, y]) => (x.lastListed === y.lastListed ? (a < b ? -1 : a > b ? 1 : 0) : x.lastListed > y.lastListed ? -1 : 1));
+  for (const [id, history] of retained.slice(0, HISTORY_MAX_RETAINED)) listings[id] = history;
+  for (const id of paged) {
     const card = today.listings[id];
     if (card === undefined) continue;
     const known = listings[id];
