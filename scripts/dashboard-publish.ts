@@ -18,6 +18,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.csv': 'text/csv; charset=utf-8',
@@ -46,7 +49,8 @@ export function planSync(local: LocalFile[], remote: Map<string, string>): SyncP
 }
 
 export function cacheControlOf(key: string): string {
-  return key.startsWith('_astro/') ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate';
+  // Hashed assets never change; a copied photo (`--photos copy`) is named by its Wallapop URL's hash, and Wallapop's photo at a URL does not change either.
+  return key.startsWith('_astro/') || key.startsWith('img/') ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate';
 }
 
 export function contentTypeOf(key: string): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
-import { cacheControlOf, planSync, publish } from '../scripts/dashboard-publish.ts';
+import { cacheControlOf, contentTypeOf, planSync, publish } from '../scripts/dashboard-publish.ts';
 
 test('planSync uploads what changed and deletes what the build no longer has', (t) => {
   const plan = planSync(
@@ -22,6 +22,9 @@ test('planSync uploads what changed and deletes what the build no longer has', (
   t.deepEqual(plan.remove, ['_astro/stale.css']);
   t.regex(cacheControlOf('_astro/a.css'), /immutable/);
   t.regex(cacheControlOf('categories/index.html'), /max-age=300/);
+  t.regex(cacheControlOf('img/0123456789abcdef01234567.jpg'), /immutable/, 'a copied photo is named by its URL');
+  t.is(contentTypeOf('img/0123456789abcdef01234567.jpg'), 'image/jpeg');
+  t.is(contentTypeOf('img/0123456789abcdef01234567.webp'), 'image/webp');
 });
 
 test.serial('publish syncs a build to an S3 bucket with content types and cache headers', async (t) => {
