@@ -37,6 +37,7 @@ test('a bad search is named by slug and field, every problem at once', (t) => {
   t.true(problems.some((p) => /search "ps5-bcn" \(#2\), field "distanceKm": must be at most 2000/.test(p)));
   t.true(problems.some((p) => /field "timeFilter": must be one of today, lastWeek, lastMonth/.test(p)));
   t.true(problems.some((p) => /field "colour": is not a known field/.test(p)));
+  t.false(problems.some((p) => p.includes('is required: is required')), 'a missing value is said to be required once');
 });
 
 test('search-level rules: keywords or category, price range order, unique slugs, slug format', (t) => {

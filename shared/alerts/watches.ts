@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { SEARCH_LIMITS } from '../config/searches.ts';
+import { describeIssueAt } from '../config/issues.ts';
 
 /**
  * Watches: what a user wants to be told about, per configured search. They live in a file beside
@@ -202,16 +203,7 @@ function describeIssue(raw: unknown, issue: v.BaseIssue<unknown>): string {
       field = path.slice(2);
     }
   }
-  const named = field.length > 0 ? `, field "${field.join('.')}"` : '';
-  return `${location}${named}: ${explain(issue)}`;
-}
-
-function explain(issue: v.BaseIssue<unknown>): string {
-  if (issue.type === 'strict_object' && issue.expected === 'never') return 'is not a known field (check its spelling)';
-  if (issue.input === undefined && issue.type === 'strict_object') return 'is required';
-  if (issue.type === 'check') return issue.message;
-  if (issue.input === undefined) return issue.message.startsWith('is required') ? issue.message : `is required: ${issue.message}`;
-  return `${issue.message} (got ${JSON.stringify(issue.input)})`;
+  return describeIssueAt(location, field, issue);
 }
 
 function ruleAt(raw: unknown, slug: string, index: number): { id?: unknown } | undefined {

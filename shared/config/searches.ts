@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { describeIssueAt } from './issues.ts';
 
 /**
  * The searches users track. Validated once at load (plan, CLI, tests); every other module takes
@@ -104,18 +105,7 @@ function describeIssue(raw: unknown, issue: v.BaseIssue<unknown>): string {
     where = slug ? `search "${slug}" (#${path[1] + 1})` : `search #${path[1] + 1}`;
     field = path.slice(2);
   }
-  const named = field.length > 0 ? `, field "${field.join('.')}"` : '';
-  return `${where}${named}: ${explain(issue)}`;
-}
-
-function explain(issue: v.BaseIssue<unknown>): string {
-  if (issue.type === 'strict_object' && issue.expected === 'never') return 'is not a known field (check its spelling)';
-  if (issue.input === undefined && issue.type === 'strict_object') return 'is required';
-  if (issue.type === 'check') return issue.message;
-  if (issue.input === undefined) return `is required: ${issue.message}`;
-  const got = JSON.stringify(issue.input) ?? String(issue.input);
-  // A 200,000-character value would bury the message: show its start and its length.
-  return `${issue.message} (got ${got.length > 60 ? `${got.slice(0, 40)}… (${got.length} characters)` : got})`;
+  return describeIssueAt(where, field, issue);
 }
 
 function slugAt(raw: unknown, index: number): string | undefined {
