@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#local/embedded-s3.ts';
 import { keys } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { createMarket, startSimulator, type SimulatorHandle } from '#simulator/index.ts';

@@ -6,7 +6,7 @@ import { runExtract } from '#shared/extract/extract.ts';
 import { initialExtractTask } from '#shared/extract/task.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { putJson } from '#shared/lake/lake.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { WallapopClient } from '#shared/wallapop/index.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
 

@@ -15,7 +15,7 @@ async function lakeOf(spec: LakeSpec): Promise<Lake> {
     return new DirectoryLake(spec.root);
   }
   const { createS3Client, S3Lake } = await import('#shared/lake/s3-lake.ts');
-  const { LOCAL_CREDENTIALS } = await import('#shared/local/embedded-s3.ts');
+  const { LOCAL_CREDENTIALS } = await import('#local/embedded-s3.ts');
   return new S3Lake(createS3Client({ endpoint: spec.endpoint, credentials: LOCAL_CREDENTIALS }), spec.bucket);
 }
 

@@ -40,7 +40,7 @@ import type { GoldTask } from '#shared/gold/task.ts';
 import { runGoldFanout, undispatchedReason } from '#shared/gold/index.ts';
 import { reopenClaim } from '#shared/lake/claim.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { copyLake, measureColdStarts, packageFunctions, runBundledHandler, s3Event, type BundleInfo, type HandlerRun } from './bundles.ts';
 import { benchMarket, writeDayPlan } from './generate.ts';
 import { DirectoryLake } from './gold-scale.ts';

@@ -9,7 +9,7 @@ import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { madridDay } from '#shared/plan/plan.ts';
 import { reopenAbandonedClaims } from '#shared/lake/claim.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
-import { LOCAL_CREDENTIALS, startEmbeddedS3, type KillSwitch, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { LOCAL_CREDENTIALS, startEmbeddedS3, type KillSwitch, type S3EventNotification } from '#local/embedded-s3.ts';
 import { connectPollingS3, type LakeConnection } from './polling-s3.ts';
 import { DeadLetterStore, type DeadLetter } from './dead-letters.ts';
 import { LocalLambdaRuntime, type InvocationRecord } from './lambda-runtime.ts';

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { S3EventNotification } from '#shared/local/embedded-s3.ts';
+import type { S3EventNotification } from '#local/embedded-s3.ts';
 import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
 
 /** The lake the runner drives, and how it learns that objects were created. */

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { S3EventNotification } from '#shared/local/embedded-s3.ts';
+import type { S3EventNotification } from '#local/embedded-s3.ts';
 import type { InvocationRecord } from './lambda-runtime.ts';
 
 /**

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { claimWork, finishClaim, readClaim, releaseClaim } from '#shared/lake/claim.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { MemoryLake } from './helpers/gold-fixtures.ts';
 
 const KEY = 'control/claims/gold-dispatch/dt=2026-11-20.json';

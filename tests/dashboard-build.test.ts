@@ -14,7 +14,7 @@ import { parseHTML } from 'linkedom';
 import { promisify } from 'node:util';
 import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { pagedListingIds } from '#shared/gold/histories.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
 import { buildDashboard, cspViolations } from '../scripts/dashboard-build.ts';

@@ -7,7 +7,7 @@ import { keys } from '#shared/lake/keys.ts';
 import { getJson, putJson, type Lake } from '#shared/lake/lake.ts';
 import { runPlan } from '#shared/plan/plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { WallapopClient } from '#shared/wallapop/index.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
 

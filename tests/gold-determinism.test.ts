@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { keys, type Day } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
-import { startEmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3, type S3EventNotification } from '#local/embedded-s3.ts';
 import { decodePartial, encodePartial, mergePartials, runGoldFanin, runGoldFanout, runGoldShard, type GoldPartial } from '#shared/gold/index.ts';
 import { random } from './helpers/bronze-fixtures.ts';
 import { MemoryLake, runGoldDay, writeSilverDay, type FixtureDay, type FixtureListing } from './helpers/gold-fixtures.ts';

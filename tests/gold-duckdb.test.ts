@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { keys } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { GOLD_TABLES, SKETCH_RELATIVE_ACCURACY, goldKeys, type GoldManifest } from '#shared/gold/index.ts';
 import { random } from './helpers/bronze-fixtures.ts';
 import { readJson, runGoldDay, writeSilverDay, type FixtureListing } from './helpers/gold-fixtures.ts';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { getJson, putJson } from '#shared/lake/lake.ts';
 import { addDays, isDay, keyFields, keys } from '#shared/lake/keys.ts';
-import { startEmbeddedS3, type S3EventNotification } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3, type S3EventNotification } from '#local/embedded-s3.ts';
 
 test('keys are a function of day, search, shard and page only', (t) => {
   t.is(keys.bronzePage('2026-11-24', 'iphone-13', 7), 'bronze/search/dt=2026-11-24/search=iphone-13/page-00007.json.gz');

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { PassThrough } from 'node:stream';
-import type { S3EventNotification } from '#shared/local/embedded-s3.ts';
+import type { S3EventNotification } from '#local/embedded-s3.ts';
 import { RunProgress } from '#local/progress.ts';
 
 const objectEvent = (key: string) => ({ Records: [{ s3: { object: { key } } }] }) as unknown as S3EventNotification;

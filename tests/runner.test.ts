@@ -138,7 +138,7 @@ test.serial('a function removed from serverless.yml is no longer invoked: the wi
 
 test.serial('a bucket on another S3-compatible server is driven by polling its trigger prefixes', async (t) => {
   // A separate server plays "somebody else's S3": the runner gets no notifications from it.
-  const { startEmbeddedS3, LOCAL_CREDENTIALS } = await import('#shared/local/embedded-s3.ts');
+  const { startEmbeddedS3, LOCAL_CREDENTIALS } = await import('#local/embedded-s3.ts');
   const remote = await startEmbeddedS3({ bucket: 'someone-elses-lake' });
   const dataDir = await mkdtemp(join(tmpdir(), 'wallapop-remote-'));
   const sim = await startSimulator({ market, day: DAYS[0]! });

@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { readSilverRows } from '#shared/silver/parquet.ts';
 import { runSilver } from '#shared/silver/stage.ts';
 import { itemPages, random, searchBody, writeBronzeSearch } from './helpers/bronze-fixtures.ts';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { makeItem, random, searchBody, writeBronzeSearch, type PageSpec } from './helpers/bronze-fixtures.ts';
 
 /**

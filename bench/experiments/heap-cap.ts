@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keys } from '#shared/lake/keys.ts';
 import type { GoldTask } from '#shared/gold/task.ts';
-import { startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { copyLake, packageFunctions, runBundledHandler, s3Event } from '../bundles.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
-import { LOCAL_CREDENTIALS, startEmbeddedS3 } from '#shared/local/embedded-s3.ts';
+import { LOCAL_CREDENTIALS, startEmbeddedS3 } from '#local/embedded-s3.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { DirectoryLake } from '../gold-scale.ts';
 

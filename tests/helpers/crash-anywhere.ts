@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { addDays } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
-import { startEmbeddedS3, type EmbeddedS3, type KillSwitch } from '#shared/local/embedded-s3.ts';
+import { startEmbeddedS3, type EmbeddedS3, type KillSwitch } from '#local/embedded-s3.ts';
 import { madridDay } from '#shared/plan/plan.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring, type ServiceWiring } from '#local/wiring.ts';

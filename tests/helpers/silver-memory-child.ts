@@ -3,7 +3,7 @@
  * embedded S3 server's. Args: <endpoint> <bucket> <manifestKey>. Prints one JSON line.
  */
 import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
-import { LOCAL_CREDENTIALS } from '#shared/local/embedded-s3.ts';
+import { LOCAL_CREDENTIALS } from '#local/embedded-s3.ts';
 import { runSilver } from '#shared/silver/stage.ts';
 
 const [endpoint, bucket, manifestKey] = process.argv.slice(2);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { createS3Client, S3Lake } from '../lake/s3-lake.ts';
+import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
 
 /** The S3 event record s3rver emits, in the real AWS shape. */
 export interface S3EventNotification {
