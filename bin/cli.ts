@@ -128,7 +128,7 @@ program
         process.exitCode = EXIT_FAILURES;
         return;
       }
-      console.log(`Dashboard: ${built.pages} pages for ${built.day} in ${built.outDir} (${built.seconds.toFixed(1)} s). Serve it with: npm run dashboard:serve`);
+      console.log(`Dashboard: ${built.pages.toLocaleString('en-US')} pages for ${built.day} in ${built.outDir} (${built.seconds.toFixed(1)} s). Serve it with: npm run dashboard:serve`);
     }
   });
 

@@ -33,6 +33,9 @@ import pMap from 'p-map';
 import { writePageCsvs } from './dashboard-csv.ts';
 import { copyPhotos, installPhotos, MAX_PHOTOS } from './dashboard-photos.ts';
 
+/** Counts in the log as the CLI and README write them (English: 12,680). */
+const count = (value: number): string => value.toLocaleString('en-US');
+
 const isOptional = (file: string): boolean => (OPTIONAL_FILES as readonly string[]).includes(file);
 import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
 
@@ -251,12 +254,12 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     log(
       data.alerts === null
         ? `dashboard: no ${input.shownAs(ALERTS_FILE)}: the Alerts view will say no watches are configured`
-        : `dashboard: ${input.shownAs(ALERTS_FILE)} is valid (${data.alerts.alerts.length} alerts in the ${data.alerts.windowDays} days through ${data.alerts.day})`,
+        : `dashboard: ${input.shownAs(ALERTS_FILE)} is valid (${count(data.alerts.alerts.length)} alerts in the ${data.alerts.windowDays} days through ${data.alerts.day})`,
     );
     log(
       data.histories === null
         ? `dashboard: no ${input.shownAs(HISTORIES_FILE)}: listing pages draw each price path from the listing's card alone`
-        : `dashboard: ${input.shownAs(HISTORIES_FILE)} is valid (price paths of ${Object.keys(data.histories.listings).length} listings)`,
+        : `dashboard: ${input.shownAs(HISTORIES_FILE)} is valid (price paths of ${count(Object.keys(data.histories.listings).length)} listings)`,
     );
     primeDashboardData(input.dir, data);
     process.env[DATA_DIR_ENV] = input.dir;
@@ -272,9 +275,9 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
       copied = result.files;
       phases.photos = performance.now() - photosStarted;
       log(
-        `dashboard: ${result.files.size} photos (${result.fetched} downloaded from ${options.imageOrigin ?? 'Wallapop'}, ${result.cached} from ${photoCache})` +
-          (result.failed.length > 0 ? `; ${result.failed.length} could not be fetched (first: ${result.failed[0]!.url}: ${result.failed[0]!.problem}), shown as "sin foto"` : '') +
-          (result.overLimit > 0 ? `; ${result.overLimit} over the limit of ${MAX_PHOTOS} shown as "sin foto"` : ''),
+        `dashboard: ${count(result.files.size)} photos (${count(result.fetched)} downloaded from ${options.imageOrigin ?? 'Wallapop'}, ${count(result.cached)} from ${photoCache})` +
+          (result.failed.length > 0 ? `; ${count(result.failed.length)} could not be fetched (first: ${result.failed[0]!.url}: ${result.failed[0]!.problem}), shown as "sin foto"` : '') +
+          (result.overLimit > 0 ? `; ${count(result.overLimit)} over the limit of ${count(MAX_PHOTOS)} shown as "sin foto"` : ''),
       );
     }
     primeCopiedPhotos(copied);
@@ -318,7 +321,7 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     phases['CSP check and CSV'] = performance.now() - phaseStarted;
     const seconds = (performance.now() - started) / 1000;
     const phaseText = Object.entries(phases).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`).join(', ');
-    log(`dashboard: built ${pages} pages and ${csvFiles} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s (${phaseText}; photos: ${photos})`);
+    log(`dashboard: built ${count(pages)} pages and ${count(csvFiles)} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s (${phaseText}; photos: ${photos})`);
     return { outDir, pages, day: data.latest.day, seconds };
   } finally {
     await input.cleanup();
