@@ -1,4 +1,4 @@
-import { dayOfNumber } from '#shared/gold/days.ts';
+import { dayNumber, dayOfNumber } from '#shared/lake/days.ts';
 import { goldDays, readGoldManifest } from '#shared/gold/manifest.ts';
 import { answerSoldPrices, matchesQuestion, type PriceQuestion, type SoldPriceAnswer } from '#shared/gold/sold-prices.ts';
 import { openStateCursor, type ListingState } from '#shared/gold/state.ts';
@@ -29,11 +29,9 @@ export async function answerPriceQuestion(lake: Lake, question: PriceQuestion, d
       await cursor.advance();
     }
   }
-  const dayNumber = Math.floor(Date.parse(`${stateDay}T00:00:00Z`) / 86_400_000);
-  const answer = answerSoldPrices(matching, question, dayNumber);
+  const answer = answerSoldPrices(matching, question, dayNumber(stateDay));
   const firstDay = days[0]!;
-  const firstDayNumber = Math.floor(Date.parse(`${firstDay}T00:00:00Z`) / 86_400_000);
-  return { question, stateDay, firstDay, ...answer, fromDay: Math.max(answer.fromDay, firstDayNumber) };
+  return { question, stateDay, firstDay, ...answer, fromDay: Math.max(answer.fromDay, dayNumber(firstDay)) };
 }
 
 const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
@@ -59,7 +57,7 @@ export function formatPriceAnswer(answer: PriceAnswer): string {
       ? '  on sale now: none'
       : `  on sale now: ${onSale.listings} listings asking ${eur(onSale.p25)} – ${eur(onSale.median)} – ${eur(onSale.p75)}; their median fair price ${eur(onSale.medianFairPrice)}`,
   ];
-  if (answer.fromDay <= Math.floor(Date.parse(`${answer.firstDay}T00:00:00Z`) / 86_400_000) + 30) {
+  if (answer.fromDay <= dayNumber(answer.firstDay) + 30) {
     lines.push(`  note: tracking began on ${answer.firstDay}; days to sell of listings already on sale then count from that day (an underestimate)`);
   }
   return lines.join('\n');

@@ -3,7 +3,7 @@ import type { ListingHistories } from '#shared/gold/histories.ts';
 import { goldKeys } from '#shared/gold/keys.ts';
 import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
-import { dayNumber } from '#shared/gold/days.ts';
+import { dayNumber } from '#shared/lake/days.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { addDays, type Day } from '#shared/lake/keys.ts';
 import type { Market } from '#simulator/index.ts';

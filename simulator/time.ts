@@ -38,9 +38,8 @@ export function formatDay(utcMidnightMs: number): string {
   return new Date(utcMidnightMs).toISOString().slice(0, 10);
 }
 
-export function addDays(day: string, days: number): string {
-  return formatDay(requireDay(day) + days * DAY_MS);
-}
+// Day arithmetic lives once, beside the lake's keys.
+export { addDays } from '../shared/lake/keys.ts';
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {

@@ -6,7 +6,7 @@ import { extendWindow } from '#shared/alerts/evaluate-stage.ts';
 import { cleanTitle, digestSubject, digestText, webhookPayload } from '#shared/alerts/message.ts';
 import { foldWords, TermMatcher } from '#shared/alerts/text.ts';
 import { parseWatchConfig, type WatchConfig } from '#shared/alerts/watches.ts';
-import { dayNumber } from '#shared/gold/days.ts';
+import { dayNumber } from '#shared/lake/days.ts';
 import type { ListingState } from '#shared/gold/state.ts';
 
 /** Pure evaluation: rows in, alerts out. Every expectation below is stated from the rows by hand. */

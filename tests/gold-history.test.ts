@@ -2,7 +2,7 @@ import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { goldKeys, type DashboardDay, type DashboardSeries, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
-import { dayOfNumber } from '#shared/gold/days.ts';
+import { dayOfNumber } from '#shared/lake/days.ts';
 import { MemoryLake, readJson, runGoldDay, writeSilverDay, type FixtureDay, type FixtureListing } from './helpers/gold-fixtures.ts';
 
 /**

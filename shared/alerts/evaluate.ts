@@ -1,5 +1,5 @@
 import { categoryKey } from '../gold/groups.ts';
-import { dayNumber } from '../gold/days.ts';
+import { dayNumber } from '../lake/days.ts';
 import type { ListingState } from '../gold/state.ts';
 import type { Day } from '../lake/keys.ts';
 import { alertIdOf, formatEuros, formatPct, round, safeHttpsUrl, type Alert, type RuleOutcome } from './alert.ts';

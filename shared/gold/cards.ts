@@ -1,5 +1,5 @@
 import type { ListingCard } from './dashboard.ts';
-import { dayOfNumber } from './days.ts';
+import { dayOfNumber } from '../lake/days.ts';
 import type { ListingState } from './state.ts';
 
 /** A state row as the dashboard shows it (day numbers → days, epoch ms → ISO-8601). */

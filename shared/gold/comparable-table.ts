@@ -1,7 +1,7 @@
 import type { Day } from '../lake/keys.ts';
 import type { Lake } from '../lake/lake.ts';
 import { ComparableReference, comparableGroupsOf, parseComparableKey, type ComparableReferenceGroup } from './comparables.ts';
-import { dayNumber } from './days.ts';
+import { dayNumber } from '../lake/days.ts';
 import { GoldInputError } from './errors.ts';
 import { categoryKey } from './groups.ts';
 import type { GoldManifest } from './manifest.ts';

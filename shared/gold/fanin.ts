@@ -5,7 +5,7 @@ import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/stage.ts';
 import type { DashboardDay, DashboardSeries } from './dashboard.ts';
 import { staleGoldDays } from './freshness.ts';
-import { dayNumber } from './days.ts';
+import { dayNumber } from '../lake/days.ts';
 import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './errors.ts';
 import { canonicalJson } from './json.ts';

@@ -1,5 +1,5 @@
 import { DASHBOARD_SCHEMA_VERSION, SERIES_METRICS, type DashboardDay, type DashboardSeries, type Kpis, type SeriesColumns } from './dashboard.ts';
-import { dayNumber, dayOfNumber } from './days.ts';
+import { dayNumber, dayOfNumber } from '../lake/days.ts';
 import { categoryKey, provinceKey, regionKey } from './groups.ts';
 
 /**

@@ -5,7 +5,7 @@ import { PartialBuilder } from './accumulate.ts';
 import { advanceListing, type DayContext, type ListingEvent, type SearchSight } from './advance.ts';
 import { readComparableReference } from './comparable-table.ts';
 import { comparableKeyOf } from './comparables.ts';
-import { dayNumber } from './days.ts';
+import { dayNumber } from '../lake/days.ts';
 import { GoldInputError } from './errors.ts';
 import { encodePartial } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';

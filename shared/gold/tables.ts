@@ -2,7 +2,7 @@ import type { DecodedArray } from 'hyparquet';
 import type { Day } from '../lake/keys.ts';
 import { COMPARABLE_COLUMNS, writeComparableTable, type ComparableRow } from './comparable-table.ts';
 import type { Kpis, ListingCard } from './dashboard.ts';
-import { dayNumber } from './days.ts';
+import { dayNumber } from '../lake/days.ts';
 import type { GoldTable } from './keys.ts';
 import { writeColumns, type GoldColumnSpec } from './parquet.ts';
 import type { DayReport } from './report.ts';

@@ -80,6 +80,7 @@ export function isDay(value: string): boolean {
 
 /** The day `offset` days after `day` (negative for before). */
 export function addDays(day: Day, offset: number): Day {
+  if (!isDay(day)) throw new RangeError(`not a calendar day YYYY-MM-DD: ${JSON.stringify(day)}`);
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + offset);
   return date.toISOString().slice(0, 10);

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { columnExtractor } from '../lake/columns.ts';
+import { dayNumber, dayOfNumber } from '../lake/days.ts';
 import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
 
@@ -38,7 +39,6 @@ export const SILVER_PARQUET = {
   createdBy: 'wallapop-market-pipeline silver',
 } as const;
 
-const DAY_MS = 86_400_000;
 
 function schemaElement(name: string, kind: SilverColumnKind, nullable: boolean): SchemaElement {
   const repetition_type = nullable ? 'OPTIONAL' : 'REQUIRED';
@@ -105,11 +105,6 @@ function sortedByListingId(rows: readonly SilverRow[]): SilverRow[] {
   return order.map((index) => rows[index]!);
 }
 
-function toDays(day: string): number {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  if (!Number.isFinite(ms)) throw new RangeError(`not a day: ${day}`);
-  return ms / DAY_MS;
-}
 
 /** DATE column values as days since the epoch; a file holds one or two distinct days, so each is parsed once. */
 function dateColumn(values: unknown[]): Array<number | null> {
@@ -119,7 +114,7 @@ function dateColumn(values: unknown[]): Array<number | null> {
   return values.map((value) => {
     if (value === null) return null;
     if (value !== lastDay) {
-      lastDays = toDays(value as string);
+      lastDays = dayNumber(value as string);
       lastDay = value;
     }
     return lastDays;
@@ -214,7 +209,7 @@ export function asyncBufferOf(bytes: Uint8Array): AsyncBuffer {
 /** Decoders that return values in SilverRow's TypeScript types (epoch ms, 'YYYY-MM-DD'). */
 const SILVER_PARSERS = {
   timestampFromMilliseconds: (millis: bigint) => Number(millis),
-  dateFromDays: (days: number) => new Date(days * DAY_MS).toISOString().slice(0, 10),
+  dateFromDays: dayOfNumber,
 };
 
 /** The file's footer: row groups with their row counts and column statistics. */

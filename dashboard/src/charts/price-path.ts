@@ -4,7 +4,7 @@
  * per listing (thousands), and this costs microseconds where a Plot figure costs milliseconds.
  * The markup still goes through `toSafeSvg` (escaping, the CSP's rules).
  */
-import { dayNumber, dayOfNumber } from '../../../shared/gold/days.ts';
+import { dayNumber, dayOfNumber } from '../../../shared/lake/days.ts';
 import { fmt, fmtDay } from '../data/format.ts';
 import { COLORS, WIDTH } from './charts.ts';
 import { toSafeSvg, type SafeSvg, type SvgNode } from './svg.ts';

@@ -1,4 +1,4 @@
-import { isDay, type Day } from '../lake/keys.ts';
+import { isDay, type Day } from './keys.ts';
 
 /**
  * Days as integers (days since 1970-01-01), the way Parquet DATE columns store them. The shard
