@@ -67,6 +67,19 @@ export interface BundleRow {
   note?: string;
 }
 
+/** The generated lake a run measures. */
+export interface BenchDataset {
+  listings: number;
+  shards: number;
+  searches: string[];
+  /** Bronze of day D: pages, gzip bytes, items, and the largest search. */
+  bronze: { pages: number; gzipBytes: number; items: number; largestSearch: string; largestSearchItems: number };
+  previousStateRows: number;
+  /** Time to generate both days and run D−1's pipeline (when generated in this run). */
+  preparedMs: number | null;
+  reused: boolean;
+}
+
 export interface BenchResults {
   version: 1;
   startedAt: string;
@@ -78,18 +91,7 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverages: number[] };
   options: { listings: number; repeat: number; shards: number; concurrency: number; coldRuns: number; skip: string[]; smoke: boolean };
   storage: string;
-  dataset: {
-    listings: number;
-    shards: number;
-    searches: string[];
-    bronze: { pages: number; gzipBytes: number; items: number; largestSearch: string; largestSearchItems: number };
-    previousStateRows: number;
-    preparedMs: number | null;
-    reused: boolean;
-    day: string;
-    previousDay: string;
-    silverRows: number;
-  };
+  dataset: BenchDataset & { day: string; previousDay: string; silverRows: number };
   rows: BenchRow[];
   bundles: BundleRow[];
   packageMs: number | null;

@@ -48,7 +48,7 @@ import type { Job, JobReport } from './jobs.ts';
 import { lambdaNodeFlags, runFresh, runPool } from './pool.ts';
 import { formatSummary, readProfile, summariseProfile } from './profile.ts';
 import { benchSearches, DAY, PREVIOUS_DAY, SEED } from './scenario.ts';
-import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
+import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, type BenchDataset, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DATA_VERSION = 1;
@@ -70,17 +70,6 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-interface Dataset {
-  listings: number;
-  shards: number;
-  searches: string[];
-  /** Bronze of day D: pages, gzip bytes, items, and the largest search. */
-  bronze: { pages: number; gzipBytes: number; items: number; largestSearch: string; largestSearchItems: number };
-  previousStateRows: number;
-  /** Time to generate both days and run D−1's pipeline (when generated in this run). */
-  preparedMs: number | null;
-  reused: boolean;
-}
 
 const dirLake = (root: string) => ({ kind: 'dir' as const, root });
 const seconds = (ms: number) => ms / 1000;
@@ -158,7 +147,7 @@ async function dirSize(directory: string): Promise<{ files: number; bytes: numbe
  * reused while the options match; D−1's silver and gold are recomputed whenever shared/silver or
  * shared/gold changed, so that D reads a previous state written by the code being measured.
  */
-async function prepare(options: BenchOptions, code: BenchResults['code']): Promise<Dataset> {
+async function prepare(options: BenchOptions, code: BenchResults['code']): Promise<BenchDataset> {
   const root = options.data;
   const lake = new DirectoryLake(root);
   const stampPath = join(root, 'bench-dataset.json');

@@ -21,15 +21,23 @@ export interface Lake {
   putIfVersion(key: string, body: Uint8Array | string, version: string | null, contentType?: string): Promise<boolean>;
 }
 
-export class LakeError extends Error {
+/**
+ * An error about one object of the lake: its key travels with it, so a log line or a dead letter
+ * says which object to look at. Each stage names its own (GoldError, SilverError, AlertError).
+ */
+export class LakeObjectError extends Error {
   constructor(
     message: string,
     readonly key: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'LakeError';
   }
+}
+
+/** Reading or writing the lake itself failed. */
+export class LakeError extends LakeObjectError {
+  override name = 'LakeError';
 }
 
 const decoder = new TextDecoder();

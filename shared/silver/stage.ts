@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
 import { isDay, keys, type Day } from '../lake/keys.ts';
-import { getJson, putJson, type Lake } from '../lake/lake.ts';
+import { getJson, LakeObjectError, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import { BUCKETING, shardOfListing, type Bucketing } from './bucket.ts';
 import { CategoryTreeError, EMPTY_CATEGORY_INDEX, indexCategories, type CategoryIndex } from './categories.ts';
@@ -133,15 +133,8 @@ const BronzeManifestSchema = v.looseObject({
   planAttempt: v.optional(v.string()),
 });
 
-export class SilverError extends Error {
-  constructor(
-    message: string,
-    readonly key: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SilverError';
-  }
+export class SilverError extends LakeObjectError {
+  override name = 'SilverError';
 }
 
 /** See SilverOptions.prefetch: 4 in flight would cap silver at 80–200 pages/s on S3, below what its CPU handles. */
