@@ -28,6 +28,7 @@ import {
   primeDashboardData,
   readDashboardData,
 } from '../dashboard/src/data/load.ts';
+import { DEFAULT_LANG, LANG_ENV, LANGS, type Lang } from '../dashboard/src/i18n/lang.ts';
 import { DEFAULT_PHOTO_MODE, PHOTO_DIR, PHOTO_MODES, PHOTOS_ENV, primeCopiedPhotos, type PhotoMode } from '../dashboard/src/data/photos.ts';
 import pMap from 'p-map';
 import { writePageCsvs } from './dashboard-csv.ts';
@@ -53,6 +54,8 @@ export interface DashboardBuildOptions {
   from: string;
   s3Endpoint?: string;
   outDir?: string;
+  /** The site's language (dashboard/src/i18n/lang.ts): 'es' by default. */
+  lang?: Lang;
   /** Where listing photos come from (dashboard/src/data/photos.ts); 'wallapop' by default. */
   photos?: PhotoMode;
   /** `photos: 'copy'`: fetch the CDN's paths from this origin instead (the simulator). */
@@ -264,6 +267,8 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     primeDashboardData(input.dir, data);
     process.env[DATA_DIR_ENV] = input.dir;
     const phases: Record<string, number> = {};
+    const siteLang = options.lang ?? DEFAULT_LANG;
+    process.env[LANG_ENV] = siteLang;
     const photos = options.photos ?? DEFAULT_PHOTO_MODE;
     process.env[PHOTOS_ENV] = photos;
     const photoCache = resolve(options.photoCache ?? join(DASHBOARD_ROOT, '.astro', 'photos'));
@@ -321,20 +326,21 @@ export async function buildDashboard(options: DashboardBuildOptions): Promise<Da
     phases['CSP check and CSV'] = performance.now() - phaseStarted;
     const seconds = (performance.now() - started) / 1000;
     const phaseText = Object.entries(phases).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`).join(', ');
-    log(`dashboard: built ${count(pages)} pages and ${count(csvFiles)} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s (${phaseText}; photos: ${photos})`);
+    log(`dashboard: built ${count(pages)} pages and ${count(csvFiles)} table downloads (CSV) into ${outDir} in ${seconds.toFixed(1)} s (${phaseText}; language: ${siteLang}; photos: ${photos})`);
     return { outDir, pages, day: data.latest.day, seconds };
   } finally {
     await input.cleanup();
   }
 }
 
-const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--photos wallapop|copy|off] [--image-origin URL] [--verbose]
+const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/prefix]> [--s3-endpoint URL] [--out DIR] [--lang es|en] [--photos wallapop|copy|off] [--image-origin URL] [--verbose]
 
   --from         a copy of the lake's gold/dashboard/ (latest.json, series.json, and alerts.json
                  when there are watches), a mirror of the lake, the local runner's data dir
                  (.data), or s3://bucket[/prefix] (prefix defaults to gold/dashboard/)
   --s3-endpoint  an S3-compatible endpoint (the local runner's embedded S3)
   --out          where to write the site (default dashboard/dist)
+  --lang         the site's language: es (default) or en; figures follow it (1.234,50 € or €1,234.50)
   --photos       where listing photos come from: wallapop (default: readers' browsers load them
                  from Wallapop's CDN, which the CSP allows for images only), copy (the build
                  downloads them once and the site serves them: no third-party requests), off
@@ -343,7 +349,7 @@ const USAGE = `usage: npm run dashboard:build -- --from <dir | s3://bucket[/pref
   --verbose      Astro's full build log`;
 
 async function main(argv: string[]): Promise<number> {
-  let values: { from?: string; 's3-endpoint'?: string; out?: string; photos?: string; 'image-origin'?: string; verbose?: boolean; help?: boolean };
+  let values: { from?: string; 's3-endpoint'?: string; out?: string; lang?: string; photos?: string; 'image-origin'?: string; verbose?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -351,6 +357,7 @@ async function main(argv: string[]): Promise<number> {
         from: { type: 'string' },
         's3-endpoint': { type: 'string' },
         out: { type: 'string' },
+        lang: { type: 'string' },
         photos: { type: 'string' },
         'image-origin': { type: 'string' },
         verbose: { type: 'boolean', default: false },
@@ -371,6 +378,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--from is required\n\n${USAGE}`);
     return 2;
   }
+  if (values.lang !== undefined && !(LANGS as readonly string[]).includes(values.lang)) {
+    console.error(`--lang ${values.lang}: expected one of ${LANGS.join(', ')}`);
+    return 2;
+  }
   if (values.photos !== undefined && !(PHOTO_MODES as readonly string[]).includes(values.photos)) {
     console.error(`--photos ${values.photos}: expected one of ${PHOTO_MODES.join(', ')}`);
     return 2;
@@ -384,6 +395,7 @@ async function main(argv: string[]): Promise<number> {
       from: values.from,
       ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
       ...(values.out ? { outDir: values.out } : {}),
+      ...(values.lang === undefined ? {} : { lang: values.lang as Lang }),
       ...(values.photos === undefined ? {} : { photos: values.photos as PhotoMode }),
       ...(values['image-origin'] === undefined ? {} : { imageOrigin: values['image-origin'] }),
       verbose: values.verbose ?? false,

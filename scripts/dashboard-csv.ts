@@ -93,12 +93,14 @@ export async function writePageCsvs(page: string, html: string): Promise<number>
   const directory = dirname(page);
   const prefix = basename(page) === 'index.html' ? '' : `${basename(page, '.html')}-`;
   const csvs: Array<{ path: string; text: string }> = [];
+  // The page's own language (<html lang>), chosen at build time.
+  const linkText = /<html[^>]*\blang="en"/.test(html.slice(0, 500)) ? 'Download CSV' : 'Descargar CSV';
   let final = '';
   let copied = 0;
   for (const [from, to] of tableSpans(html)) {
     const file = `${prefix}tabla-${csvs.length + 1}.csv`;
     csvs.push({ path: join(directory, file), text: tableCsv(html.slice(from, to)) });
-    final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>Descargar CSV</a></p>`;
+    final += `${html.slice(copied, to)}<p class="table-csv"><a href="./${file}" download>${linkText}</a></p>`;
     copied = to;
   }
   final += html.slice(copied);

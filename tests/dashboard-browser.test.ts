@@ -424,6 +424,33 @@ test.serial('tables sort by a header click (aria-sort), filter by text, facet an
   await context.close();
 });
 
+test.serial('the English site: its table script speaks English and sorts English numbers (1,234)', async (t) => {
+  const out = join(work, 'dist-en');
+  await buildDashboard({ from: FIXTURE, outDir: out, lang: 'en', photos: 'off', log: () => {} });
+  const english = await startDashboardServer({ dir: out, port: 0 });
+  t.teardown(() => english.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const seen = watch(context);
+  const page = await context.newPage();
+  await page.goto(`${english.url}history/`);
+  t.is(await page.locator('html').getAttribute('lang'), 'en');
+  const table = page.locator('table').first();
+  // "New": the first day (a baseline) counts every listing as new, thousands; the others, hundreds.
+  const header = table.locator('thead th', { hasText: /^New/ }).first();
+  const column = (await table.locator('thead th').allTextContents()).findIndex((text) => text.trim().startsWith('New')) + 1;
+  await header.locator('button').click();
+  t.is(await header.getAttribute('aria-sort'), 'descending');
+  const shown = (await table.locator(`tbody tr:not([hidden]) td:nth-child(${column})`).allTextContents()).map((text) => text.trim()).filter((text) => text !== '—');
+  const values = shown.map((text) => Number(text.replace(/,/g, '')));
+  t.true(values.some((value) => value >= 1000) && values.some((value) => value < 1000), `numbers with and without a thousands comma (${shown.slice(0, 3).join(' | ')})`);
+  t.deepEqual(values, [...values].sort((a, b) => b - a), 'sorted by value, not by the digits after the comma');
+  t.is((await page.locator('.table-csv a').first().textContent())?.trim(), 'Download CSV (in this order)');
+  await page.goto(`${english.url}listings/`);
+  t.true((await page.getByLabel('Search', { exact: true }).count()) >= 1, 'the filter says Search');
+  t.deepEqual(seen.problems, []);
+  await context.close();
+});
+
 test.serial('on a phone a long list shows ten rows and a link to the rest, without JavaScript', async (t) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
   const page = await context.newPage();

@@ -5,7 +5,7 @@
  * still builds; and a missing or malformed input fails the build naming the file and the problem,
  * before Astro starts.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -174,6 +174,42 @@ test.serial('the build from fixture gold writes every view, CSP-clean and escape
 /** The <img> tags of a page (read by tags: a quoted attribute may hold the text "<img"). */
 function imgTags(html: string): string[] {
   return [...html.matchAll(HTML_TAG)].filter((tag) => tag[1] === '' && tag[2]!.toLowerCase() === 'img').map((tag) => tag[0]);
+}
+
+test.serial('--lang en: the whole site in English, figures in English formats; Spanish stays the default', async (t) => {
+  const out = join(await tempDir(t, 'english'), 'dist');
+  const lines: string[] = [];
+  await buildDashboard({ from: FIXTURE, outDir: out, lang: 'en', photos: 'off', log: (line) => lines.push(line) });
+  t.true(lines.some((line) => line.includes('language: en')), lines.join('\n'));
+  const latest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
+  const home = await readFile(join(out, 'index.html'), 'utf8');
+  t.regex(home, /<html lang="en"/);
+  t.regex(home, /aria-label="Sections"/);
+  t.true(home.includes('>Market overview</h1>'));
+  t.true(home.includes(new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(latest.overall.priceP50!)), 'euros as an English reader writes them');
+  t.true(home.includes('Download CSV'));
+  // What the site itself says (headings, headers, captions, labels, notes) has no Spanish left; titles, places and category names are data and stay as they are.
+  const SPANISH = /\b(anuncios?|precios?|búsquedas?|categorías?|vendidos?|nuevos?|mediana|hoy|días|incidencias|ubicaciones|resumen|chollos?|bajadas?|alertas?|desde|hasta|sin datos|calidad de datos)\b/i;
+  const spanish: string[] = [];
+  for (const page of await htmlFiles(out)) {
+    const { document } = parseHTML(await readFile(join(out, page), 'utf8'));
+    for (const element of document.querySelectorAll('h2, h3, th[scope="col"], caption, figcaption, summary, dt, label, nav a, .kpi__label, .note, .lead, .table-csv, [data-change]')) {
+      let text = '';
+      for (const node of element.childNodes) if (node.nodeType === 3) text += node.textContent;
+      if (SPANISH.test(text)) spanish.push(`${page}: ${text.trim().slice(0, 80)}`);
+    }
+  }
+  t.deepEqual(spanish.slice(0, 10), [], `${spanish.length} Spanish texts in the English site`);
+  // The default is still Spanish.
+  const spanishHome = await readFile(join(await buildSpanishHome(t), 'index.html'), 'utf8');
+  t.regex(spanishHome, /<html lang="es"/);
+  t.true(spanishHome.includes('>Resumen del mercado</h1>'));
+});
+
+async function buildSpanishHome(t: ExecutionContext): Promise<string> {
+  const out = join(await tempDir(t, 'spanish'), 'dist');
+  await buildDashboard({ from: FIXTURE, outDir: out, photos: 'off', log: () => {} });
+  return out;
 }
 
 test.serial('--photos off: no photo column, no image anywhere', async (t) => {

@@ -8,6 +8,7 @@ import {
   csvText,
   defaultDirection,
   foldText,
+  parseEnglishNumber,
   parseSpanishNumber,
   readView,
   rowMatches,
@@ -28,6 +29,16 @@ test('numbers read back as the dashboard writes them in Spanish', (t) => {
   t.is(parseSpanishNumber('+3'), 3);
   t.is(parseSpanishNumber('Madrid'), null);
   t.is(parseSpanishNumber('—'), null);
+  const enEuro = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
+  const en = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+  t.is(parseEnglishNumber('€1,234.56'), 1234.56);
+  t.is(parseEnglishNumber('-€5.00'), -5);
+  fc.assert(
+    fc.property(fc.double({ min: -1e7, max: 1e7, noNaN: true }), (value) => {
+      const rounded = Math.round(value * 100) / 100;
+      return Math.abs(parseEnglishNumber(en.format(rounded))! - rounded) < 1e-9 && Math.abs(parseEnglishNumber(enEuro.format(rounded))! - rounded) < 1e-9;
+    }),
+  );
   fc.assert(
     fc.property(fc.double({ min: -1e7, max: 1e7, noNaN: true }), (value) => {
       const rounded = Math.round(value * 100) / 100;

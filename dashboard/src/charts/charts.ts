@@ -3,6 +3,7 @@
  * document (zero client JS). Each builder takes plain arrays and a text alternative and returns
  * CSP-clean, escaped markup (see ./svg.ts). Listing titles never go into a chart.
  */
+import { tr } from '../i18n/lang.ts';
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { fmt, fmtDay } from '../data/format.ts';
@@ -96,12 +97,12 @@ export function describeSeries(days: readonly string[], values: ReadonlyArray<nu
     if (low < 0 || value < values[low]!) low = i;
     if (high < 0 || value > values[high]!) high = i;
   }
-  if (first < 0) return 'sin datos en el periodo';
+  if (first < 0) return tr('sin datos en el periodo', 'no data in the period');
   let missing = 0; // days without data between the first and the last that have some
   for (let i = first; i <= last; i += 1) if (values[i] === null || values[i] === undefined) missing += 1;
   const show = (i: number) => `${valueFormat[format](values[i]!)} (${fmtDay.short(days[i]!)})`;
-  const parts = [`de ${show(first)} a ${show(last)}`, `mínimo ${show(low)}`, `máximo ${show(high)}`];
-  if (missing > 0) parts.push(`${missing} ${missing === 1 ? 'día' : 'días'} sin datos`);
+  const parts = [tr(`de ${show(first)} a ${show(last)}`, `from ${show(first)} to ${show(last)}`), `${tr('mínimo', 'lowest')} ${show(low)}`, `${tr('máximo', 'highest')} ${show(high)}`];
+  if (missing > 0) parts.push(tr(`${missing} ${missing === 1 ? 'día' : 'días'} sin datos`, `${missing} ${missing === 1 ? 'day' : 'days'} without data`));
   return parts.join('; ');
 }
 
@@ -178,7 +179,7 @@ export function priceBandChart(input: {
     end < 0
       ? []
       : [
-          { date: dates[end]!, value: input.p50[end]!, label: 'mediana', color: COLORS.blue },
+          { date: dates[end]!, value: input.p50[end]!, label: tr('mediana', 'median'), color: COLORS.blue },
           ...(input.p75[end] == null ? [] : [{ date: dates[end]!, value: input.p75[end]!, label: 'p75', color: '#33507a' }]),
           ...(input.p25[end] == null ? [] : [{ date: dates[end]!, value: input.p25[end]!, label: 'p25', color: '#33507a' }]),
         ];

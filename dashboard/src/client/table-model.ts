@@ -35,21 +35,30 @@ export function parseSpanishNumber(text: string): number | null {
   return match[1] === '-' || match[1] === '−' ? -value : value;
 }
 
+/** The same for a site built in English (`€1,234.50`, `−81.8 %`, `-€5.00`, `1,234`). */
+export function parseEnglishNumber(text: string): number | null {
+  const match = /^\s*([+\-−]?)\s*€?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/.exec(text);
+  if (match === null) return null;
+  const whole = match[2]!.replace(/,/g, '');
+  const value = Number(`${whole}.${match[3] ?? '0'}`);
+  return match[1] === '-' || match[1] === '−' ? -value : value;
+}
+
 /** How a column's cells compare: numbers when every non-empty cell is one, text otherwise. */
 export type SortKey = number | string | null;
 
-const EMPTY_CELL = /^(—|-|sin datos)?$/;
+const EMPTY_CELL = /^(—|-|sin datos|no data)?$/;
 
 /**
  * Each cell's sort key. A `data-sort` the page gave is a machine value (`34.85`, an ISO date);
  * otherwise the cell's text is read as the dashboard writes numbers in Spanish. A column sorts as
  * numbers when every non-empty cell is one, as text otherwise.
  */
-export function sortKeys(cells: ReadonlyArray<{ sort: string | null; text: string }>): SortKey[] {
+export function sortKeys(cells: ReadonlyArray<{ sort: string | null; text: string }>, parseNumber: (text: string) => number | null = parseSpanishNumber): SortKey[] {
   const raw = cells.map((cell) => (cell.sort ?? cell.text).trim());
   const numbers = cells.map((cell, i) => {
     if (EMPTY_CELL.test(raw[i]!)) return null;
-    if (cell.sort === null) return parseSpanishNumber(raw[i]!);
+    if (cell.sort === null) return parseNumber(raw[i]!);
     const value = raw[i] === '' ? Number.NaN : Number(raw[i]);
     return Number.isFinite(value) ? value : null;
   });

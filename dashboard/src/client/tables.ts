@@ -12,6 +12,8 @@ import {
   defaultDirection,
   foldText,
   isFiltered,
+  parseEnglishNumber,
+  parseSpanishNumber,
   readView,
   rowMatches,
   sortedOrder,
@@ -25,7 +27,10 @@ import {
 /** Tables with fewer rows get sorting only: a filter over a handful of rows is noise. */
 const FILTER_MIN_ROWS = 8;
 
-const count = new Intl.NumberFormat('es-ES');
+/** The page's language (the build chose it: <html lang>); the script speaks it too. */
+const english = document.documentElement.lang === 'en';
+const say = (es: string, en: string): string => (english ? en : es);
+const count = new Intl.NumberFormat(english ? 'en-GB' : 'es-ES');
 
 /** A cell's text as the CSV has it: screen-reader helpers and decorations (arrows) left out, elements apart as words. */
 function visibleText(node: Node): string {
@@ -71,7 +76,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
   const sortable = headers.every((cell) => cell.colSpan === 1) && rows.every((row) => row.cells.length === columns && [...row.cells].every((cell) => cell.colSpan === 1));
 
   const keys: SortKey[][] = sortable
-    ? headers.map((_, column) => sortKeys(rows.map((row) => ({ sort: row.cells[column]!.getAttribute('data-sort'), text: cellText(row.cells[column]!) }))))
+    ? headers.map((_, column) => sortKeys(rows.map((row) => ({ sort: row.cells[column]!.getAttribute('data-sort'), text: cellText(row.cells[column]!) })), english ? parseEnglishNumber : parseSpanishNumber))
     : [];
   const facets = facetsOf(table);
   const rangeColumns = sortable ? headers.flatMap((cell, column) => (cell.hasAttribute('data-range') && keys[column]!.some((value) => typeof value === 'number') ? [column] : [])) : [];
@@ -88,14 +93,14 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
   for (const facet of Object.keys(view.facets)) if (!facets.some((known) => known.name === facet)) delete view.facets[facet];
 
   // ---- controls ----
-  const caption = table.caption ? cellText(table.caption) : 'la tabla';
-  const tools = element('div', { class: 'table-tools', role: 'search', 'aria-label': `Filtrar: ${caption}` });
+  const caption = table.caption ? cellText(table.caption) : say('la tabla', 'the table');
+  const tools = element('div', { class: 'table-tools', role: 'search', 'aria-label': `${say('Filtrar', 'Filter')}: ${caption}` });
   const status = element('output', { class: 'table-tools__count', 'aria-live': 'polite' });
   const inputs: Array<() => void> = [];
   let sortSelect: HTMLSelectElement | null = null;
   if (rows.length >= FILTER_MIN_ROWS) {
-    const search = element('input', { type: 'search', name: `${key}.q`, autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Buscar' });
-    const label = element('label', {}, 'Buscar ');
+    const search = element('input', { type: 'search', name: `${key}.q`, autocomplete: 'off', spellcheck: 'false', 'aria-label': say('Buscar', 'Search') });
+    const label = element('label', {}, `${say('Buscar', 'Search')} `);
     label.append(search);
     tools.append(label);
     search.addEventListener('input', () => {
@@ -107,10 +112,10 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     inputs.push(() => (search.value = view.text ?? ''));
 
     for (const facet of facets) {
-      const values = [...new Set(facts.map((row) => row.facets[facet.name]!).filter((value) => value !== ''))].sort((a, b) => a.localeCompare(b, 'es'));
+      const values = [...new Set(facts.map((row) => row.facets[facet.name]!).filter((value) => value !== ''))].sort((a, b) => a.localeCompare(b, english ? 'en' : 'es'));
       if (values.length < 2) continue;
       const select = element('select', { name: `${key}.f-${facet.name}`, 'aria-label': facet.label });
-      select.append(element('option', { value: '' }, 'Todas'));
+      select.append(element('option', { value: '' }, say('Todas', 'All')));
       for (const value of values) select.append(element('option', { value }, value));
       const label = element('label', {}, `${facet.label} `);
       label.append(select);
@@ -132,9 +137,9 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
           step: 'any',
           min: '0',
           name: `${key}.${bound === 'min' ? 'desde' : 'hasta'}${column}`,
-          'aria-label': `${name} ${bound === 'min' ? 'desde' : 'hasta'}`,
+          'aria-label': `${name} ${bound === 'min' ? say('desde', 'from') : say('hasta', 'to')}`,
         });
-        const label = element('label', {}, `${name} ${bound === 'min' ? 'desde' : 'hasta'} `);
+        const label = element('label', {}, `${name} ${bound === 'min' ? say('desde', 'from') : say('hasta', 'to')} `);
         label.append(input);
         tools.append(label);
         input.addEventListener('input', () => {
@@ -151,16 +156,16 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     }
     if (sortable) {
       // The headers sort too, but a phone shows the rows as cards without them.
-      const select = element('select', { name: `${key}.orden`, 'aria-label': 'Ordenar por' });
-      select.append(element('option', { value: '' }, 'Como se publicó'));
+      const select = element('select', { name: `${key}.orden`, 'aria-label': say('Ordenar por', 'Sort by') });
+      select.append(element('option', { value: '' }, say('Como se publicó', 'As published')));
       headers.forEach((cell, column) => {
         const name = cellText(cell);
         if (name === '') return; // the photo column
         const numeric = keys[column]!.some((value) => typeof value === 'number');
-        select.append(element('option', { value: `${column}-asc` }, `${name} ${numeric ? '(menor primero)' : '(A-Z)'}`));
-        select.append(element('option', { value: `${column}-desc` }, `${name} ${numeric ? '(mayor primero)' : '(Z-A)'}`));
+        select.append(element('option', { value: `${column}-asc` }, `${name} ${numeric ? say('(menor primero)', '(lowest first)') : '(A-Z)'}`));
+        select.append(element('option', { value: `${column}-desc` }, `${name} ${numeric ? say('(mayor primero)', '(highest first)') : '(Z-A)'}`));
       });
-      const label = element('label', {}, 'Ordenar por ');
+      const label = element('label', {}, `${say('Ordenar por', 'Sort by')} `);
       label.append(select);
       tools.append(label);
       select.addEventListener('change', () => {
@@ -171,7 +176,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
       });
       sortSelect = select;
     }
-    const clear = element('button', { type: 'button', class: 'table-tools__clear' }, 'Quitar filtros');
+    const clear = element('button', { type: 'button', class: 'table-tools__clear' }, say('Quitar filtros', 'Clear filters'));
     clear.addEventListener('click', () => {
       view = { ...view, facets: {}, ranges: {} };
       delete view.text;
@@ -227,7 +232,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
     }
     table.classList.toggle('is-filtered', filtered);
     if (sortSelect !== null) sortSelect.value = view.sort === undefined ? '' : `${view.sort.column}-${view.sort.dir}`;
-    status.textContent = filtered ? `${count.format(shown)} de ${count.format(rows.length)} filas` : `${count.format(rows.length)} filas`;
+    status.textContent = filtered ? say(`${count.format(shown)} de ${count.format(rows.length)} filas`, `${count.format(shown)} of ${count.format(rows.length)} rows`) : say(`${count.format(rows.length)} filas`, `${count.format(rows.length)} rows`);
 
     headers.forEach((cell, column) => {
       const sorted = view.sort?.column === column;
@@ -246,7 +251,7 @@ function enhance(wrap: HTMLElement, table: HTMLTableElement, key: string): void 
         blobUrl = URL.createObjectURL(new Blob([csvText(lines)], { type: 'text/csv;charset=utf-8' }));
         csvLink.href = blobUrl;
         csvLink.download = builtCsv.download === '' ? builtCsv.href.replace(/^.*\//, '').replace(/\.csv$/, '-vista.csv') : builtCsv.download;
-        csvLink.textContent = `Descargar CSV (${filtered ? `${count.format(shown)} filas filtradas` : 'en este orden'})`;
+        csvLink.textContent = filtered ? say(`Descargar CSV (${count.format(shown)} filas filtradas)`, `Download CSV (${count.format(shown)} filtered rows)`) : say('Descargar CSV (en este orden)', 'Download CSV (in this order)');
       } else {
         csvLink.setAttribute('href', builtCsv.href);
         csvLink.setAttribute('download', builtCsv.download);

@@ -5,6 +5,7 @@
  * `summary` is English, for e-mail and webhooks). Titles and URLs stay untrusted: pages print them
  * through Astro expressions, and links go through `safeListingUrl`.
  */
+import { byLang, tr } from '../i18n/lang.ts';
 import type { Alert, AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { RuleKind } from '../../../shared/alerts/watches.ts';
 import { addDays } from '../../../shared/lake/keys.ts';
@@ -17,22 +18,16 @@ type Day = string;
 export const ALERT_KINDS: readonly RuleKind[] = ['new-under-price', 'price-drop', 'deal', 'reserved', 'vanished'];
 
 /** What fired, one alert at a time. */
-export const ALERT_KIND_LABELS: Record<RuleKind, string> = {
-  'new-under-price': 'Nuevo bajo precio',
-  'price-drop': 'Bajada de precio',
-  deal: 'Chollo',
-  reserved: 'Reservado',
-  vanished: 'Desaparecido',
-};
+export const ALERT_KIND_LABELS = byLang<Record<RuleKind, string>>(
+  { 'new-under-price': 'Nuevo bajo precio', 'price-drop': 'Bajada de precio', deal: 'Chollo', reserved: 'Reservado', vanished: 'Desaparecido' },
+  { 'new-under-price': 'New under price', 'price-drop': 'Price drop', deal: 'Deal', reserved: 'Reserved', vanished: 'Gone' },
+);
 
 /** Column headers of the counts per kind. */
-export const ALERT_KIND_COLUMNS: Record<RuleKind, string> = {
-  'new-under-price': 'Nuevos',
-  'price-drop': 'Bajadas',
-  deal: 'Chollos',
-  reserved: 'Reservados',
-  vanished: 'Desaparecidos',
-};
+export const ALERT_KIND_COLUMNS = byLang<Record<RuleKind, string>>(
+  { 'new-under-price': 'Nuevos', 'price-drop': 'Bajadas', deal: 'Chollos', reserved: 'Reservados', vanished: 'Desaparecidos' },
+  { 'new-under-price': 'New', 'price-drop': 'Drops', deal: 'Deals', reserved: 'Reserved', vanished: 'Gone' },
+);
 
 export type KindCounts = Record<RuleKind, number>;
 
@@ -83,28 +78,28 @@ export interface AlertsView {
 
 const zeroCounts = (): KindCounts => ({ 'new-under-price': 0, 'price-drop': 0, deal: 0, reserved: 0, vanished: 0 });
 
-/** One alert's facts in Spanish, from its fields. */
+/** One alert's facts in the build's language, from its fields. */
 export function alertDetail(alert: Alert): string {
   switch (alert.kind) {
     case 'new-under-price':
-      return 'anuncio nuevo por debajo del precio vigilado';
+      return tr('anuncio nuevo por debajo del precio vigilado', 'a new listing under the watched price');
     case 'price-drop':
       return alert.previousPrice === null
-        ? `bajó a ${fmt.eur(alert.price)}`
+        ? tr(`bajó a ${fmt.eur(alert.price)}`, `dropped to ${fmt.eur(alert.price)}`)
         : `${fmt.eur(alert.previousPrice)} → ${fmt.eur(alert.price)}${alert.dropPct === null ? '' : ` (−${fmt.pct(alert.dropPct)})`}`;
     case 'deal': {
-      const peer = alert.peer === 'comparables' ? 'su precio justo' : alert.peer === 'category' ? 'la mediana de su categoría' : 'la mediana de la búsqueda';
+      const peer = alert.peer === 'comparables' ? tr('su precio justo', 'its fair price') : alert.peer === 'category' ? tr('la mediana de su categoría', 'its category\'s median') : tr('la mediana de la búsqueda', 'the search\'s median');
       const basis = alert.peer === 'comparables' && alert.comparables != null ? `, ${fmt.int(alert.comparables)} comparables` : '';
       const versus =
         alert.priceToMedian === null
-          ? `por debajo de ${peer}`
-          : `${fmt.signedShare(alert.priceToMedian - 1)} frente a ${peer}${alert.peerMedian === null ? '' : ` (${fmt.eur(alert.peerMedian)}${basis})`}`;
-      return alert.previousPrice === null ? versus : `${versus}; antes ${fmt.eur(alert.previousPrice)}`;
+          ? tr(`por debajo de ${peer}`, `below ${peer}`)
+          : `${fmt.signedShare(alert.priceToMedian - 1)} ${tr('frente a', 'against')} ${peer}${alert.peerMedian === null ? '' : ` (${fmt.eur(alert.peerMedian)}${basis})`}`;
+      return alert.previousPrice === null ? versus : `${versus}; ${tr('antes', 'was')} ${fmt.eur(alert.previousPrice)}`;
     }
     case 'reserved':
-      return 'pasó a reservado';
+      return tr('pasó a reservado', 'became reserved');
     case 'vanished':
-      return alert.daysOnMarket === null ? 'desaparecido: probablemente vendido o retirado' : `desaparecido tras ${fmt.days(alert.daysOnMarket)} en venta: probablemente vendido`;
+      return alert.daysOnMarket === null ? tr('desaparecido: probablemente vendido o retirado', 'gone: likely sold or withdrawn') : tr(`desaparecido tras ${fmt.days(alert.daysOnMarket)} en venta: probablemente vendido`, `gone after ${fmt.days(alert.daysOnMarket)} for sale: likely sold`);
   }
 }
 

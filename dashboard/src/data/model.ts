@@ -22,6 +22,8 @@ import { addDays } from '../../../shared/lake/keys.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
 import { dashboardData, type DashboardData } from './load.ts';
 import { photoMode, type PhotoMode } from './photos.ts';
+import { locale } from './format.ts';
+import { lang, tr, type Lang } from '../i18n/lang.ts';
 import { placeKey } from './places.ts';
 
 export type Day = string;
@@ -79,14 +81,29 @@ export interface KpiFigure {
   /** For a rising figure, is that good news for a buyer? Only colours the arrow. */
 }
 
+/** The KPI cards, in the build's language. */
 export const KPI_DEFINITIONS: ReadonlyArray<{ key: KpiKey; label: string; help: string; kind: 'count' | 'euro' }> = [
-  { key: 'activeListings', label: 'Anuncios activos', help: 'Anuncios a la venta al final del día (vistos hoy o no confirmados como retirados).', kind: 'count' },
-  { key: 'newListings', label: 'Nuevos hoy', help: 'Anuncios vistos hoy por primera vez (los reeditados por su vendedor no cuentan: son el mismo artículo).', kind: 'count' },
-  { key: 'soldListings', label: 'Vendidos (probablemente)', help: 'Anuncios que una búsqueda completa que aún podía verlos dejó de encontrar hoy, y que su vendedor no volvió a publicar.', kind: 'count' },
-  { key: 'priceP50', label: 'Precio pedido mediano', help: 'Mediana de los precios pedidos hoy (±1 %).', kind: 'euro' },
-  { key: 'soldPriceP50', label: 'Precio de venta mediano', help: 'Mediana del último precio pedido de los vendidos hoy (±1 %): lo más parecido a lo que se paga.', kind: 'euro' },
-  { key: 'priceDropCount', label: 'Bajadas de precio', help: 'Anuncios cuyo precio de hoy es menor que en la observación anterior.', kind: 'count' },
+  definition('activeListings', 'count', 'Anuncios activos', 'Active listings', 'Anuncios a la venta al final del día (vistos hoy o no confirmados como retirados).', 'Listings for sale at the end of the day (seen today, or not confirmed gone).'),
+  definition('newListings', 'count', 'Nuevos hoy', 'New today', 'Anuncios vistos hoy por primera vez (los reeditados por su vendedor no cuentan: son el mismo artículo).', 'Listings seen today for the first time (those re-published by their seller do not count: they are the same item).'),
+  definition('soldListings', 'count', 'Vendidos (probablemente)', 'Sold (likely)', 'Anuncios que una búsqueda completa que aún podía verlos dejó de encontrar hoy, y que su vendedor no volvió a publicar.', 'Listings a complete search that could still see them stopped finding today, and that their seller did not re-publish.'),
+  definition('priceP50', 'euro', 'Precio pedido mediano', 'Median asking price', 'Mediana de los precios pedidos hoy (±1 %).', 'Median of today\'s asking prices (±1 %).'),
+  definition('soldPriceP50', 'euro', 'Precio de venta mediano', 'Median sold price', 'Mediana del último precio pedido de los vendidos hoy (±1 %): lo más parecido a lo que se paga.', 'Median of the last asking price of those sold today (±1 %): the closest to what is paid.'),
+  definition('priceDropCount', 'count', 'Bajadas de precio', 'Price drops', 'Anuncios cuyo precio de hoy es menor que en la observación anterior.', 'Listings whose price today is lower than at the previous observation.'),
 ];
+
+/** A KPI card's definition whose label and help are read in the build's language when used. */
+function definition(key: KpiKey, kind: 'count' | 'euro', labelEs: string, labelEn: string, helpEs: string, helpEn: string): { key: KpiKey; kind: 'count' | 'euro'; readonly label: string; readonly help: string } {
+  return {
+    key,
+    kind,
+    get label() {
+      return tr(labelEs, labelEn);
+    },
+    get help() {
+      return tr(helpEs, helpEn);
+    },
+  };
+}
 
 export interface GroupView {
   /** Gold's key of the group ("" for "unknown"). */
@@ -120,13 +137,41 @@ export interface SearchView extends GroupView {
 }
 
 export const CATEGORY_SORTS = {
-  active: { label: 'Activos', value: (g: GroupView) => g.today?.activeListings ?? null, defaultDir: 'desc' },
-  name: { label: 'Categoría', value: (g: GroupView) => g.name, defaultDir: 'asc' },
-  new: { label: 'Nuevos', value: (g: GroupView) => g.today?.newListings ?? null, defaultDir: 'desc' },
-  sold: { label: 'Vendidos', value: (g: GroupView) => g.today?.soldListings ?? null, defaultDir: 'desc' },
-  median: { label: 'Mediana', value: (g: GroupView) => g.today?.priceP50 ?? null, defaultDir: 'desc' },
-  drops: { label: 'Bajadas', value: (g: GroupView) => g.today?.priceDropCount ?? null, defaultDir: 'desc' },
-  dom: { label: 'Días hasta la venta', value: (g: GroupView) => g.today?.daysToSellMedian ?? null, defaultDir: 'asc' },
+  active: {
+    get label() {
+      return tr('Activos', 'Active');
+    },
+    value: (g: GroupView) => g.today?.activeListings ?? null, defaultDir: 'desc' },
+  name: {
+    get label() {
+      return tr('Categoría', 'Category');
+    },
+    value: (g: GroupView) => g.name, defaultDir: 'asc' },
+  new: {
+    get label() {
+      return tr('Nuevos', 'New');
+    },
+    value: (g: GroupView) => g.today?.newListings ?? null, defaultDir: 'desc' },
+  sold: {
+    get label() {
+      return tr('Vendidos', 'Sold');
+    },
+    value: (g: GroupView) => g.today?.soldListings ?? null, defaultDir: 'desc' },
+  median: {
+    get label() {
+      return tr('Mediana', 'Median');
+    },
+    value: (g: GroupView) => g.today?.priceP50 ?? null, defaultDir: 'desc' },
+  drops: {
+    get label() {
+      return tr('Bajadas', 'Drops');
+    },
+    value: (g: GroupView) => g.today?.priceDropCount ?? null, defaultDir: 'desc' },
+  dom: {
+    get label() {
+      return tr('Días hasta la venta', 'Days to sell');
+    },
+    value: (g: GroupView) => g.today?.daysToSellMedian ?? null, defaultDir: 'asc' },
 } as const satisfies Record<string, { label: string; value: (g: GroupView) => number | string | null; defaultDir: 'asc' | 'desc' }>;
 export type CategorySortKey = keyof typeof CATEGORY_SORTS;
 export type SortDir = 'asc' | 'desc';
@@ -184,7 +229,9 @@ export interface Model {
   sortedCategories(key: CategorySortKey, dir: SortDir): CategoryView[];
 }
 
-const collator = new Intl.Collator('es-ES', { sensitivity: 'base', numeric: true });
+const collators = new Map<string, Intl.Collator>();
+/** Names sort as the build's readers expect (accents and case do not decide). */
+const collator = { compare: (a: string, b: string) => { const key = locale(); let found = collators.get(key); if (found === undefined) { found = new Intl.Collator(key, { sensitivity: 'base', numeric: true }); collators.set(key, found); } return found.compare(a, b); } };
 
 function change(value: number | null, base: number | null, day: Day | null): Change {
   if (day === null) return { day: null, base: null, abs: null, rel: null };
@@ -226,7 +273,7 @@ export function buildModel(data: DashboardData, options: { photos?: PhotoMode } 
     return {
       key,
       slug: categorySlugs.get(key)!,
-      name: name ?? (key === '' ? 'Sin categoría' : `Categoría ${key}`),
+      name: name ?? (key === '' ? tr('Sin categoría', 'No category') : tr(`Categoría ${key}`, `Category ${key}`)),
       categoryId: row?.categoryId ?? history?.categoryId ?? (key === '' ? null : Number(key)),
       today: row,
       metrics: history?.metrics ?? null,
@@ -252,7 +299,7 @@ export function buildModel(data: DashboardData, options: { photos?: PhotoMode } 
   const regions: RegionView[] = regionKeys.map((key) => ({
     key,
     slug: regionSlugs.get(key)!,
-    name: key === '' ? 'Sin región' : key,
+    name: key === '' ? tr('Sin región', 'No region') : key,
     region: key === '' ? null : key,
     today: regionRows.get(key) ?? null,
     metrics: series.regions[key]?.metrics ?? null,
@@ -358,14 +405,16 @@ export function buildModel(data: DashboardData, options: { photos?: PhotoMode } 
 }
 
 const MODEL = Symbol.for('wallapop.dashboard.model');
-const holder = globalThis as typeof globalThis & { [MODEL]?: { data: DashboardData; model: Model } };
+const holder = globalThis as typeof globalThis & { [MODEL]?: { data: DashboardData; photos: PhotoMode; lang: Lang; model: Model } };
 
 /** The model of this build's data, computed once and shared by every page. */
 export async function model(): Promise<Model> {
   const data = await dashboardData();
   const cached = holder[MODEL];
-  if (cached !== undefined && cached.data === data) return cached.model;
-  const built = buildModel(data, { photos: photoMode() });
-  holder[MODEL] = { data, model: built };
+  const photos = photoMode();
+  // Group names ("Sin categoría") are in the build's language: another language is another model.
+  if (cached !== undefined && cached.data === data && cached.photos === photos && cached.lang === lang()) return cached.model;
+  const built = buildModel(data, { photos });
+  holder[MODEL] = { data, photos, lang: lang(), model: built };
   return built;
 }
