@@ -136,43 +136,26 @@ export interface SearchView extends GroupView {
   planned: boolean;
 }
 
+/** A column the categories table sorts by: its header (in the build's language), its value, its first direction. */
+function sortColumn(labelEs: string, labelEn: string, value: (g: GroupView) => number | string | null, defaultDir: 'asc' | 'desc') {
+  return {
+    get label() {
+      return tr(labelEs, labelEn);
+    },
+    value,
+    defaultDir,
+  };
+}
+
 export const CATEGORY_SORTS = {
-  active: {
-    get label() {
-      return tr('Activos', 'Active');
-    },
-    value: (g: GroupView) => g.today?.activeListings ?? null, defaultDir: 'desc' },
-  name: {
-    get label() {
-      return tr('Categoría', 'Category');
-    },
-    value: (g: GroupView) => g.name, defaultDir: 'asc' },
-  new: {
-    get label() {
-      return tr('Nuevos', 'New');
-    },
-    value: (g: GroupView) => g.today?.newListings ?? null, defaultDir: 'desc' },
-  sold: {
-    get label() {
-      return tr('Vendidos', 'Sold');
-    },
-    value: (g: GroupView) => g.today?.soldListings ?? null, defaultDir: 'desc' },
-  median: {
-    get label() {
-      return tr('Mediana', 'Median');
-    },
-    value: (g: GroupView) => g.today?.priceP50 ?? null, defaultDir: 'desc' },
-  drops: {
-    get label() {
-      return tr('Bajadas', 'Drops');
-    },
-    value: (g: GroupView) => g.today?.priceDropCount ?? null, defaultDir: 'desc' },
-  dom: {
-    get label() {
-      return tr('Días hasta la venta', 'Days to sell');
-    },
-    value: (g: GroupView) => g.today?.daysToSellMedian ?? null, defaultDir: 'asc' },
-} as const satisfies Record<string, { label: string; value: (g: GroupView) => number | string | null; defaultDir: 'asc' | 'desc' }>;
+  active: sortColumn('Activos', 'Active', (g) => g.today?.activeListings ?? null, 'desc'),
+  name: sortColumn('Categoría', 'Category', (g) => g.name, 'asc'),
+  new: sortColumn('Nuevos', 'New', (g) => g.today?.newListings ?? null, 'desc'),
+  sold: sortColumn('Vendidos', 'Sold', (g) => g.today?.soldListings ?? null, 'desc'),
+  median: sortColumn('Mediana', 'Median', (g) => g.today?.priceP50 ?? null, 'desc'),
+  drops: sortColumn('Bajadas', 'Drops', (g) => g.today?.priceDropCount ?? null, 'desc'),
+  dom: sortColumn('Días hasta la venta', 'Days to sell', (g) => g.today?.daysToSellMedian ?? null, 'asc'),
+};
 export type CategorySortKey = keyof typeof CATEGORY_SORTS;
 export type SortDir = 'asc' | 'desc';
 export const CATEGORY_SORT_KEYS = Object.keys(CATEGORY_SORTS) as CategorySortKey[];
