@@ -6,7 +6,7 @@ import { alertChannelsFromEnvironment } from '#shared/alerts/environment.ts';
 import { AlertDeliveryError } from '#shared/alerts/errors.ts';
 import { alertKeys } from '#shared/alerts/keys.ts';
 import type { WebhookPayload } from '#shared/alerts/message.ts';
-import { canonicalJson } from '#shared/gold/json.ts';
+import { canonicalJson } from '#shared/lake/json.ts';
 import { MemoryLake } from './helpers/gold-fixtures.ts';
 import { startWebhookReceiver } from './helpers/alerts-webhook.ts';
 

@@ -3,7 +3,8 @@ import { ParquetListingCursor } from '#shared/gold/cursor.ts';
 import { GoldInputError } from '#shared/gold/errors.ts';
 import { readStateFile, StateWriter, type ListingState } from '#shared/gold/state.ts';
 import { writeColumns } from '#shared/gold/parquet.ts';
-import { compareUtf8, writeSilverParquet } from '#shared/silver/parquet.ts';
+import { compareUtf8 } from '#shared/lake/parquet.ts';
+import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import { silverRow } from './helpers/gold-fixtures.ts';
 
 const ids = (count: number) =>

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { ListingCard } from '#shared/gold/dashboard.ts';
-import { canonicalJson } from '#shared/gold/json.ts';
+import { canonicalJson } from '#shared/lake/json.ts';
 import { DIMENSIONS, emptyGroup, emptyGroups, emptyLists, mergeAllPartials, mergePartials, type ComparableAggregate, type GoldPartial } from '#shared/gold/partial.ts';
 import { CARD_FIELDS, PARTIAL_VERSION, cardOfValues, cardValues, decodePartial, encodePartial } from '#shared/gold/partial-file.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey } from '#shared/gold/rankings.ts';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { advanceListing, sightOf, type DayContext, type Observation, type SearchSight } from '#shared/gold/advance.ts';
-import { canonicalJson } from '#shared/gold/json.ts';
+import { canonicalJson } from '#shared/lake/json.ts';
 import { lowerMedian } from '#shared/gold/kpis.ts';
 import { TopN, compareRanked, rankKey, type RankFacts } from '#shared/gold/rankings.ts';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '#shared/gold/sketch.ts';

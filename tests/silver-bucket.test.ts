@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { fnv1a32, shardOf } from '#shared/silver/bucket.ts';
+import { fnv1a32, shardOf } from '#shared/lake/bucket.ts';
 
 test('FNV-1a 32 matches the published test vectors', (t) => {
   t.is(fnv1a32(''), 0x811c9dc5);

@@ -2,7 +2,8 @@ import test from 'ava';
 import fc from 'fast-check';
 import { indexCategories } from '#shared/silver/categories.ts';
 import { normaliseItem } from '#shared/silver/item.ts';
-import { SILVER_PARQUET, compareUtf8, readSilverRowGroups, readSilverRows, silverParquetMetadata, utf8Column, writeSilverParquet } from '#shared/silver/parquet.ts';
+import { compareUtf8, utf8Column } from '#shared/lake/parquet.ts';
+import { SILVER_PARQUET, readSilverRowGroups, readSilverRows, silverParquetMetadata, writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import { CATEGORY_TREE, makeItem, random } from './helpers/bronze-fixtures.ts';
 

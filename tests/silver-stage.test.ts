@@ -2,7 +2,7 @@ import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { startEmbeddedS3 } from '#local/embedded-s3.ts';
-import { shardOfListing } from '#shared/silver/bucket.ts';
+import { shardOfListing } from '#shared/lake/bucket.ts';
 import { readSilverRows } from '#shared/silver/parquet.ts';
 import type { QuarantineRecord } from '#shared/silver/quarantine.ts';
 import { runSilver, SilverError, type SilverManifest } from '#shared/silver/stage.ts';

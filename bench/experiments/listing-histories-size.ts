@@ -8,7 +8,7 @@
  */
 import { extendHistories, type ListingHistories } from '../../shared/gold/histories.ts';
 import type { DashboardDay, ListingLists } from '../../shared/gold/dashboard.ts';
-import { canonicalJson } from '../../shared/gold/json.ts';
+import { canonicalJson } from '../../shared/lake/json.ts';
 import { addDays } from '../../shared/lake/keys.ts';
 import { generateDashboardData, YEAR_OPTIONS } from '../../tests/fixtures/gold-dashboard/generate.ts';
 

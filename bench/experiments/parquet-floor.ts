@@ -15,7 +15,7 @@ import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, readColumns } from '#shared/gold/parquet.ts';
 import { STATE_COLUMNS } from '#shared/gold/state.ts';
 import type { GoldTask } from '#shared/gold/task.ts';
-import { asyncBufferOf } from '#shared/silver/parquet.ts';
+import { asyncBufferOf } from '#shared/lake/parquet.ts';
 import { DirectoryLake } from '../gold-scale.ts';
 import { DAY, PREVIOUS_DAY } from '../scenario.ts';
 

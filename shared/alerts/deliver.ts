@@ -1,4 +1,4 @@
-import { canonicalJson } from '../gold/json.ts';
+import { canonicalJson } from '../lake/json.ts';
 import { addDays, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { Alert, DayAlerts } from './alert.ts';

@@ -1,6 +1,6 @@
 import type { DashboardDay } from '../gold/dashboard.ts';
 import { categoryKey } from '../gold/groups.ts';
-import { canonicalJson } from '../gold/json.ts';
+import { canonicalJson } from '../lake/json.ts';
 import { dayOfGoldManifest } from '../gold/keys.ts';
 import { readGoldManifest, type GoldManifest } from '../gold/manifest.ts';
 import { openStateCursor, type ListingState, type StateProjection } from '../gold/state.ts';

@@ -1,5 +1,5 @@
 import { parquetMetadataAsync, type DecodedArray, type FileMetaData } from 'hyparquet';
-import { asyncBufferOf, compareUtf8 } from '../silver/parquet.ts';
+import { asyncBufferOf, compareUtf8 } from '../lake/parquet.ts';
 import { GoldInputError } from './errors.ts';
 import { readColumns } from './parquet.ts';
 

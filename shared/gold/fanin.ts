@@ -8,7 +8,7 @@ import { staleGoldDays } from './freshness.ts';
 import { dayNumber } from '../lake/days.ts';
 import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './errors.ts';
-import { canonicalJson } from './json.ts';
+import { canonicalJson } from '../lake/json.ts';
 import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
 import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';

@@ -1,6 +1,6 @@
 import { keys, prefixes, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
-import type { Bucketing } from '../silver/bucket.ts';
+import type { Bucketing } from '../lake/bucket.ts';
 import { GoldInputError } from './errors.ts';
 import { dayOfGoldManifest, type GoldTable } from './keys.ts';
 

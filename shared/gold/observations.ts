@@ -1,6 +1,6 @@
 import { rowReader } from '../lake/columns.ts';
 import type { Lake } from '../lake/lake.ts';
-import { compareUtf8 } from '../silver/parquet.ts';
+import { compareUtf8 } from '../lake/parquet.ts';
 import { SILVER_COLUMNS, SILVER_COLUMNS_ADDED, type SilverColumnName } from '../silver/schema.ts';
 import type { Observation } from './advance.ts';
 import { parquetSchema, type DecodedArray } from 'hyparquet';

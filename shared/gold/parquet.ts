@@ -1,7 +1,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
-import { asyncBufferOf, utf8Column } from '../silver/parquet.ts';
+import { asyncBufferOf, utf8Column } from '../lake/parquet.ts';
 
 /**
  * Gold's Parquet I/O: whole columns in, whole columns out. The shard reads a handful of columns

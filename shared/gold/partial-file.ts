@@ -1,6 +1,6 @@
 import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
-import { canonicalJson } from './json.ts';
+import { canonicalJson } from '../lake/json.ts';
 import { DEFAULT_GOLD_OPTIONS, shardSettingsOf } from './options.ts';
 import {
   DIMENSIONS,

@@ -1,7 +1,7 @@
 import type { Day } from '../lake/keys.ts';
 import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
-import { canonicalJson } from './json.ts';
+import { canonicalJson } from '../lake/json.ts';
 import type { ShardSettings } from './options.ts';
 import { LIST_DIMENSIONS, LIST_NAMES, candidateCount, compareRanked, rankKey, type ListName, type RankFacts, type RankedEntry } from './rankings.ts';
 import { QuantileSketch } from './sketch.ts';

@@ -1,7 +1,7 @@
 import { keys, type Day } from '../lake/keys.ts';
 import type { Lake } from '../lake/lake.ts';
 import { readColumns } from './parquet.ts';
-import { fnv1a32, shardOfListing, type Bucketing } from '../silver/bucket.ts';
+import { fnv1a32, shardOfListing, type Bucketing } from '../lake/bucket.ts';
 import { FilteredCursor, MergedCursor, emptyCursor, type ListingCursor } from './cursor.ts';
 import { GoldInputError } from './errors.ts';
 import type { GoldManifest } from './manifest.ts';

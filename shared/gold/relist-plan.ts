@@ -1,5 +1,5 @@
 import { rowReader } from '../lake/columns.ts';
-import { compareUtf8 } from '../silver/parquet.ts';
+import { compareUtf8 } from '../lake/parquet.ts';
 import type { SilverColumnName } from '../silver/schema.ts';
 import { missingEventOf, type DayContext } from './advance.ts';
 import { advanceCursor } from './cursor.ts';

@@ -1,6 +1,6 @@
 import { keys, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
-import { compareUtf8 } from '../silver/parquet.ts';
+import { compareUtf8 } from '../lake/parquet.ts';
 import { PartialBuilder } from './accumulate.ts';
 import { advanceListing, type DayContext, type ListingEvent, type SearchSight } from './advance.ts';
 import { readComparableReference } from './comparable-table.ts';

@@ -3,7 +3,7 @@ import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
 import type { Day } from '../lake/keys.ts';
 import { isDay } from '../lake/keys.ts';
 import { GoldInputError } from './errors.ts';
-import type { Bucketing } from '../silver/bucket.ts';
+import type { Bucketing } from '../lake/bucket.ts';
 import type { SearchSight } from './advance.ts';
 import { DEAL_RULES, type ShardSettings } from './options.ts';
 
@@ -38,7 +38,7 @@ export interface GoldTask {
   day: Day;
   shard: number;
   shardCount: number;
-  /** What silver bucketed the day's rows by (../silver/bucket.ts). */
+  /** What silver bucketed the day's rows by (../lake/bucket.ts). */
   bucketing: Bucketing;
   settings: ShardSettings;
   /** Every planned search, sorted by slug. */

@@ -3,7 +3,7 @@ import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
 import { isDay, keys, type Day } from '../lake/keys.ts';
 import { getJson, LakeObjectError, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
-import { BUCKETING, shardOfListing, type Bucketing } from './bucket.ts';
+import { BUCKETING, shardOfListing, type Bucketing } from '../lake/bucket.ts';
 import { CategoryTreeError, EMPTY_CATEGORY_INDEX, indexCategories, type CategoryIndex } from './categories.ts';
 import { ListingDeduper } from './dedupe.ts';
 import { normaliseItem } from './item.ts';

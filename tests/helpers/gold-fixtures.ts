@@ -8,7 +8,7 @@ import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import { contentVersion, putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
-import { BUCKETING, shardOf, shardOfListing } from '#shared/silver/bucket.ts';
+import { BUCKETING, shardOf, shardOfListing } from '#shared/lake/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
