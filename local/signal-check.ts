@@ -1,5 +1,5 @@
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
-import type { ListingHistories } from '#shared/gold/histories.ts';
+import { shownPriceChanges, type ListingHistories } from '#shared/gold/histories.ts';
 import { goldKeys } from '#shared/gold/keys.ts';
 import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
@@ -359,8 +359,7 @@ export async function scorePricePaths(lake: Lake, market: Market, day: Day): Pro
       score.daysChecked += 1;
       if (Math.abs(actual - history.prices[point]![1]) >= 0.005) wrong = true;
     }
-    const shown = history.prices.reduce((count, [, price], i) => count + (i > 0 && price !== history.prices[i - 1]![1] ? 1 : 0), 0);
-    const complete = history.priceChanges <= shown;
+    const complete = history.priceChanges <= shownPriceChanges(history.prices);
     if (complete) {
       score.completeClaims += 1;
       if (!wrong) score.completeTrue += 1;

@@ -33,12 +33,12 @@ import { DEFAULT_PHOTO_MODE, PHOTO_DIR, PHOTO_MODES, PHOTOS_ENV, primeCopiedPhot
 import pMap from 'p-map';
 import { writePageCsvs } from './dashboard-csv.ts';
 import { copyPhotos, installPhotos, MAX_PHOTOS } from './dashboard-photos.ts';
+import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
 
 /** Counts in the log as the CLI and README write them (English: 12,680). */
 const count = (value: number): string => value.toLocaleString('en-US');
 
 const isOptional = (file: string): boolean => (OPTIONAL_FILES as readonly string[]).includes(file);
-import { HTML_ATTRIBUTE, HTML_TAG } from './html-tags.ts';
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 
@@ -208,18 +208,20 @@ export function cspViolations(html: string): string[] {
     }
     const element = tag[2]!.toLowerCase();
     if (element === 'style') problems.push(`a <${element}> element`);
-    if (element === 'script') {
-      // Only the site's own script files run (script-src 'self'): a src on this origin, no body.
-      const src = /(?:^|\s)src\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/i.exec(tag[3] ?? '')?.[1]?.replace(/^["']|["']$/g, '');
-      if (src === undefined || !src.startsWith('/') || src.startsWith('//')) problems.push(`a <script> that is not one of the site's own files (${src ?? 'inline'})`);
-      scriptEnds = tag.index + tag[0].length;
-    }
+    let src: string | undefined;
     for (const attribute of (tag[3] ?? '').matchAll(HTML_ATTRIBUTE)) {
       const name = attribute[1]!.toLowerCase();
-      const value = (attribute[2] ?? '').replace(/^["']|["']$/g, '').trim().toLowerCase();
+      const raw = (attribute[2] ?? '').replace(/^["']|["']$/g, '');
+      const value = raw.trim().toLowerCase();
+      if (name === 'src') src = raw;
       if (name === 'style') problems.push(`a style attribute on <${element}>`);
       else if (name.startsWith('on')) problems.push(`an event handler attribute ${name} on <${element}>`);
       else if ((name === 'href' || name === 'src' || name.endsWith(':href')) && value.startsWith('javascript:')) problems.push(`a javascript: URL in ${name}`);
+    }
+    if (element === 'script') {
+      // Only the site's own script files run (script-src 'self'): a src on this origin, no body.
+      if (src === undefined || !src.startsWith('/') || src.startsWith('//')) problems.push(`a <script> that is not one of the site's own files (${src ?? 'inline'})`);
+      scriptEnds = tag.index + tag[0].length;
     }
   }
   return problems;

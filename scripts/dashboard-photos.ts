@@ -12,10 +12,11 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pMap from 'p-map';
 import { safeImageUrl, THUMBNAIL_ORIGIN } from '../dashboard/src/data/links.ts';
 
 export const MAX_PHOTO_BYTES = 512 * 1024;
-/** At most this many photos per build (the rest show "sin foto"); the listing pages' photos come first. */
+/** At most this many photos per build: the first ones in the order given; the rest show "sin foto". */
 export const MAX_PHOTOS = 20_000;
 const CONCURRENCY = 8;
 const TIMEOUT_MS = 15_000;
@@ -62,36 +63,33 @@ export async function copyPhotos(
   for (const name of await readdir(options.cacheDir)) inCache.set(name.replace(/\.[a-z]+$/, ''), name);
 
   const result: PhotoCopyResult = { files: new Map(), fetched: 0, cached: 0, failed: [], overLimit };
-  const queue = wanted.slice(0, MAX_PHOTOS);
-  const worker = async () => {
-    for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-      const stem = fileStem(url);
-      const cached = inCache.get(stem);
-      if (cached !== undefined) {
-        result.files.set(url, cached);
-        result.cached += 1;
-        continue;
-      }
-      const source = origin === undefined ? url : `${origin}${url.slice(THUMBNAIL_ORIGIN.length)}`;
-      try {
-        const response = await doFetch(source, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const declared = Number(response.headers.get('content-length') ?? 0);
-        if (declared > MAX_PHOTO_BYTES) throw new Error(`${declared} bytes, over ${MAX_PHOTO_BYTES}`);
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (bytes.length > MAX_PHOTO_BYTES) throw new Error(`${bytes.length} bytes, over ${MAX_PHOTO_BYTES}`);
-        const extension = imageExtension(bytes);
-        if (extension === null) throw new Error('not a JPEG, PNG, WebP or GIF image');
-        const name = `${stem}.${extension}`;
-        await writeFile(join(options.cacheDir, name), bytes);
-        result.files.set(url, name);
-        result.fetched += 1;
-      } catch (error) {
-        result.failed.push({ url, problem: (error as Error).message });
-      }
+  const fetchOne = async (url: string): Promise<void> => {
+    const stem = fileStem(url);
+    const cached = inCache.get(stem);
+    if (cached !== undefined) {
+      result.files.set(url, cached);
+      result.cached += 1;
+      return;
+    }
+    const source = origin === undefined ? url : `${origin}${url.slice(THUMBNAIL_ORIGIN.length)}`;
+    try {
+      const response = await doFetch(source, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const declared = Number(response.headers.get('content-length') ?? 0);
+      if (declared > MAX_PHOTO_BYTES) throw new Error(`${declared} bytes, over ${MAX_PHOTO_BYTES}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length > MAX_PHOTO_BYTES) throw new Error(`${bytes.length} bytes, over ${MAX_PHOTO_BYTES}`);
+      const extension = imageExtension(bytes);
+      if (extension === null) throw new Error('not a JPEG, PNG, WebP or GIF image');
+      const name = `${stem}.${extension}`;
+      await writeFile(join(options.cacheDir, name), bytes);
+      result.files.set(url, name);
+      result.fetched += 1;
+    } catch (error) {
+      result.failed.push({ url, problem: (error as Error).message });
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await pMap(wanted.slice(0, MAX_PHOTOS), fetchOne, { concurrency: CONCURRENCY });
   return result;
 }
 

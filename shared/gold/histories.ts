@@ -62,13 +62,23 @@ export function pagedListingIds(day: Pick<DashboardDay, 'lists'>): string[] {
   return [...ids];
 }
 
+/** How many price changes a path shows (steps between consecutive points). */
+export function shownPriceChanges(prices: ReadonlyArray<readonly [Day, number]>): number {
+  let changes = 0;
+  for (let i = 1; i < prices.length; i += 1) if (prices[i]![1] !== prices[i - 1]![1]) changes += 1;
+  return changes;
+}
+
 /** The day the card's status began: a vanished listing on the day it was found missing, else today. */
 function statusEntry(card: ListingCard, day: Day): [Day, ListingStatus, boolean | null] {
   return [card.status === 'vanished' && card.vanishedOn !== null ? card.vanishedOn : day, card.status, card.isReserved];
 }
 
-/** A path from the state row alone: the first price, then the latest change when there was one. */
-function seed(card: ListingCard, day: Day): ListingHistory {
+/**
+ * A path from the state row alone: the first price, then the latest change when there was one.
+ * Where a listing's path starts, in gold and on a page built from a lake without histories.
+ */
+export function historyOfCard(card: ListingCard, day: Day): ListingHistory {
   const prices: Array<[Day, number]> = [[card.firstSeenDay, card.firstPrice]];
   if (card.priceChangedOn !== null && card.priceChangedOn > card.firstSeenDay && card.price !== card.firstPrice) prices.push([card.priceChangedOn, card.price]);
   // Listings are seen first as active, and not reserved as far as anyone knows.
@@ -118,7 +128,7 @@ export function extendHistories(previous: ListingHistories | null, today: Pick<D
     const card = today.listings[id];
     if (card === undefined) continue;
     const known = listings[id];
-    listings[id] = known === undefined ? seed(card, day) : extend(known, card, day);
+    listings[id] = known === undefined ? historyOfCard(card, day) : extend(known, card, day);
   }
   return { schemaVersion: HISTORIES_SCHEMA_VERSION, day, retentionDays: HISTORY_RETENTION_DAYS, listings };
 }

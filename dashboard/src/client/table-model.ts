@@ -24,25 +24,26 @@ export function isFiltered(view: TableView): boolean {
 }
 
 /**
- * A number as the dashboard writes it in Spanish (`1.234,5 €`, `−81,8 %`, `+3`, `1234`), read from
- * the start of a cell's text; null when the text does not start with one.
+ * A reader of numbers as the dashboard writes them, read from the start of a cell's text: a sign,
+ * an optional leading euro sign, digits in groups of three, a decimal part; null when the text
+ * does not start with one.
  */
-export function parseSpanishNumber(text: string): number | null {
-  const match = /^\s*([+\-−]?)\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?/.exec(text);
-  if (match === null) return null;
-  const whole = match[2]!.replace(/\./g, '');
-  const value = Number(`${whole}.${match[3] ?? '0'}`);
-  return match[1] === '-' || match[1] === '−' ? -value : value;
+function numberParser(group: '.' | ',', decimal: ',' | '.'): (text: string) => number | null {
+  const escape = (character: string) => `\\${character}`;
+  const pattern = new RegExp(`^\\s*([+\\-−]?)\\s*€?\\s*(\\d{1,3}(?:${escape(group)}\\d{3})+|\\d+)(?:${escape(decimal)}(\\d+))?`);
+  return (text) => {
+    const match = pattern.exec(text);
+    if (match === null) return null;
+    const value = Number(`${match[2]!.split(group).join('')}.${match[3] ?? '0'}`);
+    return match[1] === '-' || match[1] === '−' ? -value : value;
+  };
 }
 
-/** The same for a site built in English (`€1,234.50`, `−81.8 %`, `-€5.00`, `1,234`). */
-export function parseEnglishNumber(text: string): number | null {
-  const match = /^\s*([+\-−]?)\s*€?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/.exec(text);
-  if (match === null) return null;
-  const whole = match[2]!.replace(/,/g, '');
-  const value = Number(`${whole}.${match[3] ?? '0'}`);
-  return match[1] === '-' || match[1] === '−' ? -value : value;
-}
+/** In Spanish: `1.234,5 €`, `−81,8 %`, `+3`, `1234`. */
+export const parseSpanishNumber = numberParser('.', ',');
+
+/** In English: `€1,234.50`, `−81.8 %`, `-€5.00`, `1,234`. */
+export const parseEnglishNumber = numberParser(',', '.');
 
 /** How a column's cells compare: numbers when every non-empty cell is one, text otherwise. */
 export type SortKey = number | string | null;
