@@ -2,7 +2,7 @@
 // rate actually held with it on.
 //   npx tsx --openssl-legacy-provider bench/extract-throughput.ts [--listings 200000] [--rps 1,5] [--seconds 10]
 import { parseArgs } from 'node:util';
-import { runExtract } from '#shared/extract/extract.ts';
+import { runExtract } from '#shared/extract/stage.ts';
 import { initialExtractTask } from '#shared/extract/task.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { putJson } from '#shared/lake/lake.ts';

@@ -26,7 +26,9 @@ import { shardOf } from '#shared/lake/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
-import { runGoldFanin, runGoldFanout, runGoldShard, unpublishedReason } from '#shared/gold/index.ts';
+import { runGoldFanin, unpublishedReason } from '#shared/gold/fanin-stage.ts';
+import { runGoldFanout } from '#shared/gold/fanout-stage.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 
 /** A lake on a local directory: the bench measures gold, not an S3 emulator. */
 export class DirectoryLake implements Lake {

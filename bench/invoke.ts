@@ -73,13 +73,13 @@ async function runJob(job: Job): Promise<Omit<JobReport, 'maxRssMb' | 'baselineR
       break;
     }
     case 'gold-shard': {
-      const { runGoldShard } = await import('#shared/gold/index.ts');
+      const { runGoldShard } = await import('#shared/gold/shard-stage.ts');
       const lake = await lakeOf(job.lake);
       for (const key of job.taskKeys) await step(key, async () => (await runGoldShard(lake, key)).counts.stateRows);
       break;
     }
     case 'gold-fanin': {
-      const { runGoldFanin, unpublishedReason } = await import('#shared/gold/index.ts');
+      const { runGoldFanin, unpublishedReason } = await import('#shared/gold/fanin-stage.ts');
       const lake = await lakeOf(job.lake);
       const { reopenClaim } = await import('#shared/lake/claim.ts');
       const { dayOfKey } = await import('#shared/gold/keys.ts');

@@ -37,7 +37,7 @@ import { keys, type Day } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import type { GoldManifest } from '#shared/gold/manifest.ts';
 import type { GoldTask } from '#shared/gold/task.ts';
-import { runGoldFanout, undispatchedReason } from '#shared/gold/index.ts';
+import { runGoldFanout, undispatchedReason } from '#shared/gold/fanout-stage.ts';
 import { reopenClaim } from '#shared/lake/claim.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
 import { startEmbeddedS3 } from '#local/embedded-s3.ts';

@@ -8,7 +8,7 @@ import { readSearchConfigFile } from '#shared/config/load.ts';
 import { SearchConfigError } from '#shared/config/searches.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';
-import { madridDay } from '#shared/plan/plan.ts';
+import { madridDay } from '#shared/lake/days.ts';
 import { DEFAULT_LISTINGS } from '#simulator/defaults.ts';
 import { DeadLetterStore } from '#local/dead-letters.ts';
 import { LocalPipeline, type DayRun } from '#local/pipeline.ts';

@@ -6,7 +6,7 @@ import { goldPublication, staleGoldDays } from '#shared/gold/freshness.ts';
 import type { GoldManifest } from '#shared/gold/manifest.ts';
 import { addDays, keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
-import { madridDay } from '#shared/plan/plan.ts';
+import { madridDay } from '#shared/lake/days.ts';
 import { reopenAbandonedClaims } from '#shared/lake/claim.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { LOCAL_CREDENTIALS, startEmbeddedS3, type KillSwitch, type S3EventNotification } from '#local/embedded-s3.ts';

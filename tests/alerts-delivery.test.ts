@@ -1,7 +1,7 @@
 import test from 'ava';
 import { alertIdOf, type Alert, type DayAlerts } from '#shared/alerts/alert.ts';
 import { DigestChannel, retryAfterMs, WebhookChannel, type DeliveryChannel } from '#shared/alerts/channels.ts';
-import { runAlertDelivery } from '#shared/alerts/deliver.ts';
+import { runAlertDelivery } from '#shared/alerts/deliver-stage.ts';
 import { alertChannelsFromEnvironment } from '#shared/alerts/environment.ts';
 import { AlertDeliveryError } from '#shared/alerts/errors.ts';
 import { alertKeys } from '#shared/alerts/keys.ts';

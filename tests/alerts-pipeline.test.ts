@@ -11,7 +11,7 @@ import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { goldKeys } from '#shared/gold/keys.ts';
 import { addDays, keys } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
-import { madridDay } from '#shared/plan/plan.ts';
+import { madridDay } from '#shared/lake/days.ts';
 import { buildSearchParams } from '#shared/wallapop/client.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring } from '#local/wiring.ts';

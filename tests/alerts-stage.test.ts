@@ -1,5 +1,6 @@
 import test from 'ava';
-import { alertKeys, runAlertEvaluation, type AlertsWindow, type DayAlerts } from '#shared/alerts/index.ts';
+import { alertKeys, type AlertsWindow, type DayAlerts } from '#shared/alerts/index.ts';
+import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
 import { parseWatchConfig } from '#shared/alerts/watches.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { MemoryLake, readJson, runGoldDay, writeSilverDay, type FixtureListing } from './helpers/gold-fixtures.ts';

@@ -7,7 +7,7 @@ import { goldKeys } from '#shared/gold/keys.ts';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
-import { checkDay, driftNotice } from '#shared/watchdog/day-check.ts';
+import { runWatchdog, driftNotice } from '#shared/watchdog/stage.ts';
 import { reportDay } from '#local/lake-report.ts';
 import { formatDayRun } from '#local/summary.ts';
 import { createMarket } from '#simulator/index.ts';
@@ -103,11 +103,11 @@ test.serial('an API that ignores the category filter: the search is filter-ignor
   t.regex(status.problems[0]!, /^tech-madrid: extraction filter-ignored: the category filter \(24200\) was ignored: .*; nothing was marked vanished from it \(run `wallapop doctor`\)$/);
   t.regex(formatDayRun(run), /tech-madrid\s+filter-ignored/);
 
-  const check = await checkDay(pipeline.lake, DAYS[1]);
+  const check = await runWatchdog(pipeline.lake, DAYS[1]);
   t.true(check.finished);
   const notice = driftNotice(check)!;
   t.is(notice.subject, 'Wallapop API drift on 2026-11-25: 1 search not as requested');
   t.true(/^[\x20-\x7e]{1,100}$/.test(notice.subject), 'an SNS subject: ASCII, at most 100 characters');
   t.regex(notice.text, /- tech-madrid: extraction filter-ignored: the category filter \(24200\) was ignored/);
-  t.is(driftNotice(await checkDay(pipeline.lake, DAYS[0])), null, 'nothing to announce on a day that honoured the request');
+  t.is(driftNotice(await runWatchdog(pipeline.lake, DAYS[0])), null, 'nothing to announce on a day that honoured the request');
 });

@@ -262,7 +262,7 @@ test.serial('a lake without alerts.json (no watches configured) builds, and the 
   // From s3:// (the embedded S3): a missing alerts.json is fine there too.
   const s3 = await startEmbeddedS3();
   t.teardown(() => s3.close());
-  // The fan-in marks latest.json so after a past day is recomputed (shared/gold/fanin.ts).
+  // The fan-in marks latest.json so after a past day is recomputed (shared/gold/fanin-stage.ts).
   const fixtureLatest = JSON.parse(await readFile(join(FIXTURE, 'latest.json'), 'utf8')) as DashboardDay;
   const since = fixtureLatest.previousDay ?? fixtureLatest.day;
   const stale: DashboardDay = { ...fixtureLatest, staleHistory: { since, reason: `${since} was recomputed after this day was computed` } };

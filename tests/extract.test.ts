@@ -1,11 +1,11 @@
 import test from 'ava';
 import { gunzipSync } from 'node:zlib';
-import { runExtract } from '#shared/extract/extract.ts';
+import { runExtract } from '#shared/extract/stage.ts';
 import { initialExtractTask } from '#shared/extract/task.ts';
 import type { BronzeEnvelope, BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { getJson, putJson, type Lake } from '#shared/lake/lake.ts';
-import { runPlan } from '#shared/plan/plan.ts';
+import { runPlan } from '#shared/plan/stage.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
 import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { WallapopClient } from '#shared/wallapop/index.ts';

@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { keys, type Day } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { startEmbeddedS3, type S3EventNotification } from '#local/embedded-s3.ts';
-import { decodePartial, encodePartial, mergePartials, runGoldFanin, runGoldFanout, runGoldShard, type GoldPartial } from '#shared/gold/index.ts';
+import { decodePartial, encodePartial, mergePartials, type GoldPartial } from '#shared/gold/index.ts';
+import { runGoldFanin } from '#shared/gold/fanin-stage.ts';
+import { runGoldFanout } from '#shared/gold/fanout-stage.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 import { random } from './helpers/bronze-fixtures.ts';
 import { MemoryLake, runGoldDay, writeSilverDay, type FixtureDay, type FixtureListing } from './helpers/gold-fixtures.ts';
 

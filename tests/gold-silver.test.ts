@@ -3,7 +3,10 @@ import { keys } from '#shared/lake/keys.ts';
 import { getJson, putJson } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { runSilver } from '#shared/silver/stage.ts';
-import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, undispatchedReason, type DashboardDay, type GoldFaninResult } from '#shared/gold/index.ts';
+import { goldKeys, type DashboardDay } from '#shared/gold/index.ts';
+import { runGoldFanin, type GoldFaninResult } from '#shared/gold/fanin-stage.ts';
+import { runGoldFanout, undispatchedReason } from '#shared/gold/fanout-stage.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 import { CLOUDFRONT_403, makeItem, random, searchBody, writeBronzeSearch, type PageSpec } from './helpers/bronze-fixtures.ts';
 import { MemoryLake, readJson } from './helpers/gold-fixtures.ts';
 

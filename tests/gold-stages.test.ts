@@ -1,6 +1,9 @@
 import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
-import { goldKeys, runGoldFanin, runGoldFanout, runGoldShard, type DashboardDay, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
+import { goldKeys, type DashboardDay, type DataQuality, type GoldManifest } from '#shared/gold/index.ts';
+import { runGoldFanin } from '#shared/gold/fanin-stage.ts';
+import { runGoldFanout } from '#shared/gold/fanout-stage.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 import { STATE_COLUMNS, STATE_COLUMNS_SINCE_V2, readStateFile, type ListingState } from '#shared/gold/state.ts';
 import { writeColumns } from '#shared/gold/parquet.ts';
 import { MemoryLake, listings, readJson, runGoldDay, writeSilverDay, type FixtureSearch } from './helpers/gold-fixtures.ts';

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { runAlertDelivery } from '#shared/alerts/deliver.ts';
+import { runAlertDelivery } from '#shared/alerts/deliver-stage.ts';
 import { alertChannelsFromEnvironment, deliveryLimitsFromEnvironment } from '#shared/alerts/environment.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { createObservability } from '#shared/runtime/observability.ts';

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { runExtract } from '#shared/extract/extract.ts';
+import { runExtract } from '#shared/extract/stage.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { wallapopOptionsFromEnvironment } from '#shared/runtime/environment.ts';
 import { createObservability } from '#shared/runtime/observability.ts';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
-import { runGoldFanin } from '#shared/gold/fanin.ts';
+import { runGoldFanin } from '#shared/gold/fanin-stage.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
 import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
 

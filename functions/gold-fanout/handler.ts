@@ -1,5 +1,5 @@
 import { S3Lake } from '#shared/lake/s3-lake.ts';
-import { runGoldFanout } from '#shared/gold/fanout.ts';
+import { runGoldFanout } from '#shared/gold/fanout-stage.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
 import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
 

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
-import { runGoldShard } from '#shared/gold/shard.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
 import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';
 

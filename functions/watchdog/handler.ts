@@ -5,9 +5,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { snsPublisher } from '#shared/alerts/aws.ts';
 import { keys } from '#shared/lake/keys.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
-import { madridDay } from '#shared/plan/plan.ts';
+import { madridDay } from '#shared/lake/days.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
-import { checkDay, driftNotice, driftedSearches } from '#shared/watchdog/day-check.ts';
+import { runWatchdog, driftNotice, driftedSearches } from '#shared/watchdog/stage.ts';
 
 const observability = createObservability('watchdog');
 const { logger, metrics } = observability;
@@ -28,7 +28,7 @@ export const handler = middy<{ day?: string } | undefined>()
   .handler(async (event) => {
     const day = event?.day ?? madridDay(new Date());
     logger.appendKeys({ day });
-    const check = await checkDay(lake, day);
+    const check = await runWatchdog(lake, day);
     metrics.addMetric('dayNotFinished', MetricUnit.Count, check.finished ? 0 : 1);
     if (check.finished) logger.info('day finished in time');
     else logger.error('day not finished by the deadline', { expected: keys.goldManifest(day) });

@@ -1,4 +1,5 @@
 import { numberFromEnvironment } from '../runtime/environment.ts';
+import { madridDay } from '../lake/days.ts';
 import type { Day } from '../lake/keys.ts';
 import { DigestChannel, OutboxChannel, WebhookChannel, type DeliveryChannel } from './channels.ts';
 import { snsPublisher, webhookUrlFromParameter } from './aws.ts';
@@ -33,7 +34,3 @@ export function deliveryLimitsFromEnvironment(env: NodeJS.ProcessEnv = process.e
   return { maxAgeDays: numberFromEnvironment('ALERT_MAX_AGE_DAYS', 7, env), today: madridDay(now) };
 }
 
-/** The calendar day in Madrid (the pipeline's days are Madrid days). */
-function madridDay(at: Date): Day {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}

@@ -1,9 +1,9 @@
-import type { DashboardDay } from '../gold/dashboard.ts';
-import { categoryKey } from '../gold/groups.ts';
+import type { DashboardDay } from '../gold/index.ts';
+import { categoryKey } from '../gold/index.ts';
 import { canonicalJson } from '../lake/json.ts';
-import { dayOfGoldManifest } from '../gold/keys.ts';
-import { readGoldManifest, type GoldManifest } from '../gold/manifest.ts';
-import { openStateCursor, type ListingState, type StateProjection } from '../gold/state.ts';
+import { dayOfGoldManifest } from '../gold/index.ts';
+import { readGoldManifest, type GoldManifest } from '../gold/index.ts';
+import { openStateCursor, type ListingState, type StateProjection } from '../gold/index.ts';
 import { addDays, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';

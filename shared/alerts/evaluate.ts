@@ -1,6 +1,6 @@
-import { categoryKey } from '../gold/groups.ts';
+import { categoryKey } from '../gold/index.ts';
 import { dayNumber } from '../lake/days.ts';
-import type { ListingState } from '../gold/state.ts';
+import type { ListingState } from '../gold/index.ts';
 import type { Day } from '../lake/keys.ts';
 import { alertIdOf, formatEuros, formatPct, round, safeHttpsUrl, type Alert, type RuleOutcome } from './alert.ts';
 import { TermMatcher } from './text.ts';

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { SearchSchema } from '../config/searches.ts';
 import type { BronzeManifest } from '../lake/bronze.ts';
-import { emptyDriftTally, type DriftTally } from '../wallapop/drift.ts';
+import { emptyDriftTally, type DriftTally } from '../wallapop/index.ts';
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
 

@@ -1,7 +1,7 @@
 import { rowReader } from '../lake/columns.ts';
 import type { Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../lake/parquet.ts';
-import { SILVER_COLUMNS, SILVER_COLUMNS_ADDED, type SilverColumnName } from '../silver/schema.ts';
+import { SILVER_COLUMNS, SILVER_COLUMNS_ADDED, type SilverColumnName } from '../silver/index.ts';
 import type { Observation } from './advance.ts';
 import { parquetSchema, type DecodedArray } from 'hyparquet';
 import { ParquetListingCursor, parquetMetadataOf, type RowReader } from './cursor.ts';

@@ -1,6 +1,6 @@
 import type { BronzeManifest, ExtractOutcome } from '../lake/bronze.ts';
 import type { Day } from '../lake/keys.ts';
-import type { SilverManifest } from '../silver/stage.ts';
+import type { SilverManifest } from '../silver/index.ts';
 import type { DashboardSeries, DataQuality, QualityFlag, SearchQuality } from './dashboard.ts';
 import type { GoldOptions } from './options.ts';
 import type { GoldPartial } from './partial.ts';

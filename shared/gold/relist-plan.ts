@@ -1,6 +1,6 @@
 import { rowReader } from '../lake/columns.ts';
 import { compareUtf8 } from '../lake/parquet.ts';
-import type { SilverColumnName } from '../silver/schema.ts';
+import type { SilverColumnName } from '../silver/index.ts';
 import { missingEventOf, type DayContext } from './advance.ts';
 import { advanceCursor } from './cursor.ts';
 import { DayObservations, silverColumnSpecs, type SilverProjection, type SilverShardFile } from './observations.ts';

@@ -1,4 +1,3 @@
-import type { DriftSymptom, DriftTally } from '../wallapop/drift.ts';
 import type { Day } from './keys.ts';
 
 /**
@@ -76,4 +75,47 @@ export interface BronzeManifest {
    * similar listings after the last result): stored in bronze as evidence, never read by silver.
    */
   otherSections?: Array<{ key: string; page: number; items: number; endpoint: 'search' | 'section'; sectionType: string }>;
+}
+
+/* The drift check's record (computed in shared/wallapop/drift.ts), stored in the bronze manifest. */
+
+/** What one page, or a whole search so far, showed. Plain JSON: extract carries it across continuations. */
+export interface DriftTally {
+  pages: number;
+  items: number;
+  /** Items whose category could be checked (they carry a taxonomy or the requested id). */
+  categoryChecked: number;
+  outsideCategory: number;
+  priceChecked: number;
+  outsidePrice: number;
+  radiusChecked: number;
+  outsideRadius: number;
+  /** Field path → items where the field is present but not of the type the pipeline reads. */
+  unreadable: Record<string, number>;
+  /** Items of the first page that had a next page: the page size every later full page should have. */
+  firstFullPage: number | null;
+  /** Pages holding less than half of `firstFullPage` although another page of results followed them. */
+  shortPages: number;
+  /** The last page added was short and had a token: short only if results follow (not if the search ends there, or similar listings follow). */
+  pendingShort: boolean;
+  /** Token-like fields in unknown places on pages that had no readable token. */
+  strayTokens: string[];
+  /** Shapes seen, as `itemsAt + tokenAt`, for the doctor and the manifest. */
+  shapes: string[];
+  /** One example per broken filter, for the sentence that reports it. */
+  examples: Partial<Record<'category' | 'price' | 'radius', string>>;
+}
+
+export type DriftSymptomKind = 'category-ignored' | 'price-ignored' | 'radius-ignored' | 'unknown-shape' | 'page-size' | 'token-elsewhere';
+
+export interface DriftSymptom {
+  kind: DriftSymptomKind;
+  /** One sentence, naming what was asked and what came back. */
+  message: string;
+  /**
+   * `notice`: recorded and shown (doctor, manifest) but not a reason to distrust the snapshot. A
+   * page-size change is one: no item is lost by it, and a captured /search answer held a short page
+   * with a token (`step` 1 of its pagination).
+   */
+  severity?: 'notice';
 }

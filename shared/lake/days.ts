@@ -15,3 +15,8 @@ export function dayNumber(day: Day): number {
 export function dayOfNumber(days: number): Day {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** Today's date in Madrid, where the market and its users are. */
+export function madridDay(at: Date): Day {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

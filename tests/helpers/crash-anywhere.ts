@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { addDays } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { startEmbeddedS3, type EmbeddedS3, type KillSwitch } from '#local/embedded-s3.ts';
-import { madridDay } from '#shared/plan/plan.ts';
+import { madridDay } from '#shared/lake/days.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring, type ServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';

@@ -12,7 +12,10 @@ import { BUCKETING, shardOf, shardOfListing } from '#shared/lake/bucket.ts';
 import { writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import type { SilverManifest } from '#shared/silver/stage.ts';
-import { readGoldManifest, runGoldFanin, runGoldFanout, runGoldShard, undispatchedReason, unpublishedReason, type GoldFaninResult, type GoldOptions } from '#shared/gold/index.ts';
+import { readGoldManifest, type GoldOptions } from '#shared/gold/index.ts';
+import { runGoldFanin, unpublishedReason, type GoldFaninResult } from '#shared/gold/fanin-stage.ts';
+import { runGoldFanout, undispatchedReason } from '#shared/gold/fanout-stage.ts';
+import { runGoldShard } from '#shared/gold/shard-stage.ts';
 
 /** An in-memory Lake for tests of logic that does not need S3 semantics. */
 export class MemoryLake implements Lake {

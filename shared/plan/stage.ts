@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { watchConfigDigest, type WatchConfig } from '../alerts/watches.ts';
+import { watchConfigDigest, type WatchConfig } from '../alerts/index.ts';
 import type { SearchConfig } from '../config/searches.ts';
-import { encodeEnvelope, envelopeOf } from '../extract/envelope.ts';
-import { initialExtractTask } from '../extract/task.ts';
+import { encodeEnvelope, envelopeOf, initialExtractTask } from '../extract/index.ts';
 import { isDay, keys, type Day } from '../lake/keys.ts';
 import { putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
@@ -67,7 +66,3 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
   return plan;
 }
 
-/** Today's date in Madrid, where the market and its users are. */
-export function madridDay(at: Date): Day {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}

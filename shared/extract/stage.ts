@@ -1,7 +1,7 @@
 import type { BronzeManifest, ExtractOutcome } from '../lake/bronze.ts';
 import { keys } from '../lake/keys.ts';
 import { getJson, putJson, type Lake } from '../lake/lake.ts';
-import { addPage, driftVerdict, type DriftVerdict } from '../wallapop/drift.ts';
+import { addPage, driftVerdict, type DriftVerdict } from '../wallapop/index.ts';
 import { WallapopBlockedError, WallapopError, isOtherSection, type SearchPage, type WallapopClient } from '../wallapop/index.ts';
 import { encodeEnvelope, envelopeOf } from './envelope.ts';
 import { searchQueryOf } from './query.ts';

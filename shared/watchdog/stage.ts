@@ -16,7 +16,7 @@ export interface DayCheck {
   searches: Array<{ search: string; outcome: ExtractOutcome | 'missing'; sentence: string }>;
 }
 
-export async function checkDay(lake: Lake, day: Day): Promise<DayCheck> {
+export async function runWatchdog(lake: Lake, day: Day): Promise<DayCheck> {
   const finished = await lake.exists(keys.goldManifest(day));
   const plan = await getJson<RunPlan>(lake, keys.runPlan(day));
   const searches: DayCheck['searches'] = [];

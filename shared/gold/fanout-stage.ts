@@ -5,7 +5,7 @@ import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import { TIME_FILTER_DAYS, type SearchDefinition } from '../config/searches.ts';
 import type { Bucketing } from '../lake/bucket.ts';
-import type { SilverManifest } from '../silver/stage.ts';
+import type { SilverManifest } from '../silver/index.ts';
 import { GoldInputError } from './errors.ts';
 import { canonicalJson } from '../lake/json.ts';
 import { dayOfKey } from './keys.ts';

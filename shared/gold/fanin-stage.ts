@@ -2,7 +2,7 @@ import type { BronzeManifest } from '../lake/bronze.ts';
 import { keyFields, keys, prefixes, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
-import type { SilverManifest } from '../silver/stage.ts';
+import type { SilverManifest } from '../silver/index.ts';
 import type { DashboardDay, DashboardSeries } from './dashboard.ts';
 import { staleGoldDays } from './freshness.ts';
 import { dayNumber } from '../lake/days.ts';
