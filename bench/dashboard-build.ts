@@ -1,6 +1,6 @@
 /**
  * How long the dashboard takes to build at scale, and how heavy its pages are: a synthetic year of
- * gold (365 days, 200 categories, 50 searches, 60 regions; tests/fixtures/gold-dashboard/generate.ts)
+ * gold (365 days, 200 categories, 50 searches, 60 regions; fixtures/gold-dashboard/generate.ts)
  * built exactly as `npm run dashboard:build` builds it. Not a test: it prints figures to compare.
  *
  *   npm run bench:dashboard [-- --keep]     (--keep leaves the data and the site in the temp dir)
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildDashboard } from '../scripts/dashboard-build.ts';
-import { generateDashboardData, writeDashboardData, YEAR_OPTIONS } from '../tests/fixtures/gold-dashboard/generate.ts';
+import { generateDashboardData, writeDashboardData, YEAR_OPTIONS } from '../fixtures/gold-dashboard/generate.ts';
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 

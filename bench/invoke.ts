@@ -11,7 +11,7 @@ const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function lakeOf(spec: LakeSpec): Promise<Lake> {
   if (spec.kind === 'dir') {
-    const { DirectoryLake } = await import('./gold-scale.ts');
+    const { DirectoryLake } = await import('#shared/lake/directory-lake.ts');
     return new DirectoryLake(spec.root);
   }
   const { createS3Client, S3Lake } = await import('#shared/lake/s3-lake.ts');

@@ -1,7 +1,7 @@
 /**
  * The benchmark's results file (`bench/results/*.json`) and its tables. One row per measured
  * stage, always present (null figures when a section was skipped), so that a results file can be
- * checked for completeness (tests/bench-smoke.test.ts) and two files compared (bench/report.ts).
+ * checked for completeness (tests/bench/smoke.test.ts) and two files compared (bench/report.ts).
  */
 
 export const BENCH_ROW_IDS = [

@@ -30,7 +30,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 /**
  * Fault injection: the server "dies" at the `writes`-th PUT of a key matching `matching` (that PUT
  * and every request after it fail and nothing is written), as if the process holding
- * the lake had been killed there. For the crash tests (tests/crash-anywhere.test.ts).
+ * the lake had been killed there. For the crash tests (tests/integration/crash-anywhere.test.ts).
  */
 export interface KillSwitch {
   writes: number;

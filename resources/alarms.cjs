@@ -1,5 +1,5 @@
 // Alarms and the topic they notify. Included from serverless.yml as `${file(resources/alarms.cjs)}`.
-// Every alarm targets AlarmTopic (tests/template.test.ts checks it, and that CloudWatch may use the
+// Every alarm targets AlarmTopic (tests/deploy/template.test.ts checks it, and that CloudWatch may use the
 // topic's key); an e-mail subscription is created only when the `alarmEmail` parameter is set.
 
 const STAGES = ['plan', 'extract', 'silver', 'gold-fanout', 'gold-shard', 'gold-fanin', 'alert-evaluate', 'alert', 'watchdog'];

@@ -1,5 +1,5 @@
 // One IAM role per function, each allowed only the lake prefixes its stage owns (least privilege).
-// The table below is the whole policy; tests/template.test.ts walks the packaged template and fails
+// The table below is the whole policy; tests/deploy/template.test.ts walks the packaged template and fails
 // on any broader grant. Included from serverless.yml as `${file(resources/iam.cjs)}`.
 
 /** Per stage: prefixes it reads (GetObject), lists (ListBucket with an s3:prefix condition) and writes (PutObject). */
@@ -186,5 +186,5 @@ const build = async ({ resolveVariable }) => {
 };
 
 module.exports = build;
-// The table itself, for tests/iam-access.test.ts: what each function touches in a local run must be in it.
+// The table itself, for tests/deploy/iam-access.test.ts: what each function touches in a local run must be in it.
 module.exports.GRANTS = GRANTS;

@@ -15,7 +15,7 @@ import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { copyLake, packageFunctions, runBundledHandler, s3Event } from '../bundles.ts';
-import { DirectoryLake } from '../gold-scale.ts';
+import { DirectoryLake } from '#shared/lake/directory-lake.ts';
 import { benchSearches, DAY, PREVIOUS_DAY } from '../scenario.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, caps: { type: 'string', default: '256,384' }, runs: { type: 'string', default: '1' }, shards: { type: 'string', default: '8' } } });

@@ -10,7 +10,7 @@ import { extendHistories, type ListingHistories } from '../../shared/gold/histor
 import type { DashboardDay, ListingLists } from '../../shared/gold/dashboard.ts';
 import { canonicalJson } from '../../shared/lake/json.ts';
 import { addDays } from '../../shared/lake/keys.ts';
-import { generateDashboardData, YEAR_OPTIONS } from '../../tests/fixtures/gold-dashboard/generate.ts';
+import { generateDashboardData, YEAR_OPTIONS } from '../../fixtures/gold-dashboard/generate.ts';
 
 const base = generateDashboardData(YEAR_OPTIONS).latest;
 const DAYS = 14;

@@ -16,7 +16,7 @@ import { GOLD_PARQUET, ParquetGroupWriter, readColumns } from '#shared/gold/parq
 import { STATE_COLUMNS } from '#shared/gold/state.ts';
 import type { GoldTask } from '#shared/gold/task.ts';
 import { asyncBufferOf } from '#shared/lake/parquet.ts';
-import { DirectoryLake } from '../gold-scale.ts';
+import { DirectoryLake } from '#shared/lake/directory-lake.ts';
 import { DAY, PREVIOUS_DAY } from '../scenario.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, shard: { type: 'string', default: '0' }, runs: { type: 'string', default: '3' } } });

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createS3Client, S3Lake } from '#shared/lake/s3-lake.ts';
 import { LOCAL_CREDENTIALS, startEmbeddedS3 } from '#local/embedded-s3.ts';
 import type { Lake } from '#shared/lake/lake.ts';
-import { DirectoryLake } from '../gold-scale.ts';
+import { DirectoryLake } from '#shared/lake/directory-lake.ts';
 
 const { values } = parseArgs({
   options: {

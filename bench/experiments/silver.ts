@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { BronzeManifest } from '#shared/lake/bronze.ts';
 import { keys } from '#shared/lake/keys.ts';
-import { contentVersion, type Lake } from '#shared/lake/lake.ts';
 import { shardOf } from '#shared/lake/bucket.ts';
 import { normaliseItem, normaliseItemChecked, type ItemContext, type NormaliseResult } from '#shared/silver/item.ts';
 import { decodeEnvelope, gunzipBronze, parseSearchBody } from '#shared/silver/page.ts';
@@ -23,7 +22,8 @@ import { compareUtf8 } from '#shared/lake/parquet.ts';
 import { readSilverRows, SILVER_PARQUET, SILVER_PARQUET_SCHEMA, writeSilverParquet } from '#shared/silver/parquet.ts';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverRow } from '#shared/silver/schema.ts';
 import { loadCategories, runSilver } from '#shared/silver/stage.ts';
-import { DirectoryLake } from '../gold-scale.ts';
+import { DirectoryLake } from '#shared/lake/directory-lake.ts';
+import { MemoryLake } from '#shared/lake/memory-lake.ts';
 import { DAY } from '../scenario.ts';
 
 const { values } = parseArgs({
@@ -171,37 +171,11 @@ const total = (key: 'before' | 'after') => table.reduce((sum, row) => sum + row[
 console.log(`  ${'sum of the phases'.padEnd(44)} ${total('before').toFixed(2).padStart(7)} → ${total('after').toFixed(2).padStart(7)} µs/item`);
 
 // ---- the whole stage ---------------------------------------------------------------------------
-/** Reads from the benchmark lake, keeps every put in memory. */
-class OverlayLake implements Lake {
-  readonly written = new Map<string, Uint8Array>();
-  constructor(readonly base: Lake) {}
-  async get(key: string) {
-    return this.written.get(key) ?? (await this.base.get(key));
-  }
-  async put(key: string, body: Uint8Array | string) {
-    this.written.set(key, typeof body === 'string' ? encoder.encode(body) : body);
-  }
-  list(prefix: string) {
-    return this.base.list(prefix);
-  }
-  async exists(key: string) {
-    return this.written.has(key) || (await this.base.exists(key));
-  }
-  async getVersioned(key: string) {
-    const bytes = await this.get(key);
-    return bytes === undefined ? undefined : { bytes, version: contentVersion(bytes) };
-  }
-  async putIfVersion(key: string, body: Uint8Array | string, version: string | null) {
-    if (version !== ((await this.getVersioned(key))?.version ?? null)) return false;
-    await this.put(key, body);
-    return true;
-  }
-}
 console.log('runSilver, end to end (reading pages from disk included)');
 const stageRuns: number[] = [];
-let overlay = new OverlayLake(lake);
+let overlay = new MemoryLake(lake);
 for (let run = 0; run < Number(values['stage-repeat']); run += 1) {
-  overlay = new OverlayLake(lake);
+  overlay = new MemoryLake(lake);
   const start = process.cpuUsage();
   for (const manifest of chosen) await runSilver(overlay, keys.bronzeManifest(day, manifest.search));
   const used = process.cpuUsage(start);
@@ -212,7 +186,7 @@ console.log(`  runSilver on the ${chosen.length} searches: ${us(stageRuns[Math.f
 // Against the silver the benchmark wrote (before these changes): same manifests, same quarantine, same rows.
 let compared = 0;
 let sameStage = true;
-for (const [key, bytes] of overlay.written) {
+for (const [key, bytes] of overlay.objects) {
   const stored = await lake.get(key);
   if (stored === undefined) continue;
   compared += 1;
@@ -222,5 +196,5 @@ for (const [key, bytes] of overlay.written) {
   if (!same) console.log(`  ${key} differs`);
   sameStage &&= same;
 }
-check(`stage outputs vs the lake's silver (${compared} of ${overlay.written.size} objects: manifests and quarantine byte for byte, Parquet row for row)`, sameStage && compared > 0);
+check(`stage outputs vs the lake's silver (${compared} of ${overlay.objects.size} objects: manifests and quarantine byte for byte, Parquet row for row)`, sameStage && compared > 0);
 if (failed) process.exitCode = 1;

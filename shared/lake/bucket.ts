@@ -6,7 +6,7 @@
  *
  * Frozen: gold keeps each listing's history in state shard K, day after day, and finds it again
  * only because today's silver puts the listing in the same K. Changing this function (or the
- * encoding of the key) would scatter every listing's history. tests/silver-bucket.test.ts pins
+ * encoding of the key) would scatter every listing's history. tests/lake/bucket.test.ts pins
  * known values. What is hashed (the seller, see `shardOfListing`) changed once, with the state
  * schema: gold re-buckets the previous state on that day (./../gold/previous-state.ts).
  */

@@ -208,7 +208,7 @@ function reject(raw: unknown, reason: ItemQuarantineReason, detail: string): Nor
  * the row straight from the parsed JSON (valibot's copy of every nested object was most of the
  * cost). Anything else, including every item that would be rejected or repaired, goes through
  * `normaliseItemChecked` (valibot), so a quarantine decision or reason never depends on which
- * path ran; tests/silver-item-fast.test.ts checks that both paths agree.
+ * path ran; tests/silver/item-fast.test.ts checks that both paths agree.
  */
 export function normaliseItem(raw: unknown, context: ItemContext): NormaliseResult {
   return fastRow(raw, context) ?? normaliseItemChecked(raw, context);

@@ -10,7 +10,7 @@ import { madridDay } from '#shared/lake/days.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring, type ServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
-import { FIXTURE_WATCHES as WATCHES } from '../fixtures/watches.ts';
+import { FIXTURE_WATCHES as WATCHES } from '../../fixtures/watches.ts';
 
 /**
  * Crash anywhere, lose nothing (issue 19): the local runner is killed at one write of a two-day
@@ -69,7 +69,7 @@ export interface RunResult {
 
 async function folderWithConfig(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'wallapop-crash-'));
-  await writeFile(join(folder, 'searches.yml'), await readFile(join(SERVICE, 'tests/fixtures/searches.yml')));
+  await writeFile(join(folder, 'searches.yml'), await readFile(join(SERVICE, 'fixtures/searches.yml')));
   await writeFile(join(folder, 'watches.yml'), stringify(WATCHES));
   return folder;
 }

@@ -5,7 +5,7 @@
  */
 import type { BronzeManifest, ExtractOutcome } from '#shared/lake/bronze.ts';
 import { keys, prefixes, type Day } from '#shared/lake/keys.ts';
-import { contentVersion, putJson, type Lake } from '#shared/lake/lake.ts';
+import { putJson, type Lake } from '#shared/lake/lake.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import type { SearchDefinition } from '#shared/config/searches.ts';
 import { BUCKETING, shardOf, shardOfListing } from '#shared/lake/bucket.ts';
@@ -17,33 +17,6 @@ import { runGoldFanin, unpublishedReason, type GoldFaninResult } from '#shared/g
 import { runGoldFanout, undispatchedReason } from '#shared/gold/fanout-stage.ts';
 import { runGoldShard } from '#shared/gold/shard-stage.ts';
 
-/** An in-memory Lake for tests of logic that does not need S3 semantics. */
-export class MemoryLake implements Lake {
-  readonly objects = new Map<string, Uint8Array>();
-  async get(key: string) {
-    const bytes = this.objects.get(key);
-    return bytes === undefined ? undefined : new Uint8Array(bytes);
-  }
-  async put(key: string, body: Uint8Array | string) {
-    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body));
-  }
-  async list(prefix: string) {
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-  }
-  async exists(key: string) {
-    return this.objects.has(key);
-  }
-  async getVersioned(key: string) {
-    const bytes = await this.get(key);
-    return bytes === undefined ? undefined : { bytes, version: contentVersion(bytes) };
-  }
-  async putIfVersion(key: string, body: Uint8Array | string, version: string | null) {
-    const current = this.objects.get(key);
-    if (version === null ? current !== undefined : current === undefined || contentVersion(current) !== version) return false;
-    await this.put(key, body);
-    return true;
-  }
-}
 
 export interface FixtureListing {
   id: string;

@@ -1,0 +1,103 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeEnvelope, looksTruncated, parseSearchBody } from '#shared/silver/page.ts';
+import { CLOUDFRONT_403, encode, envelope, makeItem, random, searchBody } from '../helpers/bronze-fixtures.ts';
+
+const items = [makeItem(random(1)), makeItem(random(2))];
+
+test('finds items on both endpoints', (t) => {
+  const search = parseSearchBody(searchBody(items, 'search'), 200, 'application/json');
+  t.true(search.ok && search.path === 'data.section.payload.items' && search.items.length === 2);
+  const section = parseSearchBody(searchBody(items, 'section'), 200, 'application/json; charset=utf-8');
+  t.true(section.ok && section.path === 'data.section.items' && section.items.length === 2);
+  const empty = parseSearchBody(searchBody([], 'search'), 200, 'application/json');
+  t.true(empty.ok && empty.items.length === 0);
+});
+
+test('classifies each kind of bad page', (t) => {
+  const reason = (body: string, status = 200, contentType: string | null = 'application/json') => {
+    const result = parseSearchBody(body, status, contentType);
+    return result.ok ? 'ok' : result.reason;
+  };
+  t.is(reason(CLOUDFRONT_403, 403, 'text/html'), 'html-page');
+  t.is(reason(CLOUDFRONT_403, 200, null), 'html-page');
+  t.is(reason('{"message":"Too Many Requests"}', 429), 'http-error');
+  const full = searchBody(items);
+  t.is(reason(full.slice(0, Math.floor(full.length * 0.6))), 'truncated-json');
+  t.is(reason('{"data":{"section":{"payload":{"items":[{"title":"a \\'), 'truncated-json');
+  t.is(reason('Service Unavailable'), 'not-json');
+  t.is(reason(''), 'not-json');
+  t.is(reason('{"a":1} trailing'), 'not-json');
+  t.is(reason('{"data":{"section":{"type":"organic_search_results"}}}'), 'no-items');
+  t.is(reason('{"search_objects":[]}'), 'no-items');
+  t.is(reason('[]'), 'no-items');
+});
+
+test('truncation detection tracks strings and nesting', (t) => {
+  t.true(looksTruncated('{"a":"}'));
+  t.true(looksTruncated('[{"a":[1,2]},'));
+  t.false(looksTruncated('{"a":"}"}x'));
+  t.false(looksTruncated('hello'));
+});
+
+test('decodes envelopes; rejects what is not one', (t) => {
+  const decoded = decodeEnvelope(encode(envelope('2026-11-24', 'ps5', 2, { body: '{}', fetchedAt: '2026-11-24T06:00:00.000Z' })));
+  t.true(decoded.ok);
+  if (decoded.ok) {
+    t.is(decoded.envelope.page, 2);
+    t.is(decoded.envelope.fetchedAtMs, Date.parse('2026-11-24T06:00:00.000Z'));
+  }
+  t.true(decodeEnvelope(new TextEncoder().encode(JSON.stringify(envelope('2026-11-24', 'ps5', 1, { body: '{}' })))).ok, 'plain JSON is accepted');
+  t.false(decodeEnvelope(Uint8Array.from([0x1f, 0x8b, 1, 2, 3])).ok);
+  t.false(decodeEnvelope(gzipSync('not json')).ok);
+  t.false(decodeEnvelope(gzipSync('{"envelopeVersion":2}')).ok);
+  const badTime = envelope('2026-11-24', 'ps5', 1, { body: '{}', fetchedAt: 'yesterday' });
+  t.false(decodeEnvelope(encode(badTime)).ok);
+});
+
+test('gunzip sized from the gzip trailer gives the same text and the same errors as a plain gunzip', (t) => {
+  const plain = (bytes: Uint8Array): { ok: true; text: string } | { ok: false; detail: string } => {
+    try {
+      return { ok: true, text: new TextDecoder().decode(gunzipSync(bytes)) };
+    } catch (error) {
+      return { ok: false, detail: `cannot gunzip: ${(error as Error).message}` };
+    }
+  };
+  const text = JSON.stringify(envelope('2026-11-24', 'ps5', 1, { body: searchBody(Array.from({ length: 40 }, (_, i) => makeItem(random(i)))) }));
+  const whole = gzipSync(text);
+  // Two gzip members: the trailer states only the last one's length (a wrong hint must not matter).
+  const members = Buffer.concat([gzipSync(text.slice(0, 1000)), gzipSync(text.slice(1000))]);
+  const decoded = decodeEnvelope(whole);
+  t.true(decoded.ok);
+  t.deepEqual(decodeEnvelope(members), decoded);
+  // A trailer that lies (too small, zero, huge) changes nothing either.
+  for (const isize of [1, 0, 0xffffffff, 100]) {
+    const lying = Buffer.from(whole);
+    lying.writeUInt32LE(isize, lying.length - 4);
+    const result = decodeEnvelope(lying);
+    const expected = plain(lying);
+    if (expected.ok) t.deepEqual(result, decoded);
+    else t.is(result.ok ? 'ok' : result.detail, expected.detail);
+  }
+  // Truncated and corrupted streams fail with zlib's own message, as before.
+  for (const broken of [whole.subarray(0, whole.length - 9), whole.subarray(0, 30), Buffer.concat([whole.subarray(0, 40), Buffer.alloc(40, 7), whole.subarray(80)])]) {
+    const result = decodeEnvelope(broken);
+    const expected = plain(broken);
+    t.false(result.ok);
+    t.false(expected.ok);
+    if (!result.ok && !expected.ok) t.is(result.detail, expected.detail);
+  }
+});
+
+test('property: decodeEnvelope reads any gzip page as a plain gunzip would', (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.integer({ min: 0, max: 9 }), (body, level) => {
+      const text = JSON.stringify(envelope('2026-11-24', 'ps5', 1, { body }));
+      const decoded = decodeEnvelope(gzipSync(text, { level }));
+      return decoded.ok && decoded.envelope.body === body;
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});
