@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { fastRow, normaliseItem, normaliseItemChecked, type ItemContext } from '#shared/silver/item.ts';
+import { fastRow, normaliseItem, normaliseItemChecked, SearchItemSchema, type ItemContext } from '#shared/silver/item.ts';
 import { ITEM_CONTEXT, makeItem, random, sampleItem } from '../helpers/bronze-fixtures.ts';
 
 /**
@@ -96,6 +96,10 @@ const awkwardItem = fc
     for (const field of remove) delete raw[field];
     return raw;
   });
+
+test('the awkward values cover every field of the schema, so a field added to one parser is tried on both', (t) => {
+  t.deepEqual(FIELDS.toSorted(), Object.keys(SearchItemSchema.entries).toSorted());
+});
 
 test('every awkward value of every field, one at a time: both paths agree', (t) => {
   let checked = 0;
