@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ListingFacts } from '../gold/index.ts';
 import type { Day } from '../lake/keys.ts';
 import type { DealPeer, RuleKind } from './watches.ts';
 
@@ -13,18 +14,16 @@ export const ALERTS_WINDOW_VERSION = 1;
 /** The dashboard's window: the day itself and the 29 before it. */
 export const ALERTS_WINDOW_DAYS = 30;
 
-export interface Alert {
+/** An alert carries the listing's facts as the dashboard's cards do; its URLs are `https://` only (anything else is dropped). */
+export interface Alert extends ListingFacts {
   /** Digest of (day, search, rule, listing): the same alert has the same id on every run. */
   alertId: string;
   day: Day;
   searchSlug: string;
   ruleId: string;
   kind: RuleKind;
-  listingId: string;
-  title: string | null;
   /** The asking price today (reserved/vanished: the last one seen). */
   price: number;
-  currency: string | null;
   /** price-drop (and a deal by a drop): the price before today's change. */
   previousPrice: number | null;
   /** price-drop: (previousPrice − price) / previousPrice × 100. */
@@ -38,13 +37,6 @@ export interface Alert {
   comparables?: number | null;
   /** vanished: days between first seen and vanished. */
   daysOnMarket: number | null;
-  categoryId: number | null;
-  categoryName: string | null;
-  region: string | null;
-  city: string | null;
-  /** `https://` URLs only (anything else is dropped). */
-  listingUrl: string | null;
-  imageUrl: string | null;
   /** One line for people: "New at 250 € (watch: up to 300 €)". */
   summary: string;
 }

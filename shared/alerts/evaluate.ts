@@ -1,4 +1,4 @@
-import { categoryKey } from '../gold/index.ts';
+import { categoryKey, listingFacts } from '../gold/index.ts';
 import { dayNumber } from '../lake/days.ts';
 import type { ListingState } from '../gold/index.ts';
 import type { Day } from '../lake/keys.ts';
@@ -207,15 +207,15 @@ export class WatchEvaluator {
 
   private add(slug: string, ruleId: string, kind: Alert['kind'], row: ListingState, score: number, extra: Partial<Alert>, summary: string): void {
     const alert: Alert = {
+      ...listingFacts(row),
+      listingUrl: safeHttpsUrl(row.listing_url),
+      imageUrl: safeHttpsUrl(row.image_url),
       alertId: alertIdOf(this.context.day, slug, ruleId, row.listing_id),
       day: this.context.day,
       searchSlug: slug,
       ruleId,
       kind,
-      listingId: row.listing_id,
-      title: row.title,
       price: round(row.last_price, 2),
-      currency: row.currency,
       previousPrice: null,
       dropPct: null,
       peer: null,
@@ -223,12 +223,6 @@ export class WatchEvaluator {
       priceToMedian: null,
       comparables: null,
       daysOnMarket: null,
-      categoryId: row.category_id,
-      categoryName: row.category_name,
-      region: row.region,
-      city: row.city,
-      listingUrl: safeHttpsUrl(row.listing_url),
-      imageUrl: safeHttpsUrl(row.image_url),
       summary,
       ...extra,
     };

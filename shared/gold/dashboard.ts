@@ -100,10 +100,24 @@ export interface SearchKpis extends Kpis {
   snapshotComplete: boolean;
 }
 
-/** A listing as the dashboard shows it. Titles and URLs are untrusted user text: escape them. */
-export interface ListingCard {
+/**
+ * What a listing is and where, as every reader shows it (a dashboard card, an alert). Titles and
+ * URLs are untrusted user text: escape them.
+ */
+export interface ListingFacts {
   listingId: string;
   title: string | null;
+  currency: string | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  region: string | null;
+  city: string | null;
+  listingUrl: string | null;
+  imageUrl: string | null;
+}
+
+/** A listing as the dashboard shows it. Titles and URLs are untrusted user text: escape them. */
+export interface ListingCard extends ListingFacts {
   /** Today's (or the last seen) asking price. */
   price: number;
   /** Price before the most recent change, and the day of that change; null if it never changed. */
@@ -115,7 +129,6 @@ export interface ListingCard {
   priceDropPct: number | null;
   firstPrice: number;
   minPrice: number;
-  currency: string | null;
   status: ListingStatus;
   firstSeenDay: Day;
   lastSeenDay: Day;
@@ -127,12 +140,6 @@ export interface ListingCard {
   createdAt: string | null;
   isReserved: boolean | null;
   isShippable: boolean | null;
-  categoryId: number | null;
-  categoryName: string | null;
-  region: string | null;
-  city: string | null;
-  listingUrl: string | null;
-  imageUrl: string | null;
   searches: string[];
   sellerId: string | null;
   /** The item across relists (the first listing of its chain) and the listing this one re-publishes. */

@@ -10,6 +10,7 @@ export { GOLD_TABLES, dayOfGoldManifest, goldKeys, type GoldTable } from './keys
 export { GOLD_TABLE_COLUMNS } from './tables.ts';
 export { STATE_COLUMNS, openStateCursor, type ListingState, type StateProjection } from './state.ts';
 export { categoryKey } from './groups.ts';
+export { listingFacts } from './cards.ts';
 export { mergePartials, type GoldPartial } from './partial.ts';
 export { decodePartial, encodePartial } from './partial-file.ts';
 export { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
