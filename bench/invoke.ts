@@ -82,7 +82,7 @@ async function runJob(job: Job): Promise<Omit<JobReport, 'maxRssMb' | 'baselineR
       const { runGoldFanin, unpublishedReason } = await import('#shared/gold/fanin-stage.ts');
       const lake = await lakeOf(job.lake);
       const { reopenClaim } = await import('#shared/lake/claim.ts');
-      const { dayOfKey } = await import('#shared/gold/keys.ts');
+      const { dayOfKey } = await import('#shared/gold/trigger-day.ts');
       const { keys } = await import('#shared/lake/keys.ts');
       // Measured again and again: the same run publishes again.
       await reopenClaim(lake, keys.goldPublishClaim(dayOfKey(job.partialKey)));

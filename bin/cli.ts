@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertKeys, type DayAlerts } from '#shared/alerts/index.ts';
 import { OutboxChannel } from '#shared/alerts/channels.ts';
-import { readSearchConfigFile } from '#shared/config/load.ts';
+import { readSearchConfigFile } from '#shared/config/yaml-file.ts';
 import { SearchConfigError } from '#shared/config/searches.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { addDays, isDay } from '#shared/lake/keys.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts the TypeScript CLI (bin/cli.ts) under tsx, with the OpenSSL flag the embedded S3 server
-// needs for paginated listings (see docs/local.md). Exit code and signals pass through.
+// needs for paginated listings (see local/embedded-s3.ts). Exit code and signals pass through.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

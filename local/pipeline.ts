@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { alertKeys } from '#shared/alerts/keys.ts';
+import { addDays, alertKeys, keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import type { DayAlerts } from '#shared/alerts/alert.ts';
 import { goldPublication, staleGoldDays } from '#shared/gold/freshness.ts';
 import type { GoldManifest } from '#shared/gold/manifest.ts';
-import { addDays, keys, prefixes, type Day } from '#shared/lake/keys.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
 import { madridDay } from '#shared/lake/days.ts';
 import { reopenAbandonedClaims } from '#shared/lake/claim.ts';

@@ -27,7 +27,7 @@ import {
   DashboardDataError,
   primeDashboardData,
   readDashboardData,
-} from '../dashboard/src/data/load.ts';
+} from '../dashboard/src/data/gold-input.ts';
 import { DEFAULT_LANG, LANG_ENV, LANGS, type Lang } from '../dashboard/src/i18n/lang.ts';
 import { DEFAULT_PHOTO_MODE, PHOTO_DIR, PHOTO_MODES, PHOTOS_ENV, primeCopiedPhotos, type PhotoMode } from '../dashboard/src/data/photos.ts';
 import pMap from 'p-map';

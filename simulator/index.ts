@@ -38,7 +38,7 @@ export { LISTING_URL_BASE } from './items.ts';
 export type { CategoryJson, TaxonomyEntry } from './categories.ts';
 export { CITIES, haversineKm } from './geography.ts';
 export type { City } from './geography.ts';
-export { TEXT_QUIRK_RATES, foldForSearch } from './text.ts';
+export { TEXT_QUIRK_RATES, foldForSearch } from './listing-text.ts';
 export { peekClaims } from './tokens.ts';
 export type { PageTokenClaims } from './tokens.ts';
 export { SNAPSHOT_HOUR_MADRID, addDays, snapshotAt } from './time.ts';

@@ -3,7 +3,7 @@ import { CITIES, postalCodeOf } from './geography.ts';
 import type { IdCodec } from './ids.ts';
 import { hash3, unitHash } from './random.ts';
 import type { ListingStore } from './store.ts';
-import { descriptionOf, editTitle, hasQuirk, quirksOf, slugOf, titleOf } from './text.ts';
+import { descriptionOf, editTitle, hasQuirk, quirksOf, slugOf, titleOf } from './listing-text.ts';
 
 /** A search result item, in the shape of `data.section.payload.items[]` (see wallapop-api.md). */
 export interface SearchItem {

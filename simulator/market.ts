@@ -12,7 +12,7 @@ import {
 } from './query.ts';
 import { Random, hash3, hashString, unitHash } from './random.ts';
 import { ListingStore, NEVER } from './store.ts';
-import { TITLE_EDITS, foldForSearch, productIndexOf } from './text.ts';
+import { TITLE_EDITS, foldForSearch, productIndexOf } from './listing-text.ts';
 import { DAY_MS, addDays, daysBetween, requireDay, snapshotAt } from './time.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { foldForSearch } from './text.ts';
+import { foldForSearch } from './listing-text.ts';
 
 /**
  * Search parameters as the API reads them, shared by the HTTP server and the ground truth so both

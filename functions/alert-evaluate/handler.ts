@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { watchConfigFromBundle } from '#shared/alerts/bundled.ts';
 import { preferredWatchesSource, watchesOfDay } from '#shared/alerts/day-watches.ts';
-import { AlertInputError } from '#shared/alerts/errors.ts';
+import { AlertInputError } from '#shared/alerts/alert-errors.ts';
 import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
-import { dayOfGoldManifest } from '#shared/gold/keys.ts';
+import { dayOfGoldManifest } from '#shared/lake/keys.ts';
 import type { WatchConfig } from '#shared/alerts/watches.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
@@ -23,7 +23,7 @@ async function watchConfig(): Promise<WatchConfig> {
   if (typeof __WATCH_CONFIG__ === 'string' && typeof __SEARCH_CONFIG__ === 'string') {
     return watchConfigFromBundle(__WATCH_CONFIG__, __WATCH_FILE__ ?? 'watches.yml', __SEARCH_CONFIG__);
   } else {
-    const { watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+    const { watchConfigFromFiles } = await import('#shared/alerts/watch-source.ts');
     const { config, file } = await watchConfigFromFiles();
     if (file === null) logger.info('no watch file beside the search configuration: no alerts');
     return config;

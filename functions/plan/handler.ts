@@ -32,7 +32,7 @@ async function searchConfig(): Promise<SearchConfig> {
   if (typeof __SEARCH_CONFIG__ === 'string') {
     return parseSearchConfig(JSON.parse(__SEARCH_CONFIG__), 'the deployed search configuration');
   } else {
-    const { readSearchConfigFile } = await import('#shared/config/load.ts');
+    const { readSearchConfigFile } = await import('#shared/config/yaml-file.ts');
     return readSearchConfigFile(process.env.SEARCHES_FILE ?? 'searches.yml');
   }
 }
@@ -43,7 +43,7 @@ async function watchConfig(): Promise<{ config: WatchConfig; file: string | null
     const file = __WATCH_FILE__ === undefined || __WATCH_FILE__ === '(none)' ? null : __WATCH_FILE__;
     return { config: watchConfigFromBundle(__WATCH_CONFIG__, file ?? 'watches.yml', __SEARCH_CONFIG__), file };
   } else {
-    const { watchConfigFromFiles } = await import('#shared/alerts/load.ts');
+    const { watchConfigFromFiles } = await import('#shared/alerts/watch-source.ts');
     return watchConfigFromFiles();
   }
 }

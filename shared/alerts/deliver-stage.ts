@@ -1,10 +1,9 @@
 import { canonicalJson } from '../lake/json.ts';
-import { addDays, type Day } from '../lake/keys.ts';
+import { addDays, alertIdOfDeliveryKey, alertKeys, dayOfAlertsKey, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { Alert, DayAlerts } from './alert.ts';
 import type { DeliveryChannel, TimeBudget } from './channels.ts';
-import { AlertDeliveryError, AlertInputError } from './errors.ts';
-import { alertIdOfDeliveryKey, alertKeys, dayOfAlertsKey } from './keys.ts';
+import { AlertDeliveryError, AlertInputError } from './alert-errors.ts';
 
 export interface AlertDeliveryOptions {
   lake: Lake;

@@ -1,15 +1,10 @@
-import type { DashboardDay } from '../gold/index.ts';
-import { categoryKey } from '../gold/index.ts';
+import { categoryKey, type DashboardDay, dayOfGoldManifest, type GoldManifest, type ListingState, openStateCursor, readGoldManifest, type StateProjection } from '../gold/index.ts';
 import { canonicalJson } from '../lake/json.ts';
-import { dayOfGoldManifest } from '../gold/index.ts';
-import { readGoldManifest, type GoldManifest } from '../gold/index.ts';
-import { openStateCursor, type ListingState, type StateProjection } from '../gold/index.ts';
-import { addDays, type Day } from '../lake/keys.ts';
+import { addDays, alertKeys, alertPrefixes, dayOfAlertsKey, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
-import { AlertInputError } from './errors.ts';
+import { AlertInputError } from './alert-errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
-import { alertKeys, alertPrefixes, dayOfAlertsKey } from './keys.ts';
 import type { WatchesSource } from './day-watches.ts';
 import { hasRules, watchConfigDigest, type WatchConfig } from './watches.ts';
 

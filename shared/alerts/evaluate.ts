@@ -3,7 +3,7 @@ import { dayNumber } from '../lake/days.ts';
 import type { ListingState } from '../gold/index.ts';
 import type { Day } from '../lake/keys.ts';
 import { alertIdOf, formatEuros, formatPct, round, safeHttpsUrl, type Alert, type RuleOutcome } from './alert.ts';
-import { TermMatcher } from './text.ts';
+import { TermMatcher } from './keyword-match.ts';
 import { isMarkedRule, type MarkedRule, type MarketRule, type WatchConfig, type WatchRule } from './watches.ts';
 
 /**

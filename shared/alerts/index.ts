@@ -4,7 +4,7 @@
  * watches' digest. The two entry points (`evaluate-stage.ts`, `deliver-stage.ts`) are not here.
  */
 export * from './alert.ts';
-export { alertKeys, alertPrefixes, dayOfAlertsKey } from './keys.ts';
+export { alertKeys, alertPrefixes, dayOfAlertsKey } from '../lake/keys.ts';
 export { DEFAULT_MAX_PER_DAY, RULE_KINDS, WatchConfigError, parseWatchConfig, watchConfigDigest, type WatchConfig, type WatchRule } from './watches.ts';
 export { evaluateWatches, WatchEvaluator, type EvaluationContext, type PeerMedians } from './evaluate.ts';
-export { AlertError, AlertInputError, AlertDeliveryError } from './errors.ts';
+export { AlertError, AlertInputError, AlertDeliveryError } from './alert-errors.ts';

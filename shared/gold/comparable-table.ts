@@ -2,7 +2,7 @@ import type { Day } from '../lake/keys.ts';
 import type { Lake } from '../lake/lake.ts';
 import { ComparableReference, comparableGroupsOf, parseComparableKey, type ComparableReferenceGroup } from './comparables.ts';
 import { dayNumber } from '../lake/days.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { categoryKey } from './groups.ts';
 import type { GoldManifest } from './manifest.ts';
 import type { ComparableAggregate, GoldPartial } from './partial.ts';

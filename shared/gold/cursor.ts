@@ -1,6 +1,6 @@
 import { parquetMetadataAsync, type DecodedArray, type FileMetaData } from 'hyparquet';
 import { asyncBufferOf, compareUtf8 } from '../lake/parquet.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { readColumns } from './parquet.ts';
 
 /**

@@ -2,10 +2,10 @@ import type { Day } from '../lake/keys.ts';
 import { DASHBOARD_SCHEMA_VERSION, type DashboardDay, type DataQuality, type ListingCard, type ListingLists } from './dashboard.ts';
 import { roundKpis } from './kpis.ts';
 import type { GoldOptions } from './options.ts';
-import type { DayReport } from './report.ts';
+import type { DayFigures } from './day-figures.ts';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
 
-/** The dashboard's file of one day: the report at presentation precision, with its quality record. */
+/** The dashboard's file of one day: the figures at presentation precision, with its quality record. */
 
 const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
@@ -28,7 +28,7 @@ export interface DayFileMeta {
   options: Pick<GoldOptions, 'topN' | 'dealRule' | 'dealMaxPriceToFair' | 'dealMinComparables' | 'dealMaxPriceToMedian' | 'dealMinPrice' | 'minComparables'>;
 }
 
-export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality: DataQuality): DashboardDay {
+export function buildDashboardDay(figures: DayFigures, meta: DayFileMeta, quality: DataQuality): DashboardDay {
   return {
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     day: meta.day,
@@ -44,18 +44,18 @@ export function buildDashboardDay(report: DayReport, meta: DayFileMeta, quality:
       dealMinPrice: meta.options.dealMinPrice,
       minComparables: meta.options.minComparables,
     },
-    overall: roundKpis(report.overall),
-    categories: report.categories.map(roundKpis),
-    regions: report.regions.map(roundKpis),
-    provinces: report.provinces.map(roundKpis),
-    cities: report.cities.map(roundKpis),
-    searches: report.searches.map(roundKpis),
+    overall: roundKpis(figures.overall),
+    categories: figures.categories.map(roundKpis),
+    regions: figures.regions.map(roundKpis),
+    provinces: figures.provinces.map(roundKpis),
+    cities: figures.cities.map(roundKpis),
+    searches: figures.searches.map(roundKpis),
     lists: {
-      overall: roundLists(report.lists.overall),
-      categories: Object.fromEntries([...report.lists.categories].map(([key, lists]) => [key, roundLists(lists)])),
-      searches: Object.fromEntries([...report.lists.searches].map(([key, lists]) => [key, roundLists(lists)])),
+      overall: roundLists(figures.lists.overall),
+      categories: Object.fromEntries([...figures.lists.categories].map(([key, lists]) => [key, roundLists(lists)])),
+      searches: Object.fromEntries([...figures.lists.searches].map(([key, lists]) => [key, roundLists(lists)])),
     },
-    listings: Object.fromEntries([...report.listings].map(([id, card]) => [id, roundCard(card)])),
+    listings: Object.fromEntries([...figures.listings].map(([id, card]) => [id, roundCard(card)])),
     quality,
   };
 }

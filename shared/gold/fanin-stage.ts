@@ -1,5 +1,5 @@
 import type { BronzeManifest } from '../lake/bronze.ts';
-import { keyFields, keys, prefixes, type Day } from '../lake/keys.ts';
+import { GOLD_TABLES, goldKeys, keyFields, keys, prefixes, type Day, type GoldTable } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/index.ts';
@@ -7,15 +7,15 @@ import type { DashboardDay, DashboardSeries } from './dashboard.ts';
 import { staleGoldDays } from './freshness.ts';
 import { dayNumber } from '../lake/days.ts';
 import { buildDashboardDay } from './day-file.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { canonicalJson } from '../lake/json.ts';
-import { GOLD_TABLES, dayOfKey, goldKeys, type GoldTable } from './keys.ts';
+import { dayOfKey } from './trigger-day.ts';
 import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
 import { checkMergeable, mergeAllPartials, PartialMergeError, type GoldPartial } from './partial.ts';
 import { decodePartial } from './partial-file.ts';
 import { buildQuality, type SearchSources } from './quality.ts';
-import { buildDayReport } from './report.ts';
+import { buildDayFigures } from './day-figures.ts';
 import { extendHistories, type ListingHistories } from './histories.ts';
 import { extendSeries } from './series.ts';
 import { goldTableFiles } from './tables.ts';
@@ -116,7 +116,7 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   const { previousDay } = merged;
   const previousRun = (await previous)?.manifest.runId;
   const [sources, { previousSeries, previousHistories, unfinished }] = await Promise.all([sourcesRead, contextRead]);
-  const report = buildDayReport(
+  const figures = buildDayFigures(
     merged,
     sources.map((source) => ({ slug: source.slug, outcome: source.silver.outcome, snapshotComplete: source.silver.snapshotComplete })),
     options,
@@ -129,15 +129,15 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
     shardCount,
     sources,
     merged,
-    report,
+    figures,
     previousSeries,
     options,
   });
-  const dayFile = buildDashboardDay(report, { day, previousDay, options: { ...options, ...merged.settings } }, quality);
+  const dayFile = buildDashboardDay(figures, { day, previousDay, options: { ...options, ...merged.settings } }, quality);
   const series = extendSeries(previousSeries, dayFile);
   const histories = extendHistories(previousHistories, dayFile);
 
-  const tables = goldTableFiles(day, report, comparableRows(day, merged), merged.settings.dealRule);
+  const tables = goldTableFiles(day, figures, comparableRows(day, merged), merged.settings.dealRule);
   const tableKeys = {} as Record<GoldTable, string>;
   for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   const dayText = canonicalJson(dayFile);
@@ -179,13 +179,13 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
     quality: goldKeys.quality(day),
     totals: {
       stateRows: merged.inputs.stateRows,
-      activeListings: report.overall.activeListings,
-      seenListings: report.overall.seenListings,
-      newListings: report.overall.newListings,
-      vanishedListings: report.overall.vanishedListings,
-      soldListings: report.overall.soldListings,
-      relistedListings: report.overall.relistedListings,
-      priceDrops: report.overall.priceDropCount,
+      activeListings: figures.overall.activeListings,
+      seenListings: figures.overall.seenListings,
+      newListings: figures.overall.newListings,
+      vanishedListings: figures.overall.vanishedListings,
+      soldListings: figures.overall.soldListings,
+      relistedListings: figures.overall.relistedListings,
+      priceDrops: figures.overall.priceDropCount,
     },
   };
   const manifestKey = keys.goldManifest(day);

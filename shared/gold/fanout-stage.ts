@@ -6,9 +6,9 @@ import type { RunPlan } from '../lake/run-plan.ts';
 import { TIME_FILTER_DAYS, type SearchDefinition } from '../config/searches.ts';
 import type { Bucketing } from '../lake/bucket.ts';
 import type { SilverManifest } from '../silver/index.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { canonicalJson } from '../lake/json.ts';
-import { dayOfKey } from './keys.ts';
+import { dayOfKey } from './trigger-day.ts';
 import { resolveGoldOptions, shardSettingsOf, type GoldOptions } from './options.ts';
 import { GOLD_TASK_VERSION, type GoldTask, type GoldTaskSearch } from './task.ts';
 

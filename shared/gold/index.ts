@@ -5,8 +5,8 @@
  * reader's bundle carries none of the stage's running code.
  */
 export { DEFAULT_GOLD_OPTIONS, resolveGoldOptions, type GoldOptions } from './options.ts';
-export { GoldError, GoldInputError } from './errors.ts';
-export { GOLD_TABLES, dayOfGoldManifest, goldKeys, type GoldTable } from './keys.ts';
+export { GoldError, GoldInputError } from './gold-errors.ts';
+export { GOLD_TABLES, dayOfGoldManifest, goldKeys, type GoldTable } from '../lake/keys.ts';
 export { GOLD_TABLE_COLUMNS } from './tables.ts';
 export { STATE_COLUMNS, openStateCursor, type ListingState, type StateProjection } from './state.ts';
 export { categoryKey } from './groups.ts';

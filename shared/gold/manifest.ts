@@ -1,8 +1,7 @@
-import { keys, prefixes, type Day } from '../lake/keys.ts';
+import { dayOfGoldManifest, keys, prefixes, type Day, type GoldTable } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { Bucketing } from '../lake/bucket.ts';
-import { GoldInputError } from './errors.ts';
-import { dayOfGoldManifest, type GoldTable } from './keys.ts';
+import { GoldInputError } from './gold-errors.ts';
 
 /**
  * The commit marker of a gold day (`gold/_manifests/dt=D.json`), written last by the fan-in.

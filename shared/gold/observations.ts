@@ -5,7 +5,7 @@ import { SILVER_COLUMNS, SILVER_COLUMNS_ADDED, type SilverColumnName } from '../
 import type { Observation } from './advance.ts';
 import { parquetSchema, type DecodedArray } from 'hyparquet';
 import { ParquetListingCursor, parquetMetadataOf, type RowReader } from './cursor.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 
 /**
  * Day D's silver shard K, all searches, as one observation per listing, in listing_id order.

@@ -3,7 +3,7 @@ import type { Lake } from '../lake/lake.ts';
 import { readColumns } from './parquet.ts';
 import { fnv1a32, shardOfListing, type Bucketing } from '../lake/bucket.ts';
 import { FilteredCursor, MergedCursor, emptyCursor, type ListingCursor } from './cursor.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import type { GoldManifest } from './manifest.ts';
 import { EVERY_STATE_COLUMN, openStateCursor, type ListingState, type StateProjection } from './state.ts';
 

@@ -4,7 +4,7 @@ import type { SilverManifest } from '../silver/index.ts';
 import type { DashboardSeries, DataQuality, QualityFlag, SearchQuality } from './dashboard.ts';
 import type { GoldOptions } from './options.ts';
 import type { GoldPartial } from './partial.ts';
-import type { DayReport } from './report.ts';
+import type { DayFigures } from './day-figures.ts';
 
 /**
  * The day's data-quality record: rows at each stage, what was quarantined, which searches did not
@@ -28,7 +28,7 @@ export interface QualityInputs {
   shardCount: number;
   sources: readonly SearchSources[];
   merged: GoldPartial;
-  report: DayReport;
+  figures: DayFigures;
   previousSeries: DashboardSeries | null;
   options: Pick<GoldOptions, 'suddenDropRatio' | 'suddenDropMinPrevious'>;
 }
@@ -57,8 +57,8 @@ const MESSAGES: Record<QualityFlag, (search: SearchQuality) => string> = {
 const driftSentence = (search: SearchQuality) => (search.driftSymptoms?.length ? search.driftSymptoms.join('; ') : 'the API answered in a way the pipeline does not recognise');
 
 export function buildQuality(inputs: QualityInputs): DataQuality {
-  const { report, merged, previousSeries, options } = inputs;
-  const seenToday = new Map(report.searches.map((row) => [row.searchSlug, row.seenListings]));
+  const { figures, merged, previousSeries, options } = inputs;
+  const seenToday = new Map(figures.searches.map((row) => [row.searchSlug, row.seenListings]));
   const comparable = previousSeries !== null && previousSeries.lastDay === inputs.previousDay;
 
   const searches = [...inputs.sources]
@@ -114,9 +114,9 @@ export function buildQuality(inputs: QualityInputs): DataQuality {
       itemsQuarantined: sum((search) => search.itemsQuarantined),
       duplicatesCollapsed: sum((search) => search.duplicatesCollapsed),
       silverRows: sum((search) => search.silverRows),
-      listingsSeen: report.overall.seenListings,
+      listingsSeen: figures.overall.seenListings,
       stateRows: merged.inputs.stateRows,
-      activeListings: report.overall.activeListings,
+      activeListings: figures.overall.activeListings,
     },
     searches,
     alerts: searches.flatMap((search) => search.flags.map((flag) => ({ searchSlug: search.searchSlug, flag, message: MESSAGES[flag](search) }))),

@@ -6,7 +6,7 @@ import { advanceListing, type DayContext, type ListingEvent, type SearchSight } 
 import { readComparableReference } from './comparable-table.ts';
 import { comparableKeyOf } from './comparables.ts';
 import { dayNumber } from '../lake/days.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { encodePartial } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';
 import { DayObservations, fetchSilverShard } from './observations.ts';

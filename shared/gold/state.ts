@@ -1,7 +1,7 @@
 import { parquetSchema, type DecodedArray } from 'hyparquet';
 import { columnExtractor, rowReader } from '../lake/columns.ts';
 import { ParquetListingCursor, advanceCursor, parquetMetadataOf, type ListingCursor, type RowReader } from './cursor.ts';
-import { GoldInputError } from './errors.ts';
+import { GoldInputError } from './gold-errors.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
 
 /**

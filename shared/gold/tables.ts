@@ -1,11 +1,10 @@
 import type { DecodedArray } from 'hyparquet';
-import type { Day } from '../lake/keys.ts';
+import type { Day, GoldTable } from '../lake/keys.ts';
 import { COMPARABLE_COLUMNS, writeComparableTable, type ComparableRow } from './comparable-table.ts';
 import type { Kpis, ListingCard } from './dashboard.ts';
 import { dayNumber } from '../lake/days.ts';
-import type { GoldTable } from './keys.ts';
 import { writeColumns, type GoldColumnSpec } from './parquet.ts';
-import type { DayReport } from './report.ts';
+import type { DayFigures } from './day-figures.ts';
 
 /**
  * The gold tables: one Parquet file per table per day (`gold/tables/<table>/dt=D/part-0.parquet`),
@@ -162,17 +161,17 @@ function kpiRow(day: number, kpis: Kpis, keys: Row = {}): Row {
 
 const LIST_LABELS = { deals: 'deal', priceDrops: 'price_drop', newest: 'newest', vanished: 'vanished' } as const;
 
-function highlightRows(day: number, report: DayReport, dealRule: 'comparables' | 'category-median'): Row[] {
+function highlightRows(day: number, figures: DayFigures, dealRule: 'comparables' | 'category-median'): Row[] {
   const rows: Row[] = [];
-  const groups: Array<[string, string, DayReport['lists']['overall']]> = [
-    ['overall', '', report.lists.overall],
-    ...[...report.lists.categories].map(([key, lists]): [string, string, DayReport['lists']['overall']] => ['category', key, lists]),
-    ...[...report.lists.searches].map(([key, lists]): [string, string, DayReport['lists']['overall']] => ['search', key, lists]),
+  const groups: Array<[string, string, DayFigures['lists']['overall']]> = [
+    ['overall', '', figures.lists.overall],
+    ...[...figures.lists.categories].map(([key, lists]): [string, string, DayFigures['lists']['overall']] => ['category', key, lists]),
+    ...[...figures.lists.searches].map(([key, lists]): [string, string, DayFigures['lists']['overall']] => ['search', key, lists]),
   ];
   for (const [dimension, groupKey, lists] of groups) {
     for (const list of ['deals', 'priceDrops', 'newest', 'vanished'] as const) {
       (lists[list] as unknown as ReadonlyArray<{ listingId: string } & Record<string, unknown>>).forEach((entry, index) => {
-        const card = report.listings.get(entry.listingId) as ListingCard;
+        const card = figures.listings.get(entry.listingId) as ListingCard;
         rows.push({
           day,
           list: LIST_LABELS[list],
@@ -210,22 +209,22 @@ function highlightRows(day: number, report: DayReport, dealRule: 'comparables' |
 }
 
 /** Every gold table of the day as Parquet bytes. */
-export function goldTableFiles(day: Day, report: DayReport, comparables: readonly ComparableRow[], dealRule: 'comparables' | 'category-median'): Record<GoldTable, Uint8Array> {
+export function goldTableFiles(day: Day, figures: DayFigures, comparables: readonly ComparableRow[], dealRule: 'comparables' | 'category-median'): Record<GoldTable, Uint8Array> {
   const n = dayNumber(day);
   return {
-    market_daily: toParquet('market_daily', [kpiRow(n, report.overall)]),
+    market_daily: toParquet('market_daily', [kpiRow(n, figures.overall)]),
     category_daily: toParquet(
       'category_daily',
-      report.categories.map((row) => kpiRow(n, row, { category_id: row.categoryId, category_name: row.categoryName })),
+      figures.categories.map((row) => kpiRow(n, row, { category_id: row.categoryId, category_name: row.categoryName })),
     ),
-    region_daily: toParquet('region_daily', report.regions.map((row) => kpiRow(n, row, { region: row.region }))),
-    province_daily: toParquet('province_daily', report.provinces.map((row) => kpiRow(n, row, { region: row.region, province: row.province }))),
-    city_daily: toParquet('city_daily', report.cities.map((row) => kpiRow(n, row, { region: row.region, city: row.city }))),
+    region_daily: toParquet('region_daily', figures.regions.map((row) => kpiRow(n, row, { region: row.region }))),
+    province_daily: toParquet('province_daily', figures.provinces.map((row) => kpiRow(n, row, { region: row.region, province: row.province }))),
+    city_daily: toParquet('city_daily', figures.cities.map((row) => kpiRow(n, row, { region: row.region, city: row.city }))),
     search_daily: toParquet(
       'search_daily',
-      report.searches.map((row) => kpiRow(n, row, { search_slug: row.searchSlug, outcome: row.outcome, snapshot_complete: row.snapshotComplete })),
+      figures.searches.map((row) => kpiRow(n, row, { search_slug: row.searchSlug, outcome: row.outcome, snapshot_complete: row.snapshotComplete })),
     ),
-    listing_highlights: toParquet('listing_highlights', highlightRows(n, report, dealRule)),
+    listing_highlights: toParquet('listing_highlights', highlightRows(n, figures, dealRule)),
     comparable_daily: writeComparableTable(comparables),
   };
 }

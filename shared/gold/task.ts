@@ -1,8 +1,7 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
-import type { Day } from '../lake/keys.ts';
-import { isDay } from '../lake/keys.ts';
-import { GoldInputError } from './errors.ts';
+import { isDay, type Day } from '../lake/keys.ts';
+import { GoldInputError } from './gold-errors.ts';
 import type { Bucketing } from '../lake/bucket.ts';
 import type { SearchSight } from './advance.ts';
 import { DEAL_RULES, type ShardSettings } from './options.ts';

@@ -95,3 +95,77 @@ export function keyFields(key: string): Record<string, string> {
   }
   return fields;
 }
+
+/**
+ * Gold's own objects beyond the stage keys above (tasks, state, partials and the manifest are there
+ * because other stages trigger on them). None of these prefixes triggers a function, and each key
+ * is a function of the day alone.
+ */
+
+/** The gold tables, one Parquet file per day each (partition `dt=`), as Athena and DuckDB read them. */
+export const GOLD_TABLES = ['market_daily', 'category_daily', 'region_daily', 'province_daily', 'city_daily', 'search_daily', 'listing_highlights', 'comparable_daily'] as const;
+export type GoldTable = (typeof GOLD_TABLES)[number];
+
+export const goldPrefixes = {
+  tables: 'gold/tables/',
+  dashboard: 'gold/dashboard/',
+  quality: 'gold/quality/',
+} as const;
+
+export const goldKeys = {
+  table: (table: GoldTable, day: Day) => `${goldPrefixes.tables}${table}/dt=${day}/part-0.parquet`,
+  /** Everything the dashboard shows about one day; immutable once the day is published. */
+  dashboardDay: (day: Day) => `${goldPrefixes.dashboard}days/dt=${day}.json`,
+  /** The daily series from the first gold day through `day`, built by extending the previous day's. */
+  dashboardSeriesThrough: (day: Day) => `${goldPrefixes.dashboard}series/dt=${day}.json`,
+  /** The price and status paths of the listings with a page, through `day` (shared/gold/histories.ts). */
+  dashboardHistoriesThrough: (day: Day) => `${goldPrefixes.dashboard}histories/dt=${day}.json`,
+  /** Copies of the newest day's files, at fixed keys the dashboard build fetches. */
+  dashboardLatest: `${goldPrefixes.dashboard}latest.json`,
+  dashboardSeries: `${goldPrefixes.dashboard}series.json`,
+  dashboardHistories: `${goldPrefixes.dashboard}histories.json`,
+  quality: (day: Day) => `${goldPrefixes.quality}dt=${day}.json`,
+  partialsOfDay: (day: Day) => `${prefixes.goldPartials}dt=${day}/`,
+} as const;
+
+
+/** The day of a gold manifest key, or undefined for any other key under the manifests prefix. */
+export function dayOfGoldManifest(key: string): Day | undefined {
+  const match = /^gold\/_manifests\/dt=(\d{4}-\d{2}-\d{2})\.json$/.exec(key);
+  return match?.[1] !== undefined && isDay(match[1]) ? match[1] : undefined;
+}
+
+/**
+ * Where alerts live in the lake. Every key is a function of the day (and the alert or channel),
+ * so an evaluation or a delivery that runs twice rewrites the same keys.
+ *
+ *   gold/alerts/dt=D/alerts.json                 the day's alerts; commit marker, triggers `alert`
+ *   gold/dashboard/alerts/dt=D.json              the 30 days of alerts through D (dashboard)
+ *   gold/dashboard/alerts.json                   copy of the newest day's window, at a fixed key
+ *   control/deliveries/dt=D/<channel>/<id>.json  proof that alert <id> went out on <channel>
+ */
+
+export const alertPrefixes = {
+  alerts: 'gold/alerts/',
+  dashboard: 'gold/dashboard/alerts',
+  deliveries: 'control/deliveries/',
+} as const;
+
+export const alertKeys = {
+  day: (day: Day) => `${alertPrefixes.alerts}dt=${day}/alerts.json`,
+  window: (day: Day) => `${alertPrefixes.dashboard}/dt=${day}.json`,
+  windowLatest: `${alertPrefixes.dashboard}.json`,
+  delivery: (day: Day, channel: string, alertId: string) => `${alertPrefixes.deliveries}dt=${day}/${channel}/${alertId}.json`,
+  deliveriesOf: (day: Day, channel: string) => `${alertPrefixes.deliveries}dt=${day}/${channel}/`,
+} as const;
+
+/** The day of a day's alerts key (`gold/alerts/dt=D/alerts.json`), or undefined for any other key. */
+export function dayOfAlertsKey(key: string): Day | undefined {
+  const match = /^gold\/alerts\/dt=(\d{4}-\d{2}-\d{2})\/alerts\.json$/.exec(key);
+  return match?.[1] !== undefined && isDay(match[1]) ? match[1] : undefined;
+}
+
+/** The alert id of a delivery record key. */
+export function alertIdOfDeliveryKey(key: string): string | undefined {
+  return /\/([0-9a-f]{16})\.json$/.exec(key)?.[1];
+}

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { CategoryIndex } from './categories.ts';
 import { fragmentOf, jsonFragment, type ItemQuarantineReason } from './quarantine.ts';
 import { SILVER_SCHEMA_VERSION, type SilverRow } from './schema.ts';
-import { cleanText } from './text.ts';
+import { cleanText } from './text-repair.ts';
 
 /**
  * A Wallapop search item → one silver row, or the reason it cannot be one.

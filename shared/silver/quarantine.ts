@@ -1,4 +1,4 @@
-import { truncateCodePoints } from './text.ts';
+import { truncateCodePoints } from './text-repair.ts';
 
 /**
  * Why input was set aside. Page reasons cost every item on the page; item reasons cost one item.

@@ -4,7 +4,7 @@ import { alertIdOf, formatEuros, safeHttpsUrl, type DayAlerts } from '#shared/al
 import { evaluateWatches, type EvaluationContext } from '#shared/alerts/evaluate.ts';
 import { extendWindow } from '#shared/alerts/evaluate-stage.ts';
 import { cleanTitle, digestSubject, digestText, webhookPayload } from '#shared/alerts/message.ts';
-import { foldWords, TermMatcher } from '#shared/alerts/text.ts';
+import { foldWords, TermMatcher } from '#shared/alerts/keyword-match.ts';
 import { parseWatchConfig, type WatchConfig } from '#shared/alerts/watches.ts';
 import { dayNumber } from '#shared/lake/days.ts';
 import type { ListingState } from '#shared/gold/state.ts';

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSearchConfigFile } from '#shared/config/load.ts';
-import { readWatchConfigFile, siblingWatchesFile, watchConfigFromBundle, watchConfigFromFiles } from '#shared/alerts/load.ts';
+import { readSearchConfigFile } from '#shared/config/yaml-file.ts';
+import { readWatchConfigFile, siblingWatchesFile, watchConfigFromBundle, watchConfigFromFiles } from '#shared/alerts/watch-source.ts';
 import { parseWatchConfig, WatchConfigError } from '#shared/alerts/watches.ts';
 
 const slugs = async (file: string) => (await readSearchConfigFile(file)).searches.map((search) => search.slug);

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstInvalidUtf8, readSearchConfigFile } from '#shared/config/load.ts';
+import { firstInvalidUtf8, readSearchConfigFile } from '#shared/config/yaml-file.ts';
 import { parseSearchConfig, SearchConfigError } from '#shared/config/searches.ts';
 
 const valid = { slug: 'iphone-13-madrid', keywords: 'iphone 13', latitude: 40.4168, longitude: -3.7038 };

@@ -19,7 +19,7 @@ import { pagedListingIds } from '#shared/gold/histories.ts';
 import { createMarket, startSimulator } from '#simulator/index.ts';
 import { buildDashboard, cspViolations } from '../../scripts/dashboard-build.ts';
 import { HTML_TAG } from '../../scripts/html-tags.ts';
-import { DashboardDataError } from '../../dashboard/src/data/load.ts';
+import { DashboardDataError } from '../../dashboard/src/data/gold-input.ts';
 import { slugify } from '../../dashboard/src/data/model.ts';
 import { RETIRED_SEARCH } from '../../fixtures/gold-dashboard/generate.ts';
 

@@ -11,7 +11,7 @@ import type { AlertsWindow } from '#shared/alerts/alert.ts';
 import { alertDetail, dayPages } from '../../dashboard/src/data/alerts.ts';
 import { fmt, fmtDay } from '../../dashboard/src/data/format.ts';
 import { safeImageUrl, safeListingUrl } from '../../dashboard/src/data/links.ts';
-import { DashboardDataError, readDashboardData, validateAlerts } from '../../dashboard/src/data/load.ts';
+import { DashboardDataError, readDashboardData, validateAlerts } from '../../dashboard/src/data/gold-input.ts';
 import { buildModel, CATEGORY_SORT_KEYS, slugify } from '../../dashboard/src/data/model.ts';
 import { regionCentre } from '../../dashboard/src/data/places.ts';
 import { FIXTURE_OPTIONS, generateAlertsWindow, generateDashboardData, HOSTILE, RETIRED_SEARCH } from '../../fixtures/gold-dashboard/generate.ts';

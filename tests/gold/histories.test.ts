@@ -1,7 +1,8 @@
 /**
  * Listing histories (shared/gold/histories.ts), day by day: what a listing's price and status path
  * records while it is in the lists, after it leaves them and when it comes back, and what its page
- * can then claim. The simulator's ground truth is scored in tests/listing-histories-ground-truth.test.ts.
+ * can then claim. Against the simulator's ground truth they are scored by local/signal-check.ts
+ * (tests/integration/signals-ground-truth.test.ts, npm run signals).
  */
 import test from 'ava';
 import type { DashboardDay, ListingCard, ListingLists } from '#shared/gold/dashboard.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ParquetListingCursor } from '#shared/gold/cursor.ts';
-import { GoldInputError } from '#shared/gold/errors.ts';
+import { GoldInputError } from '#shared/gold/gold-errors.ts';
 import { readStateFile, StateWriter, type ListingState } from '#shared/gold/state.ts';
 import { writeColumns } from '#shared/gold/parquet.ts';
 import { compareUtf8 } from '#shared/lake/parquet.ts';

@@ -1,12 +1,11 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { readSearchConfigFile } from '#shared/config/load.ts';
+import { readSearchConfigFile } from '#shared/config/yaml-file.ts';
 import { searchQueryOf } from '#shared/extract/query.ts';
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
-import { goldKeys } from '#shared/gold/keys.ts';
+import { addDays, goldKeys } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { buildSearchParams } from '#shared/wallapop/index.ts';
-import { addDays } from '#shared/lake/keys.ts';
 import { createMarket } from '#simulator/index.ts';
 import { startSimulatedPipeline } from '../helpers/simulated-pipeline.ts';
 

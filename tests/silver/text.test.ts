@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { cleanText, repairMojibake, truncateCodePoints } from '#shared/silver/text.ts';
+import { cleanText, repairMojibake, truncateCodePoints } from '#shared/silver/text-repair.ts';
 
 /** What a UTF-8 → Windows-1252 misreading does to text (the inverse of the repair). */
 const CP1252 = new TextDecoder('windows-1252');

@@ -20,7 +20,7 @@ import type { Alert } from '../../../shared/alerts/alert.ts';
 import { pagedListingIds, type ListingHistory } from '../../../shared/gold/histories.ts';
 import { addDays } from '../../../shared/lake/keys.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
-import { dashboardData, type DashboardData } from './load.ts';
+import { dashboardData, type DashboardData } from './gold-input.ts';
 import { photoMode, type PhotoMode } from './photos.ts';
 import { locale } from './format.ts';
 import { lang, tr, type Lang } from '../i18n/lang.ts';

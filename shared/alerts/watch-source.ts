@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readSearchConfigFile, readYamlFile } from '../config/load.ts';
+import { readSearchConfigFile, readYamlFile } from '../config/yaml-file.ts';
 import { parseWatchConfig, WatchConfigError, type WatchConfig } from './watches.ts';
 
 /** Re-exported for callers that load either way; a bundle should import it from ./bundled.ts. */

@@ -9,7 +9,7 @@ import type { Dimension, GoldPartial } from './partial.ts';
  * The day's figures, computed once from the merged partial: KPIs per group (unrounded) and the
  * finished lists. The Parquet tables, the dashboard day and the series are all views of this.
  */
-export interface DayReport {
+export interface DayFigures {
   overall: Kpis;
   categories: CategoryKpis[];
   regions: RegionKpis[];
@@ -33,7 +33,7 @@ function sortedGroups<T extends Kpis>(rows: Array<{ key: string; row: T }>): T[]
   return rows.sort((a, b) => b.row.activeListings - a.row.activeListings || b.row.seenListings - a.row.seenListings || byKey(a.key, b.key)).map((item) => item.row);
 }
 
-export function buildDayReport(merged: GoldPartial, searches: readonly PlannedSearch[], options: Pick<GoldOptions, 'dealMaxPriceToMedian'>): DayReport {
+export function buildDayFigures(merged: GoldPartial, searches: readonly PlannedSearch[], options: Pick<GoldOptions, 'dealMaxPriceToMedian'>): DayFigures {
   const { groups } = merged;
   const { topN, topNPerCategory, dealRule } = merged.settings;
   const byComparables = dealRule === 'comparables';
