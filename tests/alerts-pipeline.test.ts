@@ -12,7 +12,7 @@ import { goldKeys } from '#shared/gold/keys.ts';
 import { addDays, keys } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { madridDay } from '#shared/plan/plan.ts';
-import { buildSearchParams } from '#shared/wallapop/client.ts';
+import { buildSearchParams } from '#shared/wallapop/index.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator, type Market } from '#simulator/index.ts';

@@ -1,4 +1,4 @@
-import type { SearchQuery } from './client.ts';
+import type { SearchQuery } from './search-params.ts';
 import type { PageShape } from './schemas.ts';
 
 /**
