@@ -1,3 +1,7 @@
+import type { ClientEvent } from './client-events.ts';
+import type { SearchPagesOptions, WallapopClientOptions } from './client-options.ts';
+import { checkPage } from './drift.ts';
+import { SEARCH_PATHS, otherEndpoint, type RequestEndpoint, type SearchEndpoint } from './endpoints.ts';
 import {
   WallapopBadRequestError,
   WallapopBlockedError,
@@ -9,8 +13,10 @@ import {
   WallapopTimeoutError,
   excerpt,
 } from './errors.ts';
-import { checkPage, type DriftTally } from './drift.ts';
+import { DEFAULT_APP_VERSION, DEFAULT_USER_AGENT, searchHeaders } from './headers.ts';
+import { estimatedTotalOf } from './next-page-token.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';
+import type { FetchedResponse, SearchPage, SearchStop } from './responses.ts';
 import { DEFAULT_RETRY_POLICY, classifyStatus, retryDelay, type RetryPolicy, type RetryReason } from './retry.ts';
 import {
   CategoriesSchema,
@@ -20,234 +26,12 @@ import {
   readSearchPage,
   type CategoryNode,
   type ItemDetail,
-  type PageShape,
   type SearchPageContent,
   type ValidationResult,
 } from './schemas.ts';
-
-export type OrderBy = 'newest' | 'most_relevance' | 'price_low_to_high' | 'price_high_to_low' | 'closest';
-export type TimeFilter = 'today' | 'lastWeek' | 'lastMonth';
-
-export interface SearchQuery {
-  keywords?: string;
-  categoryId?: number;
-  /** Always sent: without coordinates Wallapop geolocates the caller by IP and, outside Spain, returns nothing. */
-  latitude: number;
-  longitude: number;
-  distanceKm?: number;
-  /** Whole euros. */
-  minPrice?: number;
-  /** Whole euros. */
-  maxPrice?: number;
-  /** Default `newest`: relevance and closest stop at ~53k/~59k results. */
-  orderBy?: OrderBy;
-  timeFilter?: TimeFilter;
-}
-
-/** `search` = `GET /api/v3/search`; `section` = `GET /api/v3/search/section`. */
-export type SearchEndpoint = 'search' | 'section';
-export type RequestEndpoint = SearchEndpoint | 'categories' | 'item';
-
-export interface WallapopClientOptions {
-  /** Default `https://api.wallapop.com`; a path prefix is kept. */
-  baseUrl?: string;
-  /** Default 1; `0` or `Infinity` = no limiter. Applies to every attempt, retries included. */
-  requestsPerSecond?: number;
-  /** Attempts per request, first included. Default 5. */
-  maxAttempts?: number;
-  /** Per attempt, until the whole body is read. Default 20000. */
-  timeoutMs?: number;
-  /** Default 1000. */
-  backoffBaseMs?: number;
-  /** Default 30000. */
-  maxBackoffMs?: number;
-  /** Default 60000. */
-  maxRetryAfterMs?: number;
-  /** `X-AppVersion` for `/search/section` only. Default '826800'. */
-  appVersion?: string;
-  /** Default: a desktop Chrome UA of the current major version (see DEFAULT_USER_AGENT). */
-  userAgent?: string;
-  /** Default 'search'; the other endpoint is the fallback. */
-  preferredEndpoint?: SearchEndpoint;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  /** U[0,1) for backoff jitter. */
-  random?: () => number;
-  /** Epoch ms; drives `fetchedAt`, `elapsedMs`, HTTP-date Retry-After and (when given) the limiter. */
-  now?: () => number;
-  /** Retries, fallbacks, waits: for logs and metrics. A throwing listener is ignored. */
-  onEvent?: (event: ClientEvent) => void;
-}
-
-export type ClientEvent =
-  | { type: 'response'; endpoint: RequestEndpoint; url: string; attempt: number; status: number; elapsedMs: number }
-  | {
-      type: 'retry';
-      endpoint: RequestEndpoint;
-      url: string;
-      /** The attempt that failed (1-based). */
-      attempt: number;
-      reason: RetryReason;
-      status: number | null;
-      delayMs: number;
-      /** What the server asked for, before the `maxRetryAfterMs` cap; null without a Retry-After. */
-      retryAfterMs: number | null;
-      detail: string;
-    }
-  | { type: 'fallback'; from: SearchEndpoint; to: SearchEndpoint; status: number; url: string }
-  | { type: 'throttle'; endpoint: RequestEndpoint; url: string; waitMs: number };
-
-export interface FetchedResponse {
-  request: { method: 'GET'; url: string; endpoint: RequestEndpoint; params: Record<string, string> };
-  status: number;
-  contentType: string | null;
-  /** Verbatim response text, never re-serialised. */
-  body: string;
-  /** ISO UTC time the last attempt's response arrived. */
-  fetchedAt: string;
-  /** Attempts this response took, including any on the endpoint that was fallen back from. */
-  attempts: number;
-  elapsedMs: number;
-}
-
-export interface SearchPage extends FetchedResponse {
-  /** Raw item objects; item-level validation is silver's job. */
-  items: Record<string, unknown>[];
-  /** Null when absent or empty; read from `data.section.next_page` or `meta.next_page`, whichever carries it. */
-  nextPage: string | null;
-  /** Where this page kept its items and token (both shapes occur on both endpoints). */
-  shape: PageShape;
-  /** The page held against the request: items outside its filters, unreadable fields (./drift.ts). */
-  check: DriftTally;
-  /** `pointers.ORGANIC.remaining_documents` from the next_page token, when readable. */
-  estimatedTotal: number | null;
-}
-
-export type SearchStop = {
-  /** `other-section`: the last page yielded holds another section than the results (e.g. similar listings): not results. */
-  reason: 'end' | 'empty-page' | 'repeated-token' | 'max-pages' | 'other-section';
-  /** Pages yielded by this pagination. */
-  pages: number;
-  /** The token a continuation would send next (the repeated one for `repeated-token`); null at `end`. */
-  nextPage: string | null;
-};
-
-export interface SearchPagesOptions {
-  /** Resume from this token (e.g. a continuation's). */
-  nextPage?: string | null;
-  /** Tokens already used by earlier invocations of the same pagination. Not modified. */
-  seenTokens?: Iterable<string>;
-  maxPages?: number;
-  /** The endpoint that issued `nextPage`, when known; otherwise the client's current working endpoint. */
-  endpoint?: SearchEndpoint;
-}
-
-const SEARCH_PATHS: Record<SearchEndpoint, string> = {
-  search: '/api/v3/search',
-  section: '/api/v3/search/section',
-};
+import { buildSearchParams, type SearchQuery } from './search-params.ts';
 
 const DEFAULT_BASE_URL = 'https://api.wallapop.com';
-const DEFAULT_APP_VERSION = '826800';
-
-/**
- * Chrome's UA string carries only the major version, and a stale one stands out; so it is derived
- * from the date (142 shipped 2025-10-28; a release about every 30 days, a little slower than the
- * nominal four weeks because of holiday gaps) and kept one behind, since claiming a version that is
- * not out yet would be worse than being a release late.
- */
-function chromeMajorAt(epochMs: number): number {
-  const releases = Math.floor((epochMs - Date.UTC(2025, 9, 28)) / (30 * 86_400_000));
-  return Math.max(142, 142 + releases - 1);
-}
-
-export const DEFAULT_USER_AGENT = `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chromeMajorAt(Date.now())}.0.0.0 Safari/537.36`;
-
-/**
- * Query parameters in a fixed order, so equal queries give byte-equal URLs. Every later page resends
- * all filters with `next_page`: the token alone does not carry them.
- */
-export function buildSearchParams(query: SearchQuery, endpoint: SearchEndpoint, nextPage?: string | null): Record<string, string> {
-  requireFinite('latitude', query.latitude);
-  requireFinite('longitude', query.longitude);
-  const params: Record<string, string> = {};
-  if (endpoint === 'section') params.section_type = 'organic_search_results';
-  params.source = 'search_box';
-  if (query.keywords !== undefined && query.keywords !== '') params.keywords = query.keywords;
-  if (query.categoryId !== undefined) params.category_id = String(requireInteger('categoryId', query.categoryId));
-  params.latitude = String(query.latitude);
-  params.longitude = String(query.longitude);
-  if (query.distanceKm !== undefined) params.distance_in_km = String(requireFinite('distanceKm', query.distanceKm));
-  if (query.minPrice !== undefined) params.min_sale_price = String(requireInteger('minPrice', query.minPrice));
-  if (query.maxPrice !== undefined) params.max_sale_price = String(requireInteger('maxPrice', query.maxPrice));
-  params.order_by = query.orderBy ?? 'newest';
-  if (query.timeFilter !== undefined) params.time_filter = query.timeFilter;
-  if (nextPage) params.next_page = nextPage;
-  return params;
-}
-
-function requireFinite(name: string, value: number): number {
-  if (!Number.isFinite(value)) throw new RangeError(`SearchQuery.${name} must be a finite number, got ${value}`);
-  return value;
-}
-
-function requireInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`SearchQuery.${name} must be an integer, got ${value}`);
-  return value;
-}
-
-/** Browser-like headers; `X-AppVersion` only for `/search/section` (`/search` answered 500s to it). */
-export function searchHeaders(endpoint: SearchEndpoint, options: Pick<WallapopClientOptions, 'userAgent' | 'appVersion'> = {}): Record<string, string> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json, text/plain, */*',
-    'Accept-Language': 'es-ES',
-    Origin: 'https://es.wallapop.com',
-    Referer: 'https://es.wallapop.com/',
-    'User-Agent': options.userAgent ?? DEFAULT_USER_AGENT,
-    'X-DeviceOS': '0',
-  };
-  if (endpoint === 'section') headers['X-AppVersion'] = options.appVersion ?? DEFAULT_APP_VERSION;
-  return headers;
-}
-
-/**
- * The API's estimate of the total from a next_page token: an HS256 JWT whose payload carries, in
- * captured tokens, `params.nextPageParams.pointers.ORGANIC.remaining_documents` and the next
- * `offset` (older descriptions put `pointers` at the top level; both are read). Total = offset +
- * remaining. The token is opaque by contract, so anything unexpected gives null, never an error.
- */
-export function estimatedTotalOf(token: string | null | undefined): number | null {
-  if (!token) return null;
-  try {
-    const payload = token.split('.')[1];
-    if (!payload) return null;
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const page = at(claims, 'params', 'nextPageParams') ?? claims;
-    const remaining = count(at(page, 'pointers', 'ORGANIC', 'remaining_documents'));
-    if (remaining === null) return null;
-    return remaining + (count(at(page, 'offset')) ?? 0);
-  } catch {
-    return null;
-  }
-}
-
-function count(raw: unknown): number | null {
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
-}
-
-function at(value: unknown, ...keys: string[]): unknown {
-  let current = value;
-  for (const key of keys) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-function otherEndpoint(endpoint: SearchEndpoint): SearchEndpoint {
-  return endpoint === 'search' ? 'section' : 'search';
-}
 
 interface Target {
   endpoint: RequestEndpoint;

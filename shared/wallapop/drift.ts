@@ -1,5 +1,5 @@
-import type { SearchQuery } from './client.ts';
 import type { DriftSymptom, DriftSymptomKind, DriftTally } from '../lake/bronze.ts';
+import type { SearchQuery } from './search-params.ts';
 import type { PageShape } from './schemas.ts';
 
 /**

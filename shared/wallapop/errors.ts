@@ -1,4 +1,4 @@
-import type { FetchedResponse } from './client.ts';
+import type { FetchedResponse } from './responses.ts';
 
 export interface WallapopErrorDetails {
   /** The last response received, when there was one: callers keep it as evidence (bronze). */

@@ -1,21 +1,11 @@
-export {
-  WallapopClient,
-  buildSearchParams,
-  searchHeaders,
-  estimatedTotalOf,
-  DEFAULT_USER_AGENT,
-  type OrderBy,
-  type TimeFilter,
-  type SearchQuery,
-  type SearchEndpoint,
-  type RequestEndpoint,
-  type WallapopClientOptions,
-  type ClientEvent,
-  type FetchedResponse,
-  type SearchPage,
-  type SearchPagesOptions,
-  type SearchStop,
-} from './client.ts';
+export { WallapopClient } from './client.ts';
+export type { WallapopClientOptions, SearchPagesOptions } from './client-options.ts';
+export type { ClientEvent } from './client-events.ts';
+export type { SearchEndpoint, RequestEndpoint } from './endpoints.ts';
+export { buildSearchParams, type OrderBy, type TimeFilter, type SearchQuery } from './search-params.ts';
+export { searchHeaders, DEFAULT_USER_AGENT } from './headers.ts';
+export { estimatedTotalOf } from './next-page-token.ts';
+export type { FetchedResponse, SearchPage, SearchStop } from './responses.ts';
 export {
   WallapopError,
   WallapopHttpError,

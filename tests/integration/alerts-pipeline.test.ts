@@ -11,7 +11,7 @@ import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { addDays, goldKeys, keys } from '#shared/lake/keys.ts';
 import { getJson } from '#shared/lake/lake.ts';
 import { madridDay } from '#shared/lake/days.ts';
-import { buildSearchParams } from '#shared/wallapop/client.ts';
+import { buildSearchParams } from '#shared/wallapop/index.ts';
 import { LocalPipeline } from '#local/pipeline.ts';
 import { readServiceWiring } from '#local/wiring.ts';
 import { createMarket, startSimulator, type Market } from '#simulator/index.ts';
