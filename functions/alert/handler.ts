@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { runAlertDelivery } from '#shared/alerts/deliver-stage.ts';
-import { alertChannelsFromEnvironment, deliveryLimitsFromEnvironment } from '#shared/alerts/environment.ts';
+import { alertChannelsFromEnvironment, deliveryLimitsFromEnvironment } from '#shared/alerts/delivery-environment.ts';
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
 import { s3ObjectHandler } from '#shared/runtime/s3-handler.ts';

@@ -12,7 +12,7 @@ import {
   WallapopSchemaError,
   WallapopTimeoutError,
   excerpt,
-} from './errors.ts';
+} from './api-errors.ts';
 import { DEFAULT_APP_VERSION, DEFAULT_USER_AGENT, searchHeaders } from './headers.ts';
 import { estimatedTotalOf } from './next-page-token.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';

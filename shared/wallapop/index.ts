@@ -16,7 +16,7 @@ export {
   WallapopNetworkError,
   WallapopSchemaError,
   type WallapopErrorDetails,
-} from './errors.ts';
+} from './api-errors.ts';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 export {
   DEFAULT_RETRY_POLICY,

@@ -2,7 +2,7 @@ import test from 'ava';
 import { alertIdOf, type Alert, type DayAlerts } from '#shared/alerts/alert.ts';
 import { DigestChannel, retryAfterMs, WebhookChannel, type DeliveryChannel } from '#shared/alerts/channels.ts';
 import { runAlertDelivery } from '#shared/alerts/deliver-stage.ts';
-import { alertChannelsFromEnvironment } from '#shared/alerts/environment.ts';
+import { alertChannelsFromEnvironment } from '#shared/alerts/delivery-environment.ts';
 import { AlertDeliveryError } from '#shared/alerts/alert-errors.ts';
 import { alertKeys } from '#shared/lake/keys.ts';
 import type { WebhookPayload } from '#shared/alerts/message.ts';
