@@ -1,6 +1,21 @@
 import type { FairPrice } from './comparables.ts';
-import type { RelistHistory } from './relist-plan.ts';
 import type { ListingDescription, ListingState } from './state.ts';
+
+/** What the new listing takes over from the one it re-publishes (see `advanceListing`; found by relist-plan.ts). */
+export type RelistHistory = Pick<
+  ListingState,
+  | 'listing_id'
+  | 'first_seen_day'
+  | 'first_price'
+  | 'min_price'
+  | 'last_price'
+  | 'price_before_change'
+  | 'price_changed_on'
+  | 'price_change_count'
+  | 'searches'
+  | 'item_id'
+  | 'relisted_from'
+>;
 
 /**
  * One listing, one day: the previous state and today's observation in, the next state out. Pure,

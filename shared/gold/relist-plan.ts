@@ -1,7 +1,7 @@
 import { rowReader } from '../lake/columns.ts';
 import { compareUtf8 } from '../lake/parquet.ts';
 import type { SilverColumnName } from '../silver/index.ts';
-import { missingEventOf, type DayContext } from './advance.ts';
+import { missingEventOf, type DayContext, type RelistHistory } from './advance.ts';
 import { advanceCursor } from './cursor.ts';
 import { DayObservations, silverColumnSpecs, type SilverProjection, type SilverShardFile } from './observations.ts';
 import type { PreviousState } from './previous-state.ts';
@@ -16,22 +16,6 @@ import { STATE_COLUMNS, type ListingState, type StateColumnName, type StateProje
  * the shard's time) and keeps only the candidates: listings new today and listings that went
  * missing today or within the relist window.
  */
-
-/** What the new listing takes over from the one it re-publishes (see `advanceListing`). */
-export type RelistHistory = Pick<
-  ListingState,
-  | 'listing_id'
-  | 'first_seen_day'
-  | 'first_price'
-  | 'min_price'
-  | 'last_price'
-  | 'price_before_change'
-  | 'price_changed_on'
-  | 'price_change_count'
-  | 'searches'
-  | 'item_id'
-  | 'relisted_from'
->;
 
 export interface RelistPlan {
   /** New listing id → the history of the listing it re-publishes. */
