@@ -3,7 +3,7 @@ import { parseWatchConfig, type WatchConfig } from './watches.ts';
 
 /**
  * The watches compiled into a bundle (JSON texts of the parsed YAML files). Kept apart from
- * ./load.ts, the file reader: a bundle that imports only this module carries no YAML parser.
+ * ./watch-source.ts, the file reader: a bundle that imports only this module carries no YAML parser.
  */
 export function watchConfigFromBundle(watchJson: string, watchFile: string, searchJson: string): WatchConfig {
   const searches = parseSearchConfig(JSON.parse(searchJson), 'the deployed search configuration');

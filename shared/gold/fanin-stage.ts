@@ -46,7 +46,7 @@ const PARTIAL_READ_AHEAD = 4;
 
 /**
  * Runs on every partial. Until all N partials of the day exist, come from the dispatched run (the
- * run id in the dispatch claim, ./fanout.ts) and agree on the previous gold day, it only reports
+ * run id in the dispatch claim, ./fanout-stage.ts) and agree on the previous gold day, it only reports
  * which are missing; then it merges them and publishes the day: gold tables, quality record,
  * dashboard day, series, the `latest` copies (unless a later day is already published), and the
  * gold manifest last. A partial of another run is never merged: it is the output of an earlier

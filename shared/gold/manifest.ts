@@ -14,7 +14,7 @@ export const GOLD_MANIFEST_VERSION = 1;
 export interface GoldManifest {
   manifestVersion: typeof GOLD_MANIFEST_VERSION;
   day: Day;
-  /** The gold run that computed the day (its dispatch, ./fanout.ts); absent in manifests from before run identity. */
+  /** The gold run that computed the day (its dispatch, ./fanout-stage.ts); absent in manifests from before run identity. */
   runId?: string;
   /** The gold day whose state this day advanced; null on the first day. */
   previousDay: Day | null;
