@@ -2,9 +2,9 @@
  * Peak RSS and time of the bundled silver (largest search), gold shard (largest) and fan-in over a
  * benchmark lake in an embedded S3, with Node's default heap sizing and with the old space capped
  * (`--max-old-space-size`): what a NODE_OPTIONS change in serverless.yml would do. Needs a lake
- * prepared by `npm run bench` (and its package directory).
+ * prepared by `npm run bench` (--data DIR); packages the functions itself into DIR/package.
  *
- *   npx tsx --openssl-legacy-provider bench/experiments/heap-cap.ts --dir /tmp/wallapop-bench/listings-1000000-shards-8 [--caps 192,256,384] [--runs 1]
+ *   npx tsx --openssl-legacy-provider bench/experiments/heap-cap.ts --dir .data/bench/listings-1000000-shards-8 [--caps 192,256,384] [--runs 1]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -44,6 +44,8 @@ try {
     if (key.startsWith('bronze/search/')) return key.includes(`dt=${DAY}/search=${largestSearch.search}/`);
     if (key.startsWith('silver/listings/')) return key.includes(`dt=${DAY}/${shardSegment}/`);
     if (key.startsWith('gold/state/')) return key.includes(`dt=${PREVIOUS_DAY}/${shardSegment}`);
+    // The previous day's comparable groups are a shard's input (its fair prices); the other tables are outputs.
+    if (key.startsWith('gold/tables/comparable_daily/')) return key.includes(`dt=${PREVIOUS_DAY}/`);
     return !key.startsWith('gold/tables/');
   });
   const cases: Array<[string, string, unknown]> = [

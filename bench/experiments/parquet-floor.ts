@@ -5,7 +5,7 @@
  * comes on top, so this bounds how close to DuckDB a JavaScript gold can get (docs/performance.md).
  * Needs a lake prepared by `npm run bench`.
  *
- *   npx tsx bench/experiments/parquet-floor.ts --dir /tmp/wallapop-bench/listings-1000000-shards-8 [--shard 0] [--runs 3]
+ *   npx tsx bench/experiments/parquet-floor.ts --dir .data/bench/listings-1000000-shards-8 [--shard 0] [--runs 3]
  */
 import { parseArgs } from 'node:util';
 import { parquetMetadataAsync } from 'hyparquet';

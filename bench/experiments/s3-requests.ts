@@ -4,7 +4,7 @@
  * child process while the server (s3rver) runs in this one, so its CPU is not counted. Also the
  * same reads from a local directory. Bronze pages of a benchmark lake are the objects.
  *
- *   npx tsx --openssl-legacy-provider bench/experiments/s3-requests.ts --dir /tmp/wallapop-bench/listings-100000-shards-8 [--objects 1000]
+ *   npx tsx --openssl-legacy-provider bench/experiments/s3-requests.ts --dir .data/bench/listings-100000-shards-8 [--objects 1000]
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';

@@ -6,7 +6,7 @@
  * silver files already in the lake (puts go to memory: the benchmark lake is never written).
  * CPU time (process.cpuUsage), the median of --repeat runs, so other load matters less.
  *
- *   npx tsx bench/experiments/silver.ts --dir /tmp/wallapop-bench/listings-100000-shards-8 [--searches 3] [--repeat 3] [--stage-repeat 3]
+ *   npx tsx bench/experiments/silver.ts --dir .data/bench/listings-100000-shards-8 [--searches 3] [--repeat 3] [--stage-repeat 3]
  */
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
