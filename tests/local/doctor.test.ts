@@ -96,5 +96,5 @@ test('the CLI: text or --json, exit 1 only when broken', async (t) => {
   t.regex(text.stdout, /  drift: the 50 km radius was ignored: \d+ of \d+ items checked/);
   const usage = await run(['--search', 'nope', '--searches', 'fixtures/searches.yml']);
   t.is(usage.code, 2);
-  t.regex(usage.stderr, /tests\/fixtures\/searches\.yml has no search "nope" \(it has iphone-madrid, tech-madrid\)/);
+  t.regex(usage.stderr, /fixtures\/searches\.yml has no search "nope" \(it has iphone-madrid, tech-madrid\)/);
 });
