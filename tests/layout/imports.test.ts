@@ -5,6 +5,7 @@
  * share fixtures/ and import neither each other nor anything the Lambdas would not ship.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 
@@ -123,4 +124,14 @@ test('every test file sits in a folder named for what it tests', (t) => {
   const OTHER = ['dashboard', 'simulator', 'local', 'integration', 'browser', 'deploy', 'bench', 'layout', 'helpers'];
   const unknown = entries.filter((entry) => entry.isDirectory() && !shared.includes(entry.name) && !OTHER.includes(entry.name)).map((entry) => entry.name);
   t.deepEqual(unknown, []);
+});
+
+test("the README's folder table names every top-level folder, and the tree has every folder it names", (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const named = [...readme.matchAll(/^\| `([\w-]+)\/[^`]*` \|/gm)].map((match) => match[1]!);
+  // The folders git tracks: a checkout's own leftovers (build output, data) are not the tree's.
+  const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+  const folders = [...new Set(tracked.filter((path) => path.includes('/') && !path.startsWith('.')).map((path) => path.split('/')[0]!))];
+  t.deepEqual(folders.filter((name) => !named.includes(name)), [], 'folders the table does not name');
+  t.deepEqual([...new Set(named)].filter((name) => !folders.includes(name)), [], 'names in the table that are not folders');
 });
