@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { addDays, alertKeys, keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { alertKeys, keys, prefixes, type Day } from '#shared/lake/keys.ts';
+import { addDays, madridDay } from '#shared/lake/days.ts';
 import type { DayAlerts } from '#shared/alerts/alert.ts';
 import { goldPublication, staleGoldDays } from '#shared/gold/freshness.ts';
 import type { GoldManifest } from '#shared/gold/manifest.ts';
 import type { RunPlan } from '#shared/lake/run-plan.ts';
-import { madridDay } from '#shared/lake/days.ts';
 import { reopenAbandonedClaims } from '#shared/lake/claim.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import { LOCAL_CREDENTIALS, startEmbeddedS3, type KillSwitch, type S3EventNotification } from '#local/embedded-s3.ts';

@@ -1,9 +1,9 @@
 import type { DashboardDay } from '#shared/gold/dashboard.ts';
 import { shownPriceChanges, type ListingHistories } from '#shared/gold/histories.ts';
-import { addDays, goldKeys, type Day } from '#shared/lake/keys.ts';
+import { goldKeys, type Day } from '#shared/lake/keys.ts';
+import { addDays, dayNumber } from '#shared/lake/days.ts';
 import { readGoldManifest } from '#shared/gold/manifest.ts';
 import { readStateFile, type ListingState } from '#shared/gold/state.ts';
-import { dayNumber } from '#shared/lake/days.ts';
 import { getJson, type Lake } from '#shared/lake/lake.ts';
 import type { Market } from '#simulator/index.ts';
 

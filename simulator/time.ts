@@ -8,24 +8,15 @@
  * time-zone database, so every machine agrees.
  */
 
-export const DAY_MS = 86_400_000;
-export const SNAPSHOT_HOUR_MADRID = 6;
+import { DAY_MS, dayNumber, dayOfNumber, isDay } from '../shared/lake/days.ts';
 
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Day arithmetic lives once, in the lake's days module; these are the simulator's spellings of it.
+export { DAY_MS, addDays, isDay } from '../shared/lake/days.ts';
+export const SNAPSHOT_HOUR_MADRID = 6;
 
 /** Midnight UTC of a `YYYY-MM-DD` day, or undefined when the string is not a real calendar day. */
 export function parseDay(day: string): number | undefined {
-  const match = DAY_PATTERN.exec(day);
-  if (!match) return undefined;
-  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, date);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== date) return undefined;
-  return ms;
-}
-
-export function isDay(day: string): boolean {
-  return parseDay(day) !== undefined;
+  return isDay(day) ? dayNumber(day) * DAY_MS : undefined;
 }
 
 export function requireDay(day: string, what = 'day'): number {
@@ -35,11 +26,8 @@ export function requireDay(day: string, what = 'day'): number {
 }
 
 export function formatDay(utcMidnightMs: number): string {
-  return new Date(utcMidnightMs).toISOString().slice(0, 10);
+  return dayOfNumber(Math.floor(utcMidnightMs / DAY_MS));
 }
-
-// Day arithmetic lives once, beside the lake's keys.
-export { addDays } from '../shared/lake/keys.ts';
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {

@@ -9,7 +9,7 @@
 import { extendHistories, type ListingHistories } from '../../shared/gold/histories.ts';
 import type { DashboardDay, ListingLists } from '../../shared/gold/dashboard.ts';
 import { canonicalJson } from '../../shared/lake/json.ts';
-import { addDays } from '../../shared/lake/keys.ts';
+import { addDays } from '../../shared/lake/days.ts';
 import { generateDashboardData, YEAR_OPTIONS } from '../../fixtures/gold-dashboard/generate.ts';
 
 const base = generateDashboardData(YEAR_OPTIONS).latest;

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../lake/json.ts';
-import { addDays, alertIdOfDeliveryKey, alertKeys, dayOfAlertsKey, type Day } from '../lake/keys.ts';
+import { alertIdOfDeliveryKey, alertKeys, dayOfAlertsKey, type Day } from '../lake/keys.ts';
+import { addDays } from '../lake/days.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import type { Alert, DayAlerts } from './alert.ts';
 import type { DeliveryChannel, TimeBudget } from './channels.ts';

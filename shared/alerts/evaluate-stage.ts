@@ -1,6 +1,7 @@
 import { categoryKey, type DashboardDay, dayOfGoldManifest, type GoldManifest, type ListingState, openStateCursor, readGoldManifest, type StateProjection } from '../gold/index.ts';
 import { canonicalJson } from '../lake/json.ts';
-import { addDays, alertKeys, alertPrefixes, dayOfAlertsKey, type Day } from '../lake/keys.ts';
+import { alertKeys, alertPrefixes, dayOfAlertsKey, type Day } from '../lake/keys.ts';
+import { addDays } from '../lake/days.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
 import { AlertInputError } from './alert-errors.ts';

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../lake/days.ts';
 import type { FairPrice } from './comparables.ts';
 import type { ListingDescription, ListingState } from './state.ts';
 
@@ -90,7 +91,7 @@ export interface Transition {
  * A publication time within this much of a time filter's edge is not trusted either way: the
  * API's exact boundary (and clock) is unknown.
  */
-export const TIME_FILTER_MARGIN_MS = 86_400_000;
+export const TIME_FILTER_MARGIN_MS = DAY_MS;
 
 /** Whether `search` could have returned `listing` today: yes, no (out of its window or range), or unsure (at the window's edge). */
 export function sightOf(search: SearchSight, listing: Pick<ListingState, 'created_at' | 'last_price'>): 'yes' | 'no' | 'unsure' {
@@ -100,7 +101,7 @@ export function sightOf(search: SearchSight, listing: Pick<ListingState, 'create
   // The search itself says how far back it reached: anything newer than the oldest listing it
   // returned was inside its window.
   if (search.oldestCreatedAt !== null && listing.created_at >= search.oldestCreatedAt) return 'yes';
-  if (search.firstFetchedAt !== null && listing.created_at < search.firstFetchedAt - search.timeFilterDays * 86_400_000 - TIME_FILTER_MARGIN_MS) return 'no';
+  if (search.firstFetchedAt !== null && listing.created_at < search.firstFetchedAt - search.timeFilterDays * DAY_MS - TIME_FILTER_MARGIN_MS) return 'no';
   return 'unsure';
 }
 

@@ -1,4 +1,5 @@
-import { addDays, type Day } from '../lake/keys.ts';
+import { type Day } from '../lake/keys.ts';
+import { addDays } from '../lake/days.ts';
 import type { DashboardDay, ListingCard, ListingLists } from './dashboard.ts';
 import type { ListingStatus } from './state.ts';
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
-import { isDay, type Day } from '../lake/keys.ts';
+import { type Day } from '../lake/keys.ts';
+import { isDay } from '../lake/days.ts';
 import { GoldInputError } from './gold-errors.ts';
 import type { Bucketing } from '../lake/bucket.ts';
 import type { SearchSight } from './advance.ts';

@@ -1,4 +1,5 @@
-import { isDay, keyFields, type Day } from '../lake/keys.ts';
+import { keyFields, type Day } from '../lake/keys.ts';
+import { isDay } from '../lake/days.ts';
 import { GoldInputError } from './gold-errors.ts';
 
 /** The day named by a key's `dt=` segment; an error naming the key when it has none. */

@@ -9,8 +9,9 @@
  *   gold/partials/     → gold-fanin
  */
 
-/** A calendar day, `YYYY-MM-DD`, in the pipeline's time zone (Europe/Madrid). */
-export type Day = string;
+import { isDay, type Day } from './days.ts';
+
+export type { Day } from './days.ts';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -69,22 +70,7 @@ export const keys = {
   goldStaleHistory: 'control/stale-history/gold.json',
 } as const;
 
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a real calendar day written `YYYY-MM-DD`. */
-export function isDay(value: string): boolean {
-  if (!DAY_PATTERN.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-}
-
-/** The day `offset` days after `day` (negative for before). */
-export function addDays(day: Day, offset: number): Day {
-  if (!isDay(day)) throw new RangeError(`not a calendar day YYYY-MM-DD: ${JSON.stringify(day)}`);
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10);
-}
 
 /** Reads `name=value` segments out of a key: `{ dt: '2026-11-24', search: 'iphone-13' }`. */
 export function keyFields(key: string): Record<string, string> {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
-import { isDay, keys, type Day } from '../lake/keys.ts';
+import { keys, type Day } from '../lake/keys.ts';
+import { isDay } from '../lake/days.ts';
 import { getJson, LakeObjectError, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import { BUCKETING, shardOfListing, type Bucketing } from '../lake/bucket.ts';

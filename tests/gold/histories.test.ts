@@ -7,7 +7,7 @@
 import test from 'ava';
 import type { DashboardDay, ListingCard, ListingLists } from '#shared/gold/dashboard.ts';
 import { extendHistories, HISTORY_MAX_RETAINED, HISTORY_RETENTION_DAYS, pagedListingIds, type ListingHistories } from '#shared/gold/histories.ts';
-import { addDays } from '#shared/lake/keys.ts';
+import { addDays } from '#shared/lake/days.ts';
 
 const EMPTY: ListingLists = { deals: [], priceDrops: [], newest: [], vanished: [] };
 

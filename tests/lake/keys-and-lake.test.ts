@@ -1,7 +1,8 @@
 import test from 'ava';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { getJson, putJson } from '#shared/lake/lake.ts';
-import { addDays, isDay, keyFields, keys } from '#shared/lake/keys.ts';
+import { keyFields, keys } from '#shared/lake/keys.ts';
+import { addDays, isDay } from '#shared/lake/days.ts';
 import { startEmbeddedS3, type S3EventNotification } from '#local/embedded-s3.ts';
 
 test('keys are a function of day, search, shard and page only', (t) => {

@@ -8,7 +8,7 @@
 import { byLang, tr } from '../i18n/lang.ts';
 import type { Alert, AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { RuleKind } from '../../../shared/alerts/watches.ts';
-import { addDays } from '../../../shared/lake/keys.ts';
+import { addDays } from '../../../shared/lake/days.ts';
 import { fmt } from './format.ts';
 import { safeListingUrl } from './links.ts';
 

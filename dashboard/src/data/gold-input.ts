@@ -14,7 +14,7 @@ import * as v from 'valibot';
 import type { AlertsWindow } from '../../../shared/alerts/alert.ts';
 import type { ListingHistories } from '../../../shared/gold/histories.ts';
 import { SERIES_METRICS, type DashboardDay, type DashboardSeries } from '../../../shared/gold/dashboard.ts';
-import { addDays } from '../../../shared/lake/keys.ts';
+import { addDays } from '../../../shared/lake/days.ts';
 import { AlertsWindowSchema, DashboardDaySchema, DashboardSeriesSchema, ListingHistoriesSchema } from './schema.ts';
 
 /** The environment variable that tells the Astro build where the validated JSON is. */

@@ -18,7 +18,7 @@ import type {
 } from '../../../shared/gold/dashboard.ts';
 import type { Alert } from '../../../shared/alerts/alert.ts';
 import { pagedListingIds, type ListingHistory } from '../../../shared/gold/histories.ts';
-import { addDays } from '../../../shared/lake/keys.ts';
+import { addDays } from '../../../shared/lake/days.ts';
 import { buildAlertsView, type AlertsView } from './alerts.ts';
 import { dashboardData, type DashboardData } from './gold-input.ts';
 import { photoMode, type PhotoMode } from './photos.ts';
