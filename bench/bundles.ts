@@ -53,7 +53,13 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
   const service = `${outDir}-service`;
   await rm(outDir, { recursive: true, force: true });
   await rm(service, { recursive: true, force: true });
-  await cp(REPO, service, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(REPO, source).split(sep).join('/')) });
+  // Entry by entry: the bench's lake (and so `service`) may live inside the repository (.data/), and
+  // fs.cp refuses to copy a directory into itself before any filter is asked.
+  await mkdir(service, { recursive: true });
+  for (const entry of await readdir(REPO)) {
+    if (NOT_COPIED.has(entry)) continue;
+    await cp(join(REPO, entry), join(service, entry), { recursive: true, filter: (source) => !NOT_COPIED.has(relative(REPO, source).split(sep).join('/')) });
+  }
   await symlink(join(REPO, 'node_modules'), join(service, 'node_modules'), 'dir');
   const started = performance.now();
   // serverless-esbuild leaves a copy of every zip's contents in the temporary directory: give it
