@@ -7,11 +7,80 @@
  * copies of every object, which doubles the memory of a large partial at the moment it is written.
  * Objects of one shape (cards, table rows) sort their keys once: the last few key lists seen and
  * their sorted order are remembered.
+ *
+ * `sortedCopy: true` trades that memory for speed where there is memory to spare (the fan-in's
+ * dashboard files, 15 MB for a day at 100,000 listings): the value is copied with its keys inserted
+ * in sorted order and V8's own JSON.stringify writes the copy, 3× faster than the hand-written
+ * writer. An object with an integer-like key cannot be copied that way (JavaScript lists such keys
+ * first, in numeric order), so such an object is written by hand around its copied members. The
+ * bytes are the same either way (tests/lake/json.test.ts).
  */
-export function canonicalJson(value: unknown, options: { pretty?: boolean } = {}): string {
+export function canonicalJson(value: unknown, options: { pretty?: boolean; sortedCopy?: boolean } = {}): string {
   const writer = new Writer(options.pretty ? '\n' : '');
-  writer.write(value, writer.newline);
+  if (options.sortedCopy && !options.pretty) writer.writePrepared(prepare(value, writer));
+  else writer.write(value, writer.newline);
   return `${writer.out}\n`;
+}
+
+/** A key JavaScript orders before every other, by number (an array index, or one this test cannot tell apart). */
+const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** An object or array that holds an object with an integer-like key: written by hand around its prepared members. */
+class ByHand {
+  constructor(
+    readonly keys: string[] | null,
+    readonly members: unknown[],
+  ) {}
+}
+
+/**
+ * The value as JSON.stringify should see it: objects copied with sorted keys, what the hand-written
+ * writer drops or writes as null made so, non-finite numbers and bigints refused as it refuses them.
+ */
+function prepare(value: unknown, writer: Writer): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'object':
+      break;
+    case 'number':
+    case 'bigint':
+    case 'string':
+    case 'boolean':
+      primitive(value);
+      return value;
+    default:
+      return null;
+  }
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const members = new Array<unknown>(length);
+    let byHand = false;
+    for (let index = 0; index < length; index += 1) {
+      const item = prepare(value[index], writer);
+      if (item instanceof ByHand) byHand = true;
+      members[index] = item;
+    }
+    return byHand ? new ByHand(null, members) : members;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = writer.sortedKeys(Object.keys(record));
+  const kept: string[] = [];
+  const members: unknown[] = [];
+  let byHand = false;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') continue;
+    if (INTEGER_LIKE.test(key)) byHand = true;
+    const prepared = prepare(item, writer);
+    if (prepared instanceof ByHand) byHand = true;
+    kept.push(key);
+    members.push(prepared);
+  }
+  if (byHand) return new ByHand(kept, members);
+  // No prototype: a key "__proto__" (a hostile city name) stays a key.
+  const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (let index = 0; index < kept.length; index += 1) copy[kept[index]!] = members[index];
+  return copy;
 }
 
 const SHAPES = 8;
@@ -63,8 +132,34 @@ class Writer {
     this.out += written === 0 ? '{}' : `${newline}}`;
   }
 
+  /** A value from `prepare`: copies by JSON.stringify, the objects around them by hand. */
+  writePrepared(value: unknown): void {
+    if (!(value instanceof ByHand)) {
+      this.out += JSON.stringify(value);
+      return;
+    }
+    const { keys, members } = value;
+    if (keys === null) {
+      this.out += '[';
+      for (let index = 0; index < members.length; index += 1) {
+        if (index > 0) this.out += ',';
+        this.writePrepared(members[index]);
+      }
+      this.out += ']';
+      return;
+    }
+    this.out += '{';
+    for (let index = 0; index < keys.length; index += 1) {
+      if (index > 0) this.out += ',';
+      this.out += JSON.stringify(keys[index]);
+      this.out += ':';
+      this.writePrepared(members[index]);
+    }
+    this.out += '}';
+  }
+
   /** `keys` sorted, reusing the order of an object of the same shape seen recently. */
-  private sortedKeys(keys: string[]): string[] {
+  sortedKeys(keys: string[]): string[] {
     const length = keys.length;
     if (length < 2) return keys;
     for (const shape of this.shapes) {
