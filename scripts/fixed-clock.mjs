@@ -2,7 +2,8 @@
 // checkouts (scripts/lake-digest.ts): gold reads fetch times (a listing ages out of a search's time
 // window), so two demo runs half an hour apart may differ by a listing. The offset is computed once
 // and handed to child processes through the environment, so a run's clock stays continuous.
-//   FIXED_CLOCK=2026-12-04T06:00:00Z NODE_OPTIONS=--import=./scripts/fixed-clock.mjs npm run demo
+// FIXED_CLOCK must be within about 15 minutes of the real time: S3 refuses requests signed further off.
+//   FIXED_CLOCK=$(date -u +%Y-%m-%dT%H:%M:00Z) NODE_OPTIONS=--import=$PWD/scripts/fixed-clock.mjs npm run demo
 const fixed = process.env.FIXED_CLOCK;
 if (fixed !== undefined) {
   if (Number.isNaN(Date.parse(fixed))) throw new Error(`FIXED_CLOCK is not a time: ${fixed}`);

@@ -5,8 +5,9 @@
  * without wall-clock times, run ids and claimants, and the simulator's port and the checkout's path
  * in any text. Two runs of one checkout give equal masked digests for every object.
  *
- *   FIXED_CLOCK=2026-12-04T06:00:00Z NODE_OPTIONS=--import=./scripts/fixed-clock.mjs npm run demo -- --data-dir /tmp/a
- *   (the same from the other checkout into /tmp/b, on the same day)
+ *   export FIXED_CLOCK=$(date -u +%Y-%m-%dT%H:%M:00Z)
+ *   NODE_OPTIONS=--import=$PWD/scripts/fixed-clock.mjs npm run demo -- --data-dir /tmp/a
+ *   (the same from the other checkout into /tmp/b, within ten minutes)
  *   npx tsx scripts/lake-digest.ts /tmp/a --out /tmp/a.json
  *   npx tsx scripts/lake-digest.ts /tmp/b --compare /tmp/a.json
  */
