@@ -62,7 +62,7 @@ export function sideBySide(runs: readonly BenchResults[]): string {
   );
   const bundles = last.bundles.length
     ? markdown(
-        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'peak MB'],
+        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'cold start ms (loaded)', 'peak MB'],
         last.bundles.map((bundle) => [
           bundle.name,
           int(bundle.zipBytes / 1024),
@@ -72,6 +72,7 @@ export function sideBySide(runs: readonly BenchResults[]): string {
           int(bundle.importMs),
           int(bundle.coldStartMs),
           int(bundle.coldStartNoSourceMapsMs),
+          int(bundle.coldStartLoadedMs ?? null),
           int(bundle.peakMb),
         ]),
       )
