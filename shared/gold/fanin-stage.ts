@@ -144,26 +144,26 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   // The fan-in has memory to spare (1,024 MB) and these files are large (the day 15 MB at 100,000
   // listings): the faster writer, and each file encoded once for its two keys.
-  const dayText = utf8.encode(canonicalJson(dayFile, { sortedCopy: true }));
-  const seriesText = utf8.encode(canonicalJson(series, { sortedCopy: true }));
-  const historiesText = utf8.encode(canonicalJson(histories, { sortedCopy: true }));
+  const dayBytes = utf8.encode(canonicalJson(dayFile, { sortedCopy: true }));
+  const seriesBytes = utf8.encode(canonicalJson(series, { sortedCopy: true }));
+  const historiesBytes = utf8.encode(canonicalJson(histories, { sortedCopy: true }));
   // Independent objects are written concurrently (S3 round trips are most of a small day's fan-in);
   // the manifest, which announces them, only once they all exist.
   await Promise.all([
     ...GOLD_TABLES.map((table) => lake.put(tableKeys[table], tables[table], 'application/vnd.apache.parquet')),
     lake.put(goldKeys.quality(day), canonicalJson(quality, { pretty: true }), 'application/json'),
-    lake.put(goldKeys.dashboardDay(day), dayText, 'application/json'),
-    lake.put(goldKeys.dashboardSeriesThrough(day), seriesText, 'application/json'),
-    lake.put(goldKeys.dashboardHistoriesThrough(day), historiesText, 'application/json'),
+    lake.put(goldKeys.dashboardDay(day), dayBytes, 'application/json'),
+    lake.put(goldKeys.dashboardSeriesThrough(day), seriesBytes, 'application/json'),
+    lake.put(goldKeys.dashboardHistoriesThrough(day), historiesBytes, 'application/json'),
   ]);
 
   // Re-running a past day must not roll the dashboard back.
   const latestUpdated = (await goldDays(lake)).every((published) => published <= day);
   if (latestUpdated) {
     await Promise.all([
-      lake.put(goldKeys.dashboardLatest, dayText, 'application/json'),
-      lake.put(goldKeys.dashboardSeries, seriesText, 'application/json'),
-      lake.put(goldKeys.dashboardHistories, historiesText, 'application/json'),
+      lake.put(goldKeys.dashboardLatest, dayBytes, 'application/json'),
+      lake.put(goldKeys.dashboardSeries, seriesBytes, 'application/json'),
+      lake.put(goldKeys.dashboardHistories, historiesBytes, 'application/json'),
     ]);
   }
 
@@ -194,7 +194,7 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   };
   const manifestKey = keys.goldManifest(day);
   await lake.put(manifestKey, canonicalJson(manifest, { pretty: true }), 'application/json');
-  await markStaleHistory(lake, latestUpdated ? dayText : undefined);
+  await markStaleHistory(lake, latestUpdated ? dayFile : undefined);
   return { status: 'published', day, manifestKey, manifest, latestUpdated };
 }
 
@@ -203,14 +203,14 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
  * rests on a history that no longer exists until a backfill reaches it. A daily run pays one read
  * of a small marker; the walk over every gold manifest happens only while the marker says stale.
  */
-async function markStaleHistory(lake: Lake, latestDayText: Uint8Array | undefined): Promise<void> {
+async function markStaleHistory(lake: Lake, latestDay: DashboardDay | undefined): Promise<void> {
   const marker = await getJson<{ since: Day | null }>(lake, keys.goldStaleHistory);
-  if (latestDayText !== undefined && (marker === undefined || marker.since === null)) return;
+  if (latestDay !== undefined && (marker === undefined || marker.since === null)) return;
   const chain = await staleGoldDays(lake);
   const newest = [...chain.manifests.keys()].sort().at(-1);
   const stale = newest === undefined ? undefined : chain.stale.get(newest);
-  if (stale !== undefined || latestDayText === undefined) {
-    const latest = latestDayText === undefined ? await getJson<DashboardDay>(lake, goldKeys.dashboardLatest) : (JSON.parse(new TextDecoder().decode(latestDayText)) as DashboardDay);
+  if (stale !== undefined || latestDay === undefined) {
+    const latest = latestDay ?? (await getJson<DashboardDay>(lake, goldKeys.dashboardLatest));
     if (latest !== undefined) {
       const { staleHistory: _previousMark, ...day } = latest;
       const marked: DashboardDay = stale === undefined ? day : { ...day, staleHistory: { since: stale.since, reason: stale.reason } };

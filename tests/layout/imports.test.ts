@@ -120,7 +120,7 @@ test('every test file sits in a folder named for what it tests', (t) => {
   const entries = readdirSync(join(ROOT, 'tests'), { withFileTypes: true });
   t.deepEqual(entries.filter((entry) => entry.isFile()).map((entry) => entry.name), [], 'no test directly under tests/');
   const shared = readdirSync(join(ROOT, 'shared'));
-  // An area of shared/, or one of the folders README.md's "Tests" section names.
+  // An area of shared/, or one of the other folders the README's folder table names for tests/.
   const OTHER = ['dashboard', 'simulator', 'local', 'integration', 'browser', 'deploy', 'bench', 'layout', 'helpers'];
   const unknown = entries.filter((entry) => entry.isDirectory() && !shared.includes(entry.name) && !OTHER.includes(entry.name)).map((entry) => entry.name);
   t.deepEqual(unknown, []);
