@@ -1,32 +1,26 @@
-import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
-import { asyncBufferOf, utf8Column } from '../lake/parquet.ts';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData } from 'hyparquet';
+import { SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
+import { asyncBufferOf } from '../lake/parquet.ts';
+import { LakeParquetWriter, type LakeColumn, type LakeColumnKind } from '../lake/parquet-writer.ts';
+
+export { parquetSchemaOf } from '../lake/parquet-writer.ts';
 
 /**
  * Gold's Parquet I/O: whole columns in, whole columns out. The shard reads a handful of columns
  * of every silver and state file and never needs row objects, so columns are decoded straight into
- * arrays (one per column, not one object per row).
+ * arrays (one per column, not one object per row). Files are written by the lake's own writer
+ * (../lake/parquet-writer.ts), which knows each column's kind.
  */
 
 /** How a column is stored; the same kinds as silver (schema.ts), plus a list of strings. */
-export type GoldColumnKind = 'STRING' | 'DOUBLE' | 'INT32' | 'BOOLEAN' | 'TIMESTAMP' | 'DATE' | 'STRING_LIST';
+export type GoldColumnKind = LakeColumnKind;
 
-export interface GoldColumnSpec {
-  readonly name: string;
-  readonly kind: GoldColumnKind;
-  readonly nullable: boolean;
+export interface GoldColumnSpec extends LakeColumn {
+  /** What the column holds, for the data dictionary (docs/gold.md). */
   readonly description: string;
-  /**
-   * Write min/max statistics (readers skip row groups by them). Only where a query would filter:
-   * computing them for long text costs the writer time and buys nothing. Default true.
-   */
-  readonly statistics?: boolean;
-  /** Near-unique values: PLAIN, so the writer does not build a dictionary it will throw away. */
-  readonly plain?: boolean;
 }
 
-/** Fixed writer settings: equal columns give equal bytes, whatever a library default becomes. */
+/** Fixed writer settings: equal columns give equal bytes. */
 export const GOLD_PARQUET = {
   codec: 'SNAPPY',
   /** As silver: a shard streams state one row group at a time, so this bounds its memory (~15 MB decoded). */
@@ -38,111 +32,57 @@ export const GOLD_PARQUET = {
   createdBy: 'wallapop-market-pipeline gold',
 } as const;
 
-function schemaElements(column: GoldColumnSpec): SchemaElement[] {
-  const repetition_type = column.nullable ? 'OPTIONAL' : 'REQUIRED';
-  const { name } = column;
-  switch (column.kind) {
-    case 'STRING':
-      return [{ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type }];
-    case 'DOUBLE':
-      return [{ name, type: 'DOUBLE', repetition_type }];
-    case 'INT32':
-      return [{ name, type: 'INT32', repetition_type }];
-    case 'BOOLEAN':
-      return [{ name, type: 'BOOLEAN', repetition_type }];
-    case 'TIMESTAMP':
-      return [{ name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' }, repetition_type }];
-    case 'DATE':
-      return [{ name, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' }, repetition_type }];
-    case 'STRING_LIST':
-      // The standard three-level LIST: DuckDB reads VARCHAR[], Athena array<string>.
-      return [
-        { name, repetition_type, converted_type: 'LIST', num_children: 1 },
-        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-        { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' },
-      ];
-  }
-}
-
-export function parquetSchemaOf(columns: readonly GoldColumnSpec[]): SchemaElement[] {
-  return [{ name: 'root', num_children: columns.length }, ...columns.flatMap(schemaElements)];
-}
+const writerOptions = (kvMetadata: Record<string, string>) => ({
+  pageSize: GOLD_PARQUET.pageSize,
+  statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
+  createdBy: GOLD_PARQUET.createdBy,
+  kvMetadata,
+});
 
 /**
- * Column arrays → Parquet bytes. Values: DATE as day numbers, TIMESTAMP as epoch milliseconds,
- * STRING_LIST as string arrays, null where nullable.
+ * Column arrays → Parquet bytes, in row groups of GOLD_PARQUET.rowGroupSize. Values: DATE as day
+ * numbers, TIMESTAMP as epoch milliseconds, STRING_LIST as string arrays, null where nullable.
  */
 export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<Record<string, DecodedArray>>, kvMetadata: Record<string, string> = {}): Uint8Array {
   const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
-  const columnData: ColumnSource[] = columns.map((column) => {
+  for (const column of columns) {
     const values = data[column.name];
     if (values === undefined) throw new TypeError(`writeColumns: no data for column ${column.name}`);
     if (values.length !== rowCount) throw new TypeError(`writeColumns: column ${column.name} has ${values.length} values, expected ${rowCount}`);
-    return columnSource(column, values);
-  });
-  const buffer = parquetWriteBuffer({
-    columnData,
-    schema: parquetSchemaOf(columns),
-    codec: GOLD_PARQUET.codec,
-    compressors: snappyCompressors(),
-    rowGroupSize: GOLD_PARQUET.rowGroupSize,
-    pageSize: GOLD_PARQUET.pageSize,
-    statistics: GOLD_PARQUET.statistics,
-    statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
-    createdBy: GOLD_PARQUET.createdBy,
-    kvMetadata: keyValues(kvMetadata),
-  });
-  return new Uint8Array(buffer);
+  }
+  const writer = new LakeParquetWriter(columns, writerOptions(kvMetadata));
+  for (let start = 0; start < rowCount; start += GOLD_PARQUET.rowGroupSize) {
+    const end = Math.min(rowCount, start + GOLD_PARQUET.rowGroupSize);
+    const group: Record<string, ArrayLike<unknown>> = {};
+    for (const column of columns) group[column.name] = start === 0 && end === rowCount ? data[column.name]! : data[column.name]!.slice(start, end);
+    writer.writeGroup(group);
+  }
+  return writer.finish();
 }
-
-function columnSource(column: GoldColumnSpec, data: DecodedArray): ColumnSource {
-  const plainText = column.kind === 'STRING' && column.plain === true && column.statistics === false;
-  const source: ColumnSource = { name: column.name, data: plainText ? (utf8Column(data as unknown[]) as DecodedArray) : data };
-  if (column.statistics === false) source.statistics = false;
-  if (column.plain === true) source.encoding = 'PLAIN';
-  return source;
-}
-
-const keyValues = (metadata: Record<string, string>) =>
-  Object.keys(metadata)
-    .sort()
-    .map((key) => ({ key, value: metadata[key] }));
 
 /**
  * Writes a Parquet file one row group at a time, so a writer holds one group of rows, not the
  * file's: each `writeGroup` call becomes exactly one row group (at most GOLD_PARQUET.rowGroupSize rows).
  */
 export class ParquetGroupWriter {
-  private readonly writer = new ByteWriter();
-  private readonly parquet: ParquetWriter;
+  private readonly writer: LakeParquetWriter;
 
   constructor(
     private readonly columns: readonly GoldColumnSpec[],
     kvMetadata: Record<string, string> = {},
   ) {
-    this.parquet = new ParquetWriter({
-      writer: this.writer,
-      schema: parquetSchemaOf(columns),
-      codec: GOLD_PARQUET.codec,
-      compressors: snappyCompressors(),
-      statistics: GOLD_PARQUET.statistics,
-      statisticsTruncateLength: GOLD_PARQUET.statisticsTruncateLength,
-      createdBy: GOLD_PARQUET.createdBy,
-      kvMetadata: keyValues(kvMetadata),
-    });
+    this.writer = new LakeParquetWriter(columns, writerOptions(kvMetadata));
   }
 
   writeGroup(data: Readonly<Record<string, DecodedArray>>): void {
     const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
     if (rowCount === 0) return;
     if (rowCount > GOLD_PARQUET.rowGroupSize) throw new RangeError(`a row group of ${rowCount} rows exceeds ${GOLD_PARQUET.rowGroupSize}`);
-    const columnData = this.columns.map((column) => columnSource(column, data[column.name]!));
-    void this.parquet.write({ columnData, rowGroupSize: GOLD_PARQUET.rowGroupSize, pageSize: GOLD_PARQUET.pageSize });
+    this.writer.writeGroup(data);
   }
 
   finish(): Uint8Array {
-    void this.parquet.finish();
-    return new Uint8Array(this.writer.getBuffer());
+    return this.writer.finish();
   }
 }
 
