@@ -1,6 +1,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type DecodedArray, type FileMetaData } from 'hyparquet';
 import { SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { asyncBufferOf } from '../lake/parquet.ts';
+import { readRowGroupFast } from '../lake/parquet-reader.ts';
 import { LakeParquetWriter, type LakeColumn, type LakeColumnKind } from '../lake/parquet-writer.ts';
 
 export { parquetSchemaOf } from '../lake/parquet-writer.ts';
@@ -98,6 +99,27 @@ export interface ColumnTable {
 }
 
 /**
+ * The lake's fast path (../lake/parquet-reader.ts) when [rowStart, rowEnd) is whole row groups, as
+ * the cursors read; undefined when it is not, or the file has a shape the fast path leaves to hyparquet.
+ */
+function readWholeGroupsFast(bytes: Uint8Array, metadata: FileMetaData, names: readonly string[], rowStart: number, rowEnd: number): Record<string, unknown[]> | undefined {
+  const parts: Array<Record<string, unknown[]>> = [];
+  let groupStart = 0;
+  for (let group = 0; group < metadata.row_groups.length && groupStart < rowEnd; group += 1) {
+    const groupEnd = groupStart + Number(metadata.row_groups[group]!.num_rows);
+    if (groupEnd > rowStart) {
+      if (groupStart < rowStart || groupEnd > rowEnd) return undefined;
+      const part = readRowGroupFast(bytes, metadata, group, names);
+      if (part === undefined) return undefined;
+      parts.push(part);
+    }
+    groupStart = groupEnd;
+  }
+  if (parts.length === 1) return parts[0];
+  return Object.fromEntries(names.map((name) => [name, parts.flatMap((part) => part[name]!)]));
+}
+
+/**
  * Reads the named columns of a Parquet file (or of rows [rowStart, rowEnd): only the row groups
  * they touch are decoded) into one array each.
  */
@@ -114,6 +136,8 @@ export async function readColumns(
   const available = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
   const missing = names.filter((name) => !available.has(name));
   if (missing.length > 0) throw new TypeError(`parquet file has no column(s) ${missing.join(', ')}`);
+  const fast = readWholeGroupsFast(bytes, metadata, names, rowStart, rowEnd);
+  if (fast !== undefined) return { rowCount, columns: fast as Record<string, DecodedArray> };
 
   const columns: Record<string, unknown[]> = {};
   for (const name of names) columns[name] = new Array<unknown>(rowCount);

@@ -4,88 +4,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parquetMetadata, type DecodedArray } from 'hyparquet';
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { readColumns } from '#shared/gold/parquet.ts';
-import { LakeParquetWriter, parquetSchemaOf, type LakeColumn, type LakeColumnKind } from '#shared/lake/parquet-writer.ts';
-import { snappyCompressors } from '#shared/lake/snappy.ts';
+import { parquetMetadata } from 'hyparquet';
+import { LakeParquetWriter, type LakeColumn } from '#shared/lake/parquet-writer.ts';
+import { names, readWithHyparquet, rowCountOf, tableArb, writeLibrary, writeOurs, type Table } from '../helpers/parquet-tables.ts';
 
 /**
  * The lake's own writer against hyparquet-writer, the library it replaces for our files: random
  * tables of every column kind, written by both, must read back as the same values (hyparquet, and
  * DuckDB as an independent reader) with the same chunk statistics.
  */
-
-const KINDS: LakeColumnKind[] = ['STRING', 'DOUBLE', 'INT32', 'BOOLEAN', 'TIMESTAMP', 'DATE', 'STRING_LIST'];
-
-// Few distinct values (dictionaries), near-unique ones (PLAIN), and text that is awkward in UTF-8.
-const text = fc.oneof(fc.constantFrom('a', 'b', 'Córdoba', '', 'ß', '\u{1F600}', '\uE000', 'x'.repeat(40)), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
-const valueOf: Record<LakeColumnKind, fc.Arbitrary<unknown>> = {
-  STRING: text,
-  DOUBLE: fc.oneof(fc.constantFrom(0, -0, 1.5, 10, 999.99), fc.double({ noDefaultInfinity: true })),
-  INT32: fc.oneof(fc.constantFrom(0, 1, -1, 7), fc.integer()),
-  BOOLEAN: fc.boolean(),
-  TIMESTAMP: fc.oneof(fc.constantFrom(0, 1_764_000_000_000), fc.integer({ min: -1e12, max: 4e12 })),
-  DATE: fc.oneof(fc.constantFrom(20_400, 20_401), fc.integer({ min: -100_000, max: 100_000 })),
-  STRING_LIST: fc.array(fc.constantFrom('ropa', 'moviles', 'iphone', 'consolas', 'ñandú'), { maxLength: 4 }),
-};
-
-const columnArb = fc.record({
-  kind: fc.constantFrom(...KINDS),
-  nullable: fc.boolean(),
-  statistics: fc.boolean(),
-  plain: fc.boolean(),
-});
-
-const tableArb = fc
-  .record({
-    specs: fc.array(columnArb, { minLength: 1, maxLength: 5 }),
-    rows: fc.nat({ max: 260 }),
-    groups: fc.integer({ min: 1, max: 3 }),
-    pageSize: fc.constantFrom(64, 300, 1 << 18),
-    seed: fc.integer(),
-  })
-  .chain(({ specs, rows, groups, pageSize }) => {
-    const columns: LakeColumn[] = specs.map((spec, index) => ({ name: `c${index}`, ...spec }));
-    const data = fc.tuple(
-      ...columns.map((column) => {
-        const value = valueOf[column.kind];
-        return fc.array(column.nullable ? fc.option(value, { freq: 4 }) : value, { minLength: rows, maxLength: rows });
-      }),
-    );
-    return data.map((arrays) => ({ columns, groups, pageSize, data: Object.fromEntries(columns.map((column, index) => [column.name, arrays[index]!])) as Record<string, unknown[]> }));
-  });
-
-type Table = { columns: LakeColumn[]; groups: number; pageSize: number; data: Record<string, unknown[]> };
-
-const rowCountOf = (table: Table) => table.data[table.columns[0]!.name]!.length;
-
-function groupsOf(table: Table): Array<Record<string, unknown[]>> {
-  const rows = rowCountOf(table);
-  const size = Math.max(1, Math.ceil(rows / table.groups));
-  const groups = [];
-  for (let start = 0; start < rows; start += size) groups.push(Object.fromEntries(table.columns.map((column) => [column.name, table.data[column.name]!.slice(start, start + size)])));
-  return groups;
-}
-
-function writeOurs(table: Table): Uint8Array {
-  const writer = new LakeParquetWriter(table.columns, { pageSize: table.pageSize, statisticsTruncateLength: 32, createdBy: 'test', kvMetadata: { b: '2', a: '1' } });
-  for (const group of groupsOf(table)) writer.writeGroup(group);
-  return writer.finish();
-}
-
-function writeLibrary(table: Table): Uint8Array {
-  const size = Math.max(1, Math.ceil(rowCountOf(table) / table.groups));
-  const columnData: ColumnSource[] = table.columns.map((column) => ({
-    name: column.name,
-    data: table.data[column.name] as DecodedArray,
-    ...(column.statistics ? {} : { statistics: false }),
-    ...(column.plain ? { encoding: 'PLAIN' as const } : {}),
-  }));
-  return new Uint8Array(parquetWriteBuffer({ columnData, schema: parquetSchemaOf(table.columns), codec: 'SNAPPY', compressors: snappyCompressors(), rowGroupSize: size, pageSize: table.pageSize, statisticsTruncateLength: 32 }));
-}
-
-const names = (table: Table) => table.columns.map((column) => column.name);
 
 /** Chunk statistics as comparable plain data (bytes as hex). */
 function statisticsOf(bytes: Uint8Array, table: Table) {
@@ -105,7 +32,7 @@ test('random tables of every column kind read back as the values hyparquet-write
     fc.asyncProperty(tableArb, async (table) => {
       const ours = writeOurs(table);
       const library = writeLibrary(table);
-      const [mine, theirs] = await Promise.all([readColumns(ours, names(table)), readColumns(library, names(table))]);
+      const [mine, theirs] = await Promise.all([readWithHyparquet(ours, names(table)), readWithHyparquet(library, names(table))]);
       t.deepEqual(mine, theirs);
       t.deepEqual(statisticsOf(ours, table), statisticsOf(library, table));
       const metadata = parquetMetadata(ours.buffer.slice(ours.byteOffset, ours.byteOffset + ours.byteLength) as ArrayBuffer);
