@@ -1,9 +1,9 @@
 import { parquetMetadataAsync, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { columnExtractor } from '../lake/columns.ts';
-import { asyncBufferOf, compareUtf8, utf8Column } from '../lake/parquet.ts';
+import { asyncBufferOf, compareUtf8 } from '../lake/parquet.ts';
+import { LakeParquetWriter, type LakeColumn } from '../lake/parquet-writer.ts';
 import { dayNumber, dayOfNumber } from '../lake/days.ts';
-import { snappyCompressors, SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
+import { SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
 import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
 
 /**
@@ -119,31 +119,32 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
     if (sorted[i - 1]!.listing_id === sorted[i]!.listing_id) throw new Error(`duplicate listing_id ${sorted[i]!.listing_id}: dedupe before writing`);
   }
   const columns = silverColumnsOf(sorted);
-  const columnData: ColumnSource[] = SILVER_COLUMNS.map((column) => {
-    const values: unknown[] = columns[column.name];
-    const plainText = column.kind === 'STRING' && PLAIN_COLUMNS.has(column.name) && !STATISTICS_COLUMNS.has(column.name);
-    return {
-      name: column.name,
-      data: column.kind === 'DATE' ? dateColumn(values) : plainText ? utf8Column(values) : values,
-      statistics: STATISTICS_COLUMNS.has(column.name),
-      ...(PLAIN_COLUMNS.has(column.name) ? { encoding: 'PLAIN' as const } : {}),
-    };
-  });
-  const buffer = parquetWriteBuffer({
-    columnData,
-    schema: SILVER_PARQUET_SCHEMA,
-    codec: SILVER_PARQUET.codec,
-    compressors: snappyCompressors(),
-    rowGroupSize: SILVER_PARQUET.rowGroupSize,
+  const writer = new LakeParquetWriter(SILVER_WRITER_COLUMNS, {
     pageSize: SILVER_PARQUET.pageSize,
-    // Every column sets its own (statisticsColumns above).
-    statistics: false,
     statisticsTruncateLength: SILVER_PARQUET.statisticsTruncateLength,
     createdBy: SILVER_PARQUET.createdBy,
-    kvMetadata: [{ key: 'silver.schema_version', value: String(SILVER_SCHEMA_VERSION) }],
+    kvMetadata: { 'silver.schema_version': String(SILVER_SCHEMA_VERSION) },
   });
-  return new Uint8Array(buffer);
+  for (let start = 0; start < sorted.length; start += SILVER_PARQUET.rowGroupSize) {
+    const end = Math.min(sorted.length, start + SILVER_PARQUET.rowGroupSize);
+    const group: Record<string, unknown[]> = {};
+    for (const column of SILVER_COLUMNS) {
+      const values: unknown[] = start === 0 && end === sorted.length ? columns[column.name] : columns[column.name].slice(start, end);
+      group[column.name] = column.kind === 'DATE' ? dateColumn(values) : values;
+    }
+    writer.writeGroup(group);
+  }
+  return writer.finish();
 }
+
+/** The lake writer's view of SILVER_COLUMNS: which columns get statistics, which skip the dictionary. */
+const SILVER_WRITER_COLUMNS: LakeColumn[] = SILVER_COLUMNS.map((column) => ({
+  name: column.name,
+  kind: column.kind,
+  nullable: column.nullable,
+  statistics: STATISTICS_COLUMNS.has(column.name),
+  plain: PLAIN_COLUMNS.has(column.name),
+}));
 
 
 /** Decoders that return values in SilverRow's TypeScript types (epoch ms, 'YYYY-MM-DD'). */

@@ -1,8 +1,7 @@
 import test from 'ava';
-import fc from 'fast-check';
 import { indexCategories } from '#shared/silver/categories.ts';
 import { normaliseItem } from '#shared/silver/item.ts';
-import { compareUtf8, utf8Column } from '#shared/lake/parquet.ts';
+import { compareUtf8 } from '#shared/lake/parquet.ts';
 import { SILVER_PARQUET, readSilverRowGroups, readSilverRows, silverParquetMetadata, writeSilverParquet } from '#shared/silver/parquet.ts';
 import type { SilverRow } from '#shared/silver/schema.ts';
 import { CATEGORY_TREE, makeItem, random } from '../helpers/bronze-fixtures.ts';
@@ -95,20 +94,6 @@ test('min/max statistics only on the prunable columns; near-unique columns writt
   const stats = columns[0]!.statistics!;
   t.is(stats.min_value, ids[0]);
   t.is(stats.max_value, ids.at(-1));
-});
-
-test('utf8Column encodes a column in one pass to exactly the bytes of each value, lone surrogates included', (t) => {
-  const values = ['Bicicleta de montaña', null, '', '📷 cámara', 'tail \ud83d', '\udcf7 head', 'ok', 'x\ud800', '\udc00y'];
-  const expected = values.map((value) => (value === null ? null : [...new TextEncoder().encode(value)]));
-  t.deepEqual(utf8Column(values).map((value) => (value === null ? null : [...(value as Uint8Array)])), expected);
-  const apart = ['a\ud800', 'b', '\udc00c', null];
-  t.deepEqual(utf8Column(apart).map((value) => (value === null ? null : [...(value as Uint8Array)])), apart.map((value) => (value === null ? null : [...new TextEncoder().encode(value)])));
-  fc.assert(
-    fc.property(fc.array(fc.option(fc.string({ unit: 'binary' }), { nil: null })), (column) => {
-      const encoded = utf8Column(column).map((value) => (value === null ? null : Buffer.from(value as Uint8Array).toString('hex')));
-      t.deepEqual(encoded, column.map((value) => (value === null ? null : Buffer.from(new TextEncoder().encode(value)).toString('hex'))));
-    }),
-  );
 });
 
 test('rows are written in UTF-8 byte order of listing_id, also where UTF-16 order differs', async (t) => {
