@@ -87,8 +87,8 @@ export class ParquetListingCursor<Row> implements ListingCursor<Row> {
   }
 
   /**
-   * Decodes a whole row group: hyparquet decodes whole pages, so reading a group in smaller
-   * batches decoded each page once per batch.
+   * Decodes a whole row group: pages are decoded whole, so reading a group in smaller batches
+   * would decode a page once per batch.
    */
   private async loadGroup(group: number): Promise<void> {
     this.ids = [];

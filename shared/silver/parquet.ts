@@ -1,10 +1,10 @@
 import { parquetMetadataAsync, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { columnExtractor } from '../lake/columns.ts';
 import { asyncBufferOf, compareUtf8 } from '../lake/parquet.ts';
-import { LakeParquetWriter, type LakeColumn } from '../lake/parquet-writer.ts';
+import { LakeParquetWriter, parquetSchemaOf, type LakeColumn } from '../lake/parquet-writer.ts';
 import { dayNumber, dayOfNumber } from '../lake/days.ts';
 import { SNAPPY_DECOMPRESSORS } from '../lake/snappy.ts';
-import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnKind, type SilverColumnName, type SilverRow } from './schema.ts';
+import { SILVER_COLUMNS, SILVER_SCHEMA_VERSION, type SilverColumnName, type SilverRow } from './schema.ts';
 
 /**
  * Silver rows ↔ Parquet bytes. The writer's settings are fixed constants (never defaults that a
@@ -40,36 +40,20 @@ export const SILVER_PARQUET = {
 } as const;
 
 
-function schemaElement(name: string, kind: SilverColumnKind, nullable: boolean): SchemaElement {
-  const repetition_type = nullable ? 'OPTIONAL' : 'REQUIRED';
-  switch (kind) {
-    case 'STRING':
-      return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
-    case 'DOUBLE':
-      return { name, type: 'DOUBLE', repetition_type };
-    case 'INT32':
-      return { name, type: 'INT32', repetition_type };
-    case 'BOOLEAN':
-      return { name, type: 'BOOLEAN', repetition_type };
-    case 'TIMESTAMP':
-      return {
-        name,
-        type: 'INT64',
-        converted_type: 'TIMESTAMP_MILLIS',
-        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
-        repetition_type,
-      };
-    case 'DATE':
-      return { name, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' }, repetition_type };
-  }
-}
+const STATISTICS: ReadonlySet<string> = new Set(SILVER_PARQUET.statisticsColumns);
+const PLAIN: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
+
+/** The lake writer's view of SILVER_COLUMNS: which columns get statistics, which skip the dictionary. */
+const SILVER_WRITER_COLUMNS: LakeColumn[] = SILVER_COLUMNS.map((column) => ({
+  name: column.name,
+  kind: column.kind,
+  nullable: column.nullable,
+  statistics: STATISTICS.has(column.name),
+  plain: PLAIN.has(column.name),
+}));
 
 /** The Parquet schema of a silver file, derived from SILVER_COLUMNS. */
-export const SILVER_PARQUET_SCHEMA: SchemaElement[] = [
-  { name: 'root', num_children: SILVER_COLUMNS.length },
-  ...SILVER_COLUMNS.map((column) => schemaElement(column.name, column.kind, column.nullable)),
-];
-
+export const SILVER_PARQUET_SCHEMA: SchemaElement[] = parquetSchemaOf(SILVER_WRITER_COLUMNS);
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
@@ -105,8 +89,6 @@ function dateColumn(values: unknown[]): Array<number | null> {
 
 const silverColumnsOf = columnExtractor<SilverRow, SilverColumnName>(SILVER_COLUMNS.map((column) => column.name));
 
-const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.statisticsColumns);
-const PLAIN_COLUMNS: ReadonlySet<string> = new Set(SILVER_PARQUET.plainColumns);
 
 /**
  * Rows → one Parquet file, sorted by listing_id (so row-group min/max statistics on it are
@@ -137,14 +119,7 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
   return writer.finish();
 }
 
-/** The lake writer's view of SILVER_COLUMNS: which columns get statistics, which skip the dictionary. */
-const SILVER_WRITER_COLUMNS: LakeColumn[] = SILVER_COLUMNS.map((column) => ({
-  name: column.name,
-  kind: column.kind,
-  nullable: column.nullable,
-  statistics: STATISTICS_COLUMNS.has(column.name),
-  plain: PLAIN_COLUMNS.has(column.name),
-}));
+
 
 
 /** Decoders that return values in SilverRow's TypeScript types (epoch ms, 'YYYY-MM-DD'). */
