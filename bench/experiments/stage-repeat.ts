@@ -5,7 +5,7 @@
  *
  *   npm run bench -- --repeat 1                   # makes .data/bench/listings-100000-shards-8
  *   npx tsx bench/experiments/stage-repeat.ts fanin [--dir DIR] [--runs 4]
- *   node --max-old-space-size=384 --max-semi-space-size=32 --import tsx bench/experiments/stage-repeat.ts shard --shard 3 --runs 8
+ *   node --max-old-space-size=384 --max-semi-space-size=16 --import tsx bench/experiments/stage-repeat.ts shard --shard 3 --runs 8
  *
  * The shard writes into memory over the lake (a MemoryLake), so the lake is not changed; the fan-in
  * publishes the day again over its own files (same bytes), its claim reopened before each run.
