@@ -1,6 +1,7 @@
 /**
- * The Parquet floor of a gold shard: the CPU time hyparquet and hyparquet-writer need to decode
- * the shard's inputs (silver shard K of every search, the previous state shard K) and to encode a
+ * The Parquet floor of a gold shard: the CPU time the shard's Parquet code (the lake's own reader
+ * and writer, shared/lake/parquet-*.ts; before issue 21's second round, hyparquet and
+ * hyparquet-writer) needs to decode the shard's inputs (silver shard K of every search, the previous state shard K) and to encode a
  * state file of the same rows, with no pipeline logic at all. Whatever the shard does beyond I/O
  * comes on top, so this bounds how close to DuckDB a JavaScript gold can get (docs/performance.md).
  * Needs a lake prepared by `npm run bench`.
