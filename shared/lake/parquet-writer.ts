@@ -99,17 +99,29 @@ export class LakeParquetWriter {
   writeGroup(data: Readonly<Record<string, ColumnValues | undefined>>): void {
     const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
     if (rowCount === 0) return;
-    const groupStart = this.file.offset;
-    const chunks: ColumnChunk[] = [];
-    let uncompressed = 0n;
+    // Every column checked before any byte of the group is written.
     for (const column of this.columns) {
       const values = data[column.name];
       if (values === undefined) throw new TypeError(`parquet writer: no data for column ${column.name}`);
       if (values.length !== rowCount) throw new TypeError(`parquet writer: column ${column.name} has ${values.length} values, expected ${rowCount}`);
-      const written = this.writeChunk(column, values);
-      chunks.push(written.chunk);
-      this.pageIndexes.push(written);
-      uncompressed += written.chunk.meta_data!.total_uncompressed_size;
+    }
+    const groupStart = this.file.offset;
+    const indexesBefore = this.pageIndexes.length;
+    const chunks: ColumnChunk[] = [];
+    let uncompressed = 0n;
+    try {
+      for (const column of this.columns) {
+        const written = this.writeChunk(column, data[column.name]!);
+        chunks.push(written.chunk);
+        this.pageIndexes.push(written);
+        uncompressed += written.chunk.meta_data!.total_uncompressed_size;
+      }
+    } catch (error) {
+      // A value the column cannot hold: the group is dropped whole, the groups before it stay valid.
+      this.file.index -= this.file.offset - groupStart;
+      this.file.offset = groupStart;
+      this.pageIndexes.length = indexesBefore;
+      throw error;
     }
     this.rows += rowCount;
     this.rowGroups.push({ columns: chunks, total_byte_size: uncompressed, num_rows: BigInt(rowCount), total_compressed_size: BigInt(this.file.offset - groupStart) });

@@ -74,5 +74,11 @@ test('bad input is refused with the column named: a null in a required column, a
   t.throws(() => writer().writeGroup({ id: ['a', null], n: [1, 2] }), { message: /required column id has no value at row 1/ });
   t.throws(() => writer().writeGroup({ id: ['a', 'b'], n: [1, 2.5] }), { message: /INT32 column holds 2.5/ });
   t.throws(() => writer().writeGroup({ id: ['a', 'b'] }), { message: /no data for column n/ });
+  // A refused group leaves the groups written before it, and the file, whole.
+  const kept = writer();
+  kept.writeGroup({ id: ['a'], n: [1] });
+  t.throws(() => kept.writeGroup({ id: ['b', 'c'], n: [2, 'three'] }), { message: /INT32 column holds three/ });
+  kept.writeGroup({ id: ['d'], n: [null] });
+  return readWithHyparquet(kept.finish(), ['id', 'n']).then((read) => t.deepEqual(read, { id: ['a', 'd'], n: [1, null] }));
   t.throws(() => writer().writeGroup({ id: ['a', 'b'], n: [1] }), { message: /column n has 1 values, expected 2/ });
 });
