@@ -7,6 +7,21 @@ const { readFileSync } = require('node:fs');
 const { resolve } = require('node:path');
 const YAML = require('yaml');
 
+// `import … from 'node:http'` in an ES module (the AWS SDK's HTTP handler) makes Node build the
+// module's ESM facade, which reads every export, WebSocket's lazy getter included: that loads
+// Node's bundled undici, ~18 ms of every cold start's import (docs/performance.md). Required
+// through the banner's `require`, node:http hands over its exports without reading them.
+const nodeHttpByRequire = {
+  name: 'node-http-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http$/ }, (args) => (args.namespace === 'node-http-by-require' ? undefined : { path: 'node:http', namespace: 'node-http-by-require' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-http-by-require' }, () => ({
+      contents: "const http = require('node:http');\nexport default http;\nexport const { Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server, ServerResponse, createServer, get, globalAgent, maxHeaderSize, request, validateHeaderName, validateHeaderValue } = http;\n",
+      loader: 'js',
+    }));
+  },
+};
+
 module.exports = (serverless) => {
   const file = serverless.service.custom.searchesFile;
   const path = resolve(serverless.config.servicePath, file);
@@ -52,5 +67,6 @@ module.exports = (serverless) => {
     exclude: [],
     // Concurrent packagings of one checkout (tests, benchmarks) each need their own work folder.
     outputWorkFolder: process.env.ESBUILD_WORK_FOLDER || '.esbuild',
+    plugins: [nodeHttpByRequire],
   };
 };
