@@ -55,30 +55,46 @@ function prepare(value: unknown, writer: Writer): unknown {
   }
   if (Array.isArray(value)) {
     const length = value.length;
-    const members = new Array<unknown>(length);
+    let members: unknown[] | undefined;
     let byHand = false;
     for (let index = 0; index < length; index += 1) {
-      const item = prepare(value[index], writer);
+      const original: unknown = value[index];
+      const item = prepare(original, writer);
       if (item instanceof ByHand) byHand = true;
-      members[index] = item;
+      if (members === undefined && (item !== original || !(index in value))) members = value.slice(0, index);
+      if (members !== undefined) members[index] = item;
     }
+    // Nothing to change: JSON.stringify writes the array as it is.
+    if (members === undefined) return value;
     return byHand ? new ByHand(null, members) : members;
   }
   const record = value as Record<string, unknown>;
-  const keys = writer.sortedKeys(Object.keys(record));
+  const own = Object.keys(record);
+  const keys = writer.sortedKeys(own);
   const kept: string[] = [];
   const members: unknown[] = [];
   let byHand = false;
-  for (const key of keys) {
+  // A plain object already in canonical form (keys inserted in sorted order, every member kept as
+  // it is) is handed to JSON.stringify itself instead of a copy.
+  const proto = Object.getPrototypeOf(record) as unknown;
+  let unchanged = (proto === Object.prototype || proto === null) && keys.length === own.length;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (unchanged && own[index] !== key) unchanged = false;
     const item = record[key];
-    if (item === undefined || typeof item === 'function') continue;
+    if (item === undefined || typeof item === 'function') {
+      unchanged = false;
+      continue;
+    }
     if (INTEGER_LIKE.test(key)) byHand = true;
     const prepared = prepare(item, writer);
     if (prepared instanceof ByHand) byHand = true;
+    if (prepared !== item || key === '__proto__' || key === 'toJSON') unchanged = false;
     kept.push(key);
     members.push(prepared);
   }
   if (byHand) return new ByHand(kept, members);
+  if (unchanged) return record;
   // No prototype: a key "__proto__" (a hostile city name) stays a key.
   const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (let index = 0; index < kept.length; index += 1) copy[kept[index]!] = members[index];
