@@ -12,8 +12,10 @@
  * dashboard files, 15 MB for a day at 100,000 listings): the value is copied with its keys inserted
  * in sorted order and V8's own JSON.stringify writes the copy: a third less CPU than the
  * hand-written writer on the day file. An object with an integer-like key cannot be copied that way (JavaScript lists such keys
- * first, in numeric order), so such an object is written by hand around its copied members. The
- * bytes are the same either way (tests/lake/json.test.ts).
+ * first, in numeric order), so such an object is written by hand around its copied members. An
+ * object already in canonical form (plain, keys inserted in sorted order, no member to drop or
+ * change) and an array needing no change are not copied at all: the fan-in's cards are built that
+ * way. The bytes are the same either way (tests/lake/json.test.ts).
  */
 export function canonicalJson(value: unknown, options: { pretty?: boolean; /** Ignored with `pretty` (small files). */ sortedCopy?: boolean } = {}): string {
   const writer = new Writer(options.pretty ? '\n' : '');

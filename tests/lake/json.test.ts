@@ -36,6 +36,27 @@ test('the sorted-copy writer gives the hand-written writer’s bytes, awkward ke
   t.pass();
 });
 
+/** The same value rebuilt with every object's keys inserted in sorted order: what the sorted-copy writer hands to JSON.stringify without copying. */
+function insertedSorted(input: unknown): unknown {
+  if (Array.isArray(input)) return input.map(insertedSorted);
+  if (input === null || typeof input !== 'object' || Object.getPrototypeOf(input) !== Object.prototype) return input;
+  const record = input as Record<string, unknown>;
+  const rebuilt: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) Object.defineProperty(rebuilt, key, { value: insertedSorted(record[key]), enumerable: true, writable: true, configurable: true });
+  return rebuilt;
+}
+
+test('values already in canonical form, written without a copy, give the hand-written writer’s bytes', (t) => {
+  fc.assert(
+    fc.property(value, (input) => {
+      const sorted = insertedSorted(input);
+      return canonicalJson(sorted, { sortedCopy: true }) === canonicalJson(input) && canonicalJson(sorted) === canonicalJson(input);
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
+
 test('both writers sort keys, integer-like ones included, and keep "__proto__" as a key', (t) => {
   const input = JSON.parse('{"b":1,"a":{"10":"x","9":"y","z":[3]},"__proto__":"kept"}') as Record<string, unknown>;
   (input.a as Record<string, unknown>).gone = undefined;
