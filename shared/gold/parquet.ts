@@ -45,19 +45,8 @@ const writerOptions = (kvMetadata: Record<string, string>) => ({
  * numbers, TIMESTAMP as epoch milliseconds, STRING_LIST as string arrays, null where nullable.
  */
 export function writeColumns(columns: readonly GoldColumnSpec[], data: Readonly<Record<string, DecodedArray>>, kvMetadata: Record<string, string> = {}): Uint8Array {
-  const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
-  for (const column of columns) {
-    const values = data[column.name];
-    if (values === undefined) throw new TypeError(`writeColumns: no data for column ${column.name}`);
-    if (values.length !== rowCount) throw new TypeError(`writeColumns: column ${column.name} has ${values.length} values, expected ${rowCount}`);
-  }
   const writer = new LakeParquetWriter(columns, writerOptions(kvMetadata));
-  for (let start = 0; start < rowCount; start += GOLD_PARQUET.rowGroupSize) {
-    const end = Math.min(rowCount, start + GOLD_PARQUET.rowGroupSize);
-    const group: Record<string, ArrayLike<unknown>> = {};
-    for (const column of columns) group[column.name] = start === 0 && end === rowCount ? data[column.name]! : data[column.name]!.slice(start, end);
-    writer.writeGroup(group);
-  }
+  writer.writeRows(data, GOLD_PARQUET.rowGroupSize);
   return writer.finish();
 }
 

@@ -142,7 +142,7 @@ function readChunk(bytes: Uint8Array, view: DataView, chunk: ColumnChunk, shape:
     }
     if (shape.maxDefinition > 0) {
       definitionLevels = new Uint8Array(levelCount);
-      readRleBitPackedHybrid({ view, offset: pageStart + repetitionLength }, shape.maxDefinition === 2 ? 2 : 1, definitionLevels, definitionLength);
+      readRleBitPackedHybrid({ view, offset: pageStart + repetitionLength }, shape.maxDefinition, definitionLevels, definitionLength);
     }
     const valueCount = levelCount - v2.num_nulls;
     const valuesStart = pageStart + repetitionLength + definitionLength;
@@ -197,9 +197,7 @@ function assembleList(values: readonly unknown[], repetition: Uint8Array, defini
   for (let level = 0; level < repetition.length; level += 1) {
     if (repetition[level] === 0) {
       const depth = definition[level]!;
-      if (depth === maxDefinition) current = [];
-      else if (depth === maxDefinition - 1) current = [];
-      else current = undefined;
+      current = depth >= maxDefinition - 1 ? [] : undefined;
       out[row + produced] = current;
       produced += 1;
       if (depth === maxDefinition) current!.push(values[next++]);

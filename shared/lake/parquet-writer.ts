@@ -96,15 +96,20 @@ export class LakeParquetWriter {
     this.file.appendUint32(MAGIC);
   }
 
-  writeGroup(data: Readonly<Record<string, ColumnValues | undefined>>): void {
-    const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
-    if (rowCount === 0) return;
-    // Every column checked before any byte of the group is written.
-    for (const column of this.columns) {
-      const values = data[column.name];
-      if (values === undefined) throw new TypeError(`parquet writer: no data for column ${column.name}`);
-      if (values.length !== rowCount) throw new TypeError(`parquet writer: column ${column.name} has ${values.length} values, expected ${rowCount}`);
+  /** Whole columns, split into row groups of `rowGroupSize` rows. */
+  writeRows(data: Readonly<Record<string, ArrayLike<unknown> & { slice(start: number, end: number): ArrayLike<unknown> } | undefined>>, rowGroupSize: number): void {
+    const rowCount = this.checkedRowCount(data);
+    for (let start = 0; start < rowCount; start += rowGroupSize) {
+      const end = Math.min(rowCount, start + rowGroupSize);
+      const group: Record<string, ArrayLike<unknown>> = {};
+      for (const column of this.columns) group[column.name] = start === 0 && end === rowCount ? data[column.name]! : data[column.name]!.slice(start, end);
+      this.writeGroup(group);
     }
+  }
+
+  writeGroup(data: Readonly<Record<string, ColumnValues | undefined>>): void {
+    const rowCount = this.checkedRowCount(data);
+    if (rowCount === 0) return;
     const groupStart = this.file.offset;
     const indexesBefore = this.pageIndexes.length;
     const chunks: ColumnChunk[] = [];
@@ -146,6 +151,17 @@ export class LakeParquetWriter {
     return new Uint8Array(this.file.getBuffer());
   }
 
+  /** The rows every column holds; an error naming the first column that is missing or of another length. */
+  private checkedRowCount(data: Readonly<Record<string, ColumnValues | undefined>>): number {
+    const rowCount = data[this.columns[0]?.name ?? '']?.length ?? 0;
+    for (const column of this.columns) {
+      const values = data[column.name];
+      if (values === undefined) throw new TypeError(`parquet writer: no data for column ${column.name}`);
+      if (values.length !== rowCount) throw new TypeError(`parquet writer: column ${column.name} has ${values.length} values, expected ${rowCount}`);
+    }
+    return rowCount;
+  }
+
   private writeChunk(column: LakeColumn, values: ColumnValues): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
     const leaf = column.kind === 'STRING_LIST' ? flattenList(column, values) : flatColumn(column, values);
     const physical = PHYSICAL[column.kind];
@@ -180,7 +196,7 @@ export class LakeParquetWriter {
       let repetitionLength = 0;
       let definitionLength = 0;
       if (leaf.repetition !== undefined) repetitionLength = writeRleBitPackedHybrid(levels, leaf.repetition.subarray(page.levelStart, page.levelEnd), 1);
-      if (leaf.definition !== undefined) definitionLength = writeRleBitPackedHybrid(levels, leaf.definition.subarray(page.levelStart, page.levelEnd), leaf.maxDefinition === 2 ? 2 : 1);
+      if (leaf.definition !== undefined) definitionLength = writeRleBitPackedHybrid(levels, leaf.definition.subarray(page.levelStart, page.levelEnd), leaf.maxDefinition);
       this.values.reset();
       if (dictionary === undefined) this.values.plain(leaf.values, page.valueStart, page.valueEnd, column.kind);
       else this.values.indexes(dictionary.indexes, page.valueStart, page.valueEnd, dictionary.values.length);

@@ -107,20 +107,11 @@ export function writeSilverParquet(rows: readonly SilverRow[]): Uint8Array {
     createdBy: SILVER_PARQUET.createdBy,
     kvMetadata: { 'silver.schema_version': String(SILVER_SCHEMA_VERSION) },
   });
-  for (let start = 0; start < sorted.length; start += SILVER_PARQUET.rowGroupSize) {
-    const end = Math.min(sorted.length, start + SILVER_PARQUET.rowGroupSize);
-    const group: Record<string, unknown[]> = {};
-    for (const column of SILVER_COLUMNS) {
-      const values: unknown[] = start === 0 && end === sorted.length ? columns[column.name] : columns[column.name].slice(start, end);
-      group[column.name] = column.kind === 'DATE' ? dateColumn(values) : values;
-    }
-    writer.writeGroup(group);
-  }
+  const data: Record<string, unknown[]> = {};
+  for (const column of SILVER_COLUMNS) data[column.name] = column.kind === 'DATE' ? dateColumn(columns[column.name]) : columns[column.name];
+  writer.writeRows(data, SILVER_PARQUET.rowGroupSize);
   return writer.finish();
 }
-
-
-
 
 /** Decoders that return values in SilverRow's TypeScript types (epoch ms, 'YYYY-MM-DD'). */
 const SILVER_PARSERS = {
