@@ -15,11 +15,15 @@ export const SILVER_PARQUET = {
   /** Read natively by hyparquet, DuckDB, Athena and Spark; encoded and decoded by hysnappy (../lake/snappy.ts). */
   codec: 'SNAPPY',
   /**
-   * Rows per row group. A typical shard file (one search, one day, one of N shards) holds a few
-   * thousand rows and so is one group; big ones split into groups that a reader can take one at a
-   * time (~20k decoded rows is tens of MB) or skip by the listing_id min/max, and DuckDB reads in parallel.
+   * Rows per row group: groups a reader can take one at a time or skip by the listing_id min/max,
+   * and DuckDB reads in parallel. Small, because a gold shard merges every search's file of its
+   * shard at once and holds one decoded group of each: at 20,000 rows that was the whole day's
+   * silver of the shard (~133,000 rows at 1M listings, each file a single group), kept alive
+   * through the merge and promoted into the old generation. At 4,096 rows it is a few rows per
+   * listing of that, the shard's peak fell ~40 MB and silver itself writes with 3-7 % less CPU;
+   * files grow ~3 % (docs/performance.md, "Row groups").
    */
-  rowGroupSize: 20_000,
+  rowGroupSize: 4_096,
   /** Target uncompressed page size (the library's default, pinned). */
   pageSize: 1 << 20,
   /**
