@@ -62,8 +62,9 @@ function groupsOf(table: Table): Array<Record<string, unknown[]>> {
   return groups;
 }
 
-export function writeOurs(table: Table): Uint8Array {
-  const writer = new LakeParquetWriter(table.columns, { pageSize: table.pageSize, statisticsTruncateLength: 32, createdBy: 'test', kvMetadata: { b: '2', a: '1' } });
+/** `bufferPartSize`: the writer's output in parts of that many bytes (the file must not depend on it). */
+export function writeOurs(table: Table, bufferPartSize?: number): Uint8Array {
+  const writer = new LakeParquetWriter(table.columns, { pageSize: table.pageSize, statisticsTruncateLength: 32, createdBy: 'test', kvMetadata: { b: '2', a: '1' }, ...(bufferPartSize === undefined ? {} : { bufferPartSize }) });
   for (const group of groupsOf(table)) writer.writeGroup(group);
   return writer.finish();
 }
