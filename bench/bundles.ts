@@ -33,20 +33,12 @@ export interface BundleInfo {
   /** From the packaged CloudFormation template: the function's memory and its NODE_OPTIONS. */
   memoryMb: number;
   nodeOptions: string[];
-  /**
-   * The function's exec wrapper (AWS_LAMBDA_EXEC_WRAPPER) as extracted here, and the environment
-   * it reads (NODE_HEAP_FLAGS): Lambda starts Node through it, and so does the benchmark.
-   */
-  execWrapper: { path: string; env: Record<string, string> } | null;
 }
 
 interface TemplateFunction {
   Type: string;
   Properties: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } };
 }
-
-/** Where Lambda puts the function's package: an exec wrapper is named by its path there. */
-const LAMBDA_TASK_ROOT = '/var/task/';
 
 /** Not copied into the packaging copy of the service: dependencies are linked, the rest is not the service's. */
 const NOT_COPIED = new Set(['node_modules', '.git', '.data', '.esbuild', '.serverless', 'test-artifacts', 'bench/results', 'dashboard/dist', 'dashboard/.astro', 'dashboard/node_modules']);
@@ -95,7 +87,7 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
       if (entry.name.endsWith('/')) continue;
       const path = join(target, entry.name);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, zip.read(entry), entry.unixMode === 0 ? {} : { mode: entry.unixMode & 0o777 });
+      await writeFile(path, zip.read(entry));
       if (entry.name.endsWith('.mjs')) {
         mjsBytes += entry.size;
         if (entry.name.endsWith('handler.mjs')) handlerPath = path;
@@ -103,10 +95,7 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
     }
     if (handlerPath === '') throw new Error(`${file} has no handler.mjs`);
     const resource = template.Resources[`${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`];
-    const variables = resource?.Properties.Environment?.Variables ?? {};
-    const nodeOptions = variables.NODE_OPTIONS;
-    const wrapper = variables.AWS_LAMBDA_EXEC_WRAPPER;
-    if (wrapper !== undefined && (typeof wrapper !== 'string' || !wrapper.startsWith(LAMBDA_TASK_ROOT))) throw new Error(`${name}: AWS_LAMBDA_EXEC_WRAPPER ${String(wrapper)} is not a file of the package (${LAMBDA_TASK_ROOT}…)`);
+    const nodeOptions = resource?.Properties.Environment?.Variables?.NODE_OPTIONS;
     bundles.push({
       name,
       zipBytes: (await stat(join(outDir, file))).size,
@@ -115,7 +104,6 @@ export async function packageFunctions(outDir: string): Promise<{ ms: number; bu
       handlerPath,
       memoryMb: resource?.Properties.MemorySize ?? 1024,
       nodeOptions: typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : [],
-      execWrapper: wrapper === undefined ? null : { path: join(target, wrapper.slice(LAMBDA_TASK_ROOT.length)), env: typeof variables.NODE_HEAP_FLAGS === 'string' ? { NODE_HEAP_FLAGS: variables.NODE_HEAP_FLAGS } : {} },
     });
   }
   return { ms, bundles };
@@ -206,12 +194,9 @@ export async function runBundledHandler(bundle: BundleInfo, event: unknown, envi
     POWERTOOLS_METRICS_NAMESPACE: 'WallapopMarket',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     ...environment.env,
-    ...bundle.execWrapper?.env,
   };
-  const nodeCommand = [process.execPath, ...(environment.nodeFlags ?? bundle.nodeOptions), runner, bundle.handlerPath, JSON.stringify(event), bundle.name, String(memoryMb)];
-  const [command, ...args] = bundle.execWrapper === null ? nodeCommand : [bundle.execWrapper.path, ...nodeCommand];
   const started = performance.now();
-  const child = spawn(command!, args, {
+  const child = spawn(process.execPath, [...(environment.nodeFlags ?? bundle.nodeOptions), runner, bundle.handlerPath, JSON.stringify(event), bundle.name, String(memoryMb)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

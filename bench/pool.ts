@@ -25,25 +25,17 @@ const FUNCTION_OF_JOB: Partial<Record<JobKind, string>> = { silver: 'silver', 'g
 let configuredFlags: Map<string, string[]> | undefined;
 
 /**
- * The V8 memory flags serverless.yml gives the function that runs this kind of job (`--max-…` in
- * its NODE_OPTIONS, and NODE_HEAP_FLAGS, which its exec wrapper puts on Node's command line):
- * children run the stage with the heap the Lambda has. Other flags (--enable-source-maps) do not
- * apply to TypeScript run by tsx.
+ * The V8 memory flags (`--max-…`) in the NODE_OPTIONS serverless.yml sets for the function that
+ * runs this kind of job: children run the stage with the heap the Lambda has. Other flags
+ * (--enable-source-maps) do not apply to TypeScript run by tsx.
  */
 export function lambdaNodeFlags(kind: JobKind): string[] {
   const name = FUNCTION_OF_JOB[kind];
   if (name === undefined) return [];
   if (configuredFlags === undefined) {
-    const service = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as { functions?: Record<string, { environment?: { NODE_OPTIONS?: string; NODE_HEAP_FLAGS?: string } }> };
+    const service = parse(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as { functions?: Record<string, { environment?: { NODE_OPTIONS?: string } }> };
     configuredFlags = new Map(
-      Object.entries(service.functions ?? {}).map(([fn, definition]) => [
-        fn,
-        [
-          ...(definition.environment?.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag.startsWith('--max-')),
-          // What the function's exec wrapper adds to Node's command line (functions/exec-wrapper.sh).
-          ...(definition.environment?.NODE_HEAP_FLAGS ?? '').split(/\s+/).filter(Boolean),
-        ],
-      ]),
+      Object.entries(service.functions ?? {}).map(([fn, definition]) => [fn, (definition.environment?.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag.startsWith('--max-'))]),
     );
   }
   return configuredFlags.get(name) ?? [];

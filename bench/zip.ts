@@ -11,8 +11,6 @@ export interface ZipEntry {
   size: number;
   method: number;
   localHeaderOffset: number;
-  /** The Unix file mode the packager stored (0 when it stored none): the exec wrapper must stay executable. */
-  unixMode: number;
 }
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
@@ -48,7 +46,6 @@ export class ZipFile {
         compressedSize: bytes.readUInt32LE(at + 20),
         size: bytes.readUInt32LE(at + 24),
         localHeaderOffset: bytes.readUInt32LE(at + 42),
-        unixMode: bytes.readUInt32LE(at + 38) >>> 16,
         name: bytes.toString('utf8', at + 46, at + 46 + nameLength),
       });
       at += 46 + nameLength + extraLength + commentLength;

@@ -1,10 +1,8 @@
 import test from 'ava';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { invocationProblems } from '../helpers/invocation-paths.ts';
-import { ZipFile } from '../../bench/zip.ts';
 import { packageService, run } from '../helpers/packaged-template.ts';
 import { CONTENT_SECURITY_POLICY } from '../../dashboard/src/data/csp.ts';
 
@@ -74,37 +72,6 @@ test('every stage is a Lambda on nodejs24.x with its own small bundle, log reten
     const size = (await stat(join(directory, zip))).size;
     t.log(`${zip}: ${(size / 1024).toFixed(0)} KiB zipped`);
     t.true(size < 2 * 1024 * 1024, `${zip} is under 2 MB`);
-  }
-});
-
-test('the gold shard starts Node through its exec wrapper, which puts the heap flags Node refuses in NODE_OPTIONS on its command line', async (t) => {
-  const { template, directory } = await packaged;
-  for (const fn of STAGE_FUNCTIONS) {
-    const variables = (template.Resources[logicalId(fn)]!.Properties!.Environment?.Variables ?? {}) as Record<string, string>;
-    // Node exits at start on a flag NODE_OPTIONS may not hold: the wrapper's flags must not be there.
-    t.notRegex(variables.NODE_OPTIONS ?? '', /--initial-/, fn);
-    if (variables.AWS_LAMBDA_EXEC_WRAPPER === undefined) continue;
-    t.is(fn, 'gold-shard', 'only the gold shard needs the wrapper so far');
-    t.is(variables.AWS_LAMBDA_EXEC_WRAPPER, '/var/task/functions/exec-wrapper.sh');
-    const zipName = `${fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}.zip`;
-    const zip = await ZipFile.open(join(directory, zipName));
-    const entry = zip.entries.find((candidate) => candidate.name === 'functions/exec-wrapper.sh');
-    if (entry === undefined) return t.fail(`${zipName} has no functions/exec-wrapper.sh`);
-    t.is(entry.unixMode & 0o111, 0o111, 'the wrapper is executable in the package');
-    // Run it as Lambda does: the node binary and its arguments, NODE_OPTIONS and NODE_HEAP_FLAGS from the function.
-    const scratch = await mkdtemp(join(tmpdir(), 'exec-wrapper-'));
-    try {
-      const wrapper = join(scratch, 'exec-wrapper.sh');
-      await writeFile(wrapper, zip.read(entry), { mode: entry.unixMode & 0o777 });
-      const { stdout } = await run(wrapper, [process.execPath, '--expose-gc', '-e', 'console.log(JSON.stringify(process.execArgv))'], {
-        env: { PATH: process.env.PATH, NODE_OPTIONS: variables.NODE_OPTIONS, NODE_HEAP_FLAGS: variables.NODE_HEAP_FLAGS },
-      });
-      const execArgv = JSON.parse(stdout) as string[];
-      t.true(variables.NODE_HEAP_FLAGS!.split(' ').every((flag) => execArgv.includes(flag)), `node got ${stdout.trim()}`);
-      t.true(execArgv.includes('--expose-gc'), 'and kept the runtime\'s own arguments');
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
   }
 });
 
