@@ -54,6 +54,9 @@ export function parquetSchemaOf(columns: readonly LakeColumn[]): SchemaElement[]
   return [{ name: 'root', num_children: columns.length }, ...columns.flatMap(schemaElements)];
 }
 
+/** The names of a list column's two inner levels (Parquet's standard three-level LIST). */
+const LIST_LEVELS = { group: 'list', element: 'element' } as const;
+
 function schemaElements(column: LakeColumn): SchemaElement[] {
   const repetition_type = column.nullable ? 'OPTIONAL' : 'REQUIRED';
   const { name } = column;
@@ -74,8 +77,8 @@ function schemaElements(column: LakeColumn): SchemaElement[] {
       // The standard three-level LIST: DuckDB reads VARCHAR[], Athena array<string>.
       return [
         { name, repetition_type, converted_type: 'LIST', num_children: 1 },
-        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-        { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' },
+        { name: LIST_LEVELS.group, repetition_type: 'REPEATED', num_children: 1 },
+        { name: LIST_LEVELS.element, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' },
       ];
   }
 }
@@ -284,7 +287,7 @@ export class LakeParquetWriter {
       meta_data: {
         type: physical,
         encodings: dictionary === undefined ? ['PLAIN'] : ['PLAIN', 'RLE_DICTIONARY'],
-        path_in_schema: column.kind === 'STRING_LIST' ? [column.name, 'list', 'element'] : [column.name],
+        path_in_schema: column.kind === 'STRING_LIST' ? [column.name, LIST_LEVELS.group, LIST_LEVELS.element] : [column.name],
         codec: 'SNAPPY',
         num_values: BigInt(leaf.levelCount),
         total_uncompressed_size: BigInt(uncompressedSize),

@@ -1,4 +1,8 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parquetRead, type DecodedArray } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { LakeParquetWriter, parquetSchemaOf, type LakeColumn, type LakeColumnKind } from '#shared/lake/parquet-writer.ts';
@@ -97,4 +101,16 @@ export async function readWithHyparquet(bytes: Uint8Array, columns: readonly str
     },
   });
   return Object.fromEntries(columns.map((name, index) => [name, rows.map((row) => row[index])]));
+}
+
+/** An in-memory DuckDB and a scratch directory for its files, both gone after `use`. */
+export async function withDuckDb<T>(prefix: string, use: (connection: DuckDBConnection, dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    return await use(connection, dir);
+  } finally {
+    connection.closeSync();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

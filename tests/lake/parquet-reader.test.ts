@@ -1,13 +1,11 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetMetadata } from 'hyparquet';
 import { readColumns } from '#shared/gold/parquet.ts';
 import { readRowGroupFast } from '#shared/lake/parquet-reader.ts';
-import { names, readWithHyparquet, tableArb, writeLibrary, writeOurs, type Table } from '../helpers/parquet-tables.ts';
+import { names, readWithHyparquet, tableArb, withDuckDb, writeLibrary, writeOurs, type Table } from '../helpers/parquet-tables.ts';
 
 /**
  * The fast path for reading the lake's own files against hyparquet: on random tables written by
@@ -44,10 +42,7 @@ test('every row group of both writers’ files reads through the fast path as hy
 });
 
 test('a file of another writer (DuckDB: data pages v1) is left to hyparquet, and readColumns still reads it', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'parquet-reader-'));
-  const duckdb = await DuckDBInstance.create(':memory:');
-  const connection = await duckdb.connect();
-  try {
+  await withDuckDb('parquet-reader-', async (connection, dir) => {
     const tables = fc.sample(tableArb.filter((table) => table.data.c0!.length > 0), { numRuns: 10, seed: 20261204 });
     let fellBack = 0;
     for (const [index, table] of tables.entries()) {
@@ -62,8 +57,5 @@ test('a file of another writer (DuckDB: data pages v1) is left to hyparquet, and
       t.deepEqual(read.columns, expected, `table ${index}`);
     }
     t.is(fellBack, tables.length, 'every DuckDB file fell back to hyparquet');
-  } finally {
-    connection.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
