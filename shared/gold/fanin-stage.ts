@@ -8,7 +8,7 @@ import { staleGoldDays } from './freshness.ts';
 import { dayNumber } from '../lake/days.ts';
 import { buildDashboardDay } from './day-file.ts';
 import { GoldInputError } from './gold-errors.ts';
-import { canonicalJson } from '../lake/json.ts';
+import { canonicalJson, canonicalJsonBytes } from '../lake/json.ts';
 import { dayOfKey } from './trigger-day.ts';
 import { GOLD_MANIFEST_VERSION, goldDays, previousGoldDay, type GoldManifest } from './manifest.ts';
 import { resolveGoldOptions, type GoldOptions } from './options.ts';
@@ -92,8 +92,6 @@ export async function runGoldFanin(
   }
 }
 
-const utf8 = new TextEncoder();
-
 /** The run id claims use for days dispatched before run identity. */
 const LEGACY_RUN = 'no-run-identity';
 
@@ -144,9 +142,9 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   for (const table of GOLD_TABLES) tableKeys[table] = goldKeys.table(table, day);
   // The fan-in has memory to spare (1,024 MB) and these files are large (the day 15 MB at 100,000
   // listings): the faster writer, and each file encoded once for its two keys.
-  const dayBytes = utf8.encode(canonicalJson(dayFile, { sortedCopy: true }));
-  const seriesBytes = utf8.encode(canonicalJson(series, { sortedCopy: true }));
-  const historiesBytes = utf8.encode(canonicalJson(histories, { sortedCopy: true }));
+  const dayBytes = canonicalJsonBytes(dayFile);
+  const seriesBytes = canonicalJsonBytes(series);
+  const historiesBytes = canonicalJsonBytes(histories);
   // Independent objects are written concurrently (S3 round trips are most of a small day's fan-in);
   // the manifest, which announces them, only once they all exist.
   await Promise.all([

@@ -21,6 +21,8 @@ export class QuantileSketch {
   /** Values too close to 0 for the logarithmic mapping (and 0 itself): DDSketch's zero bucket. */
   zeroCount = 0;
   readonly bins = new Map<number, number>();
+  /** The DDSketch of the bins, built once for all the quantiles asked of it (a group asks for nine). */
+  private laidOut: DDSketch | undefined;
 
   get count(): number {
     let total = this.zeroCount;
@@ -30,6 +32,7 @@ export class QuantileSketch {
 
   add(value: number): void {
     if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`QuantileSketch takes finite values >= 0, got ${value}`);
+    this.laidOut = undefined;
     if (value <= MAPPING.minPossible) {
       this.zeroCount += 1;
       return;
@@ -40,6 +43,7 @@ export class QuantileSketch {
 
   /** Adds `other`'s counts into this sketch. */
   mergeFrom(other: QuantileSketch): this {
+    this.laidOut = undefined;
     this.zeroCount += other.zeroCount;
     for (const [key, count] of other.bins) this.bins.set(key, (this.bins.get(key) ?? 0) + count);
     return this;
@@ -51,7 +55,8 @@ export class QuantileSketch {
 
   /** The value at quantile `q` (0…1) under DDSketch's rank rule (rank = q·(n−1), lower); null when empty. */
   quantile(q: number): number | null {
-    const sketch = this.toDDSketch();
+    this.laidOut ??= this.toDDSketch();
+    const sketch = this.laidOut;
     return sketch.count === 0 ? null : sketch.getValueAtQuantile(q);
   }
 

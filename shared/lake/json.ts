@@ -24,6 +24,41 @@ export function canonicalJson(value: unknown, options: { pretty?: boolean; /** I
   return `${writer.out}\n`;
 }
 
+/**
+ * `canonicalJson(value, { sortedCopy: true })` as UTF-8 bytes, for the fan-in's large files. The
+ * text is written and encoded in chunks, and a large object or array member by member: one
+ * JSON.stringify over a whole day file turns all 15 MB into two-byte text as soon as one title
+ * holds an emoji (a third slower to write, twice the memory, slower to encode), where member by
+ * member only that title's card does.
+ */
+export function canonicalJsonBytes(value: unknown): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const encode = (text: string) => {
+    const part = UTF8.encode(text);
+    parts.push(part);
+    length += part.length;
+  };
+  const writer = new Writer('', encode);
+  writer.writePrepared(prepare(value, writer));
+  encode(`${writer.out}\n`);
+  if (parts.length === 1) return parts[0]!;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
+const UTF8 = new TextEncoder();
+
+/** A prepared object or array with at least this many members is written member by member by the chunked writer. */
+const SPLIT_MEMBERS = 64;
+/** Text the chunked writer holds before it encodes it. */
+const CHUNK_CHARS = 1 << 16;
+
 /** A key JavaScript orders before every other, by number (an array index, or one this test cannot tell apart). */
 const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
@@ -110,7 +145,11 @@ class Writer {
   private readonly shapes: Array<{ keys: string[]; sorted: string[] }> = [];
   private nextShape = 0;
 
-  constructor(readonly newline: string) {}
+  constructor(
+    readonly newline: string,
+    /** Takes the text written so far (chunked writing, `canonicalJsonBytes`); the writer then starts again empty. */
+    readonly spill?: (text: string) => void,
+  ) {}
 
   write(value: unknown, newline: string): void {
     if (value === null || typeof value !== 'object') {
@@ -155,7 +194,8 @@ class Writer {
   /** A value from `prepare`: copies by JSON.stringify, the objects around them by hand. */
   writePrepared(value: unknown): void {
     if (!(value instanceof ByHand)) {
-      this.out += JSON.stringify(value);
+      if (this.spill === undefined || value === null || typeof value !== 'object') this.out += JSON.stringify(value);
+      else this.writeSplit(value);
       return;
     }
     const { keys, members } = value;
@@ -176,6 +216,45 @@ class Writer {
       this.writePrepared(members[index]);
     }
     this.out += '}';
+  }
+
+  /**
+   * A prepared object or array (not ByHand) in chunks: what JSON.stringify would write, member by
+   * member when it is large. Prepared values hold no member JSON.stringify would drop, and their
+   * keys are in insertion order (integer-like keys are written ByHand), so the bytes are the same.
+   */
+  private writeSplit(value: unknown): void {
+    if (Array.isArray(value)) {
+      if (value.length < SPLIT_MEMBERS) this.out += JSON.stringify(value);
+      else {
+        this.out += '[';
+        for (let index = 0; index < value.length; index += 1) {
+          if (index > 0) this.out += ',';
+          this.writeSplit(value[index]);
+        }
+        this.out += ']';
+      }
+    } else if (value === null || typeof value !== 'object') {
+      this.out += JSON.stringify(value);
+    } else {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (keys.length < SPLIT_MEMBERS) this.out += JSON.stringify(record);
+      else {
+        this.out += '{';
+        for (let index = 0; index < keys.length; index += 1) {
+          if (index > 0) this.out += ',';
+          this.out += JSON.stringify(keys[index]);
+          this.out += ':';
+          this.writeSplit(record[keys[index]!]);
+        }
+        this.out += '}';
+      }
+    }
+    if (this.out.length >= CHUNK_CHARS) {
+      this.spill!(this.out);
+      this.out = '';
+    }
   }
 
   /** `keys` sorted, reusing the order of an object of the same shape seen recently. */

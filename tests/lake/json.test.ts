@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { canonicalJson } from '#shared/lake/json.ts';
+import { canonicalJson, canonicalJsonBytes } from '#shared/lake/json.ts';
 
 /** Keys that JavaScript orders specially, or that a copy could mistake for something else. */
 const awkwardKey = fc.oneof(
@@ -65,8 +65,29 @@ test('both writers sort keys, integer-like ones included, and keep "__proto__" a
   t.is(canonicalJson(input, { sortedCopy: true }), expected);
 });
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Objects and arrays large enough for the chunked writer to split them member by member, and text that is two-byte in JavaScript. */
+const member = fc.oneof(value, fc.string({ unit: 'grapheme' }));
+const largeArray = fc.array(member, { minLength: 60, maxLength: 140 });
+const largeObject = fc.dictionary(awkwardKey, member, { minKeys: 60, maxKeys: 140 });
+const large = fc.oneof(largeArray, largeObject, fc.dictionary(awkwardKey, fc.oneof(largeArray, largeObject, value), { maxKeys: 4 }), fc.array(fc.oneof(largeObject, value), { maxLength: 3 }));
+
+test('the chunked bytes writer gives the hand-written writer’s text as UTF-8, large and two-byte values included', (t) => {
+  fc.assert(
+    fc.property(fc.oneof(value, large), (input) => utf8.decode(canonicalJsonBytes(input)) === canonicalJson(input) && utf8.decode(canonicalJsonBytes(insertedSorted(input))) === canonicalJson(input)),
+    { numRuns: 400 },
+  );
+  // Past the chunk size (64 Ki characters), with a card-like object per member and an emoji in one of them.
+  const cards = Object.fromEntries(Array.from({ length: 3000 }, (_, index) => [`id${index}`, { title: index === 1234 ? 'Platos 💥 ñ' : `título ${index}`, price: index / 7, tags: ['a', index % 2 === 0 ? null : 'b'] }]));
+  const day = { lists: { categories: { 10: ['id1'], 9: ['id2'] } }, listings: cards, n: [1, 2, 3] };
+  const bytes = canonicalJsonBytes(day);
+  t.true(bytes.length > 1 << 17);
+  t.is(utf8.decode(bytes), canonicalJson(day));
+});
+
 test('both writers refuse what JSON cannot say: non-finite numbers, bigints', (t) => {
   for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 10n]) {
     for (const sortedCopy of [false, true]) t.throws(() => canonicalJson({ deep: [{ bad }] }, { sortedCopy }), { instanceOf: TypeError }, `${String(bad)} sortedCopy=${sortedCopy}`);
+    t.throws(() => canonicalJsonBytes({ deep: [{ bad }] }), { instanceOf: TypeError }, `${String(bad)} as bytes`);
   }
 });
