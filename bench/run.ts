@@ -1,11 +1,11 @@
 /**
  * The benchmark: our stages against DuckDB doing the same work on the same files, in one run.
  *
- *   npm run bench                                   # 100,000 listings, 3 repeats, 8 shards
+ *   npm run bench                                   # 100,000 listings, 3 repeats, the shards `auto` settles on (1)
  *   npm run bench -- --listings 1000000 --out bench/results/1m.json
  *   npm run bench -- --smoke                        # 10,000 listings, 1 repeat (the test suite runs this)
  *
- * Options: --listings N  --repeat R  --shards S  --concurrency C (default: the machine's cores)
+ * Options: --listings N  --repeat R  --shards S|auto  --concurrency C (default: the machine's cores)
  *          --out FILE  --data DIR (the generated lake; reused when it matches)  --fresh (regenerate)
  *          --skip single-core,duckdb,memory,bundles,cold-start,as-deployed,dashboard
  *          --cold-runs N (default 5)  --profile DIR (CPU profiles of the one-invocation runs)
@@ -48,6 +48,7 @@ import { lambdaNodeFlags, runFresh, runPool } from './pool.ts';
 import { formatSummary, readProfile, summariseProfile } from './profile.ts';
 import { benchSearches, DAY, PREVIOUS_DAY, SEED } from './scenario.ts';
 import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, type BenchDataset, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
+import { autoShardCount, FIRST_DAY_SHARDS } from '#shared/plan/shard-count.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DATA_VERSION = 1;
@@ -583,7 +584,7 @@ function runScript(script: string, args: string[]): Promise<{ code: number | nul
   });
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--listings N (default 100000)] [--repeat R (default 3)] [--shards S (default 8)]
+export const BENCH_USAGE = `usage: npm run bench -- [--listings N (default 100000)] [--repeat R (default 3)] [--shards S|auto (default auto: 1 shard per 125,000 listings, as the pipeline settles)]
        [--concurrency C (default: the machine's cores)] [--out FILE] [--data DIR] [--fresh]
        [--skip ${SECTIONS.join(',')}] [--cold-runs N (default 5)] [--profile DIR] [--smoke] [--quiet]
   (docs/performance.md says what each section measures)`;
@@ -601,7 +602,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       options: {
       listings: { type: 'string' },
       repeat: { type: 'string' },
-      shards: { type: 'string', default: '8' },
+      shards: { type: 'string', default: 'auto' },
       concurrency: { type: 'string' },
       out: { type: 'string' },
       data: { type: 'string' },
@@ -621,7 +622,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (values.help) throw new BenchUsageError('');
   const smoke = values.smoke ?? false;
   const listings = Number(values.listings ?? (smoke ? 10_000 : 100_000));
-  const shards = Number(values.shards);
+  // What the pipeline's default (`auto`) settles on for a market of this size: 1 shard at 100k, 8 at 1M.
+  const shards = values.shards === 'auto' ? autoShardCount({ stateRows: listings, shardCount: FIRST_DAY_SHARDS }) : Number(values.shards);
   const integer = (name: string, value: number, min: number) => {
     if (!Number.isInteger(value) || value < min) throw new BenchUsageError(`--${name} must be an integer >= ${min}, got ${value}`);
     return value;

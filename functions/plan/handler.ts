@@ -8,7 +8,8 @@ import { parseSearchConfig, type SearchConfig } from '#shared/config/searches.ts
 import { S3Lake } from '#shared/lake/s3-lake.ts';
 import { runPlan } from '#shared/plan/stage.ts';
 import { madridDay } from '#shared/lake/days.ts';
-import { numberFromEnvironment, wallapopOptionsFromEnvironment } from '#shared/runtime/environment.ts';
+import { parseShardCountSetting } from '#shared/plan/shard-count.ts';
+import { wallapopOptionsFromEnvironment } from '#shared/runtime/environment.ts';
 import { createObservability } from '#shared/runtime/observability.ts';
 import { WallapopClient } from '#shared/wallapop/index.ts';
 
@@ -59,7 +60,7 @@ export const handler = middy<PlanEvent | undefined>()
       client,
       config: await searchConfig(),
       day,
-      shardCount: numberFromEnvironment('SHARD_COUNT', 8),
+      shardCount: parseShardCountSetting(process.env.SHARD_COUNT, 'SHARD_COUNT'),
       force: event?.force ?? false,
       watches: await watchConfig(),
     });

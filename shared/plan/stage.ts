@@ -7,13 +7,15 @@ import { isDay } from '../lake/days.ts';
 import { putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import { WallapopError, type WallapopClient } from '../wallapop/index.ts';
+import { shardCountOfDay, type ShardCountSetting } from './shard-count.ts';
 
 export interface PlanOptions {
   lake: Lake;
   client: WallapopClient;
   config: SearchConfig;
   day: Day;
-  shardCount: number;
+  /** Shards of silver and gold for the day: a number, or `auto` (./shard-count.ts). */
+  shardCount: ShardCountSetting;
   /** Re-extract searches that already have a manifest for the day: a new attempt of the day (RunPlan.attempt). */
   force?: boolean;
   /** The watches alerts will evaluate, recorded in the plan with the searches. */
@@ -26,11 +28,12 @@ export interface PlanOptions {
  * plan and the snapshot, so both exist before the first task does.
  */
 export async function runPlan(options: PlanOptions): Promise<RunPlan> {
-  const { lake, client, config, day, shardCount } = options;
+  const { lake, client, config, day } = options;
   if (!isDay(day)) throw new Error(`plan: "${day}" is not a day (expected YYYY-MM-DD)`);
-  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 1000) {
-    throw new Error(`plan: the shard count must be an integer from 1 to 1000, got ${shardCount}`);
+  if (options.shardCount !== 'auto' && (!Number.isInteger(options.shardCount) || options.shardCount < 1 || options.shardCount > 1000)) {
+    throw new Error(`plan: the shard count must be "auto" or an integer from 1 to 1000, got ${options.shardCount}`);
   }
+  const shardCount = await shardCountOfDay(lake, day, options.shardCount);
 
   const categoriesKey = keys.bronzeCategories(day);
   let categoriesSnapshot: RunPlan['categoriesSnapshot'];
