@@ -26,8 +26,8 @@ export interface LocalPipelineOptions {
   wallapopRequestsPerSecond?: number;
   /** Search configuration for plan when it runs from source. */
   searchesFile?: string;
-  /** SHARD_COUNT for plan; unset, the plan sizes it itself (`auto`, shared/plan/shard-count.ts). */
-  shardCount?: number;
+  /** SHARD_COUNT for plan; `auto` or unset, the plan sizes it itself (shared/plan/shard-count.ts). */
+  shardCount?: number | 'auto';
   /** Log level of the handlers' structured logs (Powertools): quiet by default. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   timeoutOverridesSeconds?: Record<string, number>;

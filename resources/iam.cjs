@@ -4,9 +4,11 @@
 
 /** Per stage: prefixes it reads (GetObject), lists (ListBucket with an s3:prefix condition) and writes (PutObject). */
 const GRANTS = {
+  // With shardCount auto, the plan sizes the day from the latest gold manifest and keeps the count
+  // of a plan already written for the day.
   plan: {
-    read: [],
-    list: [],
+    read: ['control/runs/', 'gold/_manifests/'],
+    list: ['gold/_manifests/'],
     write: ['bronze/categories/', 'control/runs/', 'control/extract/'],
   },
   extract: {

@@ -19,7 +19,8 @@ const START = '2026-11-20';
 
 test('every object a function touches in a local run is one its deployed role allows', async (t) => {
   const market = createMarket({ seed: 5, listings: 6_000, startDay: START });
-  const { pipeline, sim } = await startSimulatedPipeline(t, { market, day: START, searchesFile: join(process.cwd(), 'local/demo-searches.yml') });
+  // The deployed default: the plan sizes the shard count from gold (8 shards on the first day, 1 after).
+  const { pipeline, sim } = await startSimulatedPipeline(t, { market, day: START, searchesFile: join(process.cwd(), 'local/demo-searches.yml'), shardCount: 'auto' });
   const accesses: S3Access[] = [];
   const stop = recordS3Access(pipeline.wiring.environment.DATA_BUCKET!, (access) => accesses.push(access));
   t.teardown(stop);
@@ -45,4 +46,5 @@ test('every object a function touches in a local run is one its deployed role al
   const functions = new Set(accesses.map((access) => access.functionName));
   for (const fn of ['plan', 'extract', 'silver', 'goldFanout', 'goldShard', 'goldFanin', 'alertEvaluate', 'alert', 'watchdog']) t.true(functions.has(fn), `${fn} ran and was recorded`);
   t.true(accesses.some((access) => access.functionName === 'goldShard' && access.key.startsWith('gold/tables/comparable_daily/')), 'the shard read the previous day\'s comparable groups');
+  t.true(accesses.some((access) => access.functionName === 'plan' && access.kind === 'read' && access.key.startsWith('gold/_manifests/')), 'the plan sized a day from the previous gold manifest');
 });

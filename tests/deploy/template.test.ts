@@ -141,7 +141,7 @@ interface Statement {
 
 /** The prefixes each function may touch; anything broader fails the test. */
 const ALLOWED: Record<string, { read: string[]; write: string[] }> = {
-  plan: { read: [], write: ['bronze/categories/', 'control/runs/', 'control/extract/'] },
+  plan: { read: ['control/runs/', 'gold/_manifests/'], write: ['bronze/categories/', 'control/runs/', 'control/extract/'] },
   extract: { read: ['control/extract/', 'bronze/search/'], write: ['bronze/search/', 'control/extract/'] },
   silver: { read: ['bronze/', 'control/runs/'], write: ['silver/', 'quarantine/'] },
   'gold-fanout': { read: ['control/runs/', 'silver/_manifests/', 'bronze/search/', 'control/claims/gold-dispatch/', 'control/reruns/gold/'], write: ['control/gold/', 'control/claims/gold-dispatch/'] },
