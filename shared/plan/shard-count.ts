@@ -22,8 +22,8 @@ export const MAX_LISTINGS_PER_SHARD = 150_000;
 export const MIN_LISTINGS_PER_SHARD = 50_000;
 /** Before any gold day there is nothing to size from: the count that holds 1,000,000 listings. */
 export const FIRST_DAY_SHARDS = 8;
-/** Beyond this the fan-in's merge and the S3 requests dominate (docs/gold.md, "Choosing N"). */
-export const MAX_AUTO_SHARDS = 64;
+/** The plan's own limit. No lower cap: a shard's memory is what must stay bounded, and a fan-in of more partials is only slower. */
+export const MAX_AUTO_SHARDS = 1000;
 
 export type ShardCountSetting = number | 'auto';
 

@@ -11,8 +11,8 @@ test('auto: 8 shards before any gold day, then about 125,000 listings a shard', 
   t.is(autoShardCount({ stateRows: 1_062_592, shardCount: 8 }), 8);
   t.is(autoShardCount({ stateRows: 100_000, shardCount: 1 }), 1);
   t.is(autoShardCount({ stateRows: 0, shardCount: 8 }), 1);
-  t.is(autoShardCount({ stateRows: 10_000_000, shardCount: 8 }), 64);
-  t.is(autoShardCount({ stateRows: 100_000_000, shardCount: 64 }), MAX_AUTO_SHARDS);
+  t.is(autoShardCount({ stateRows: 10_000_000, shardCount: 8 }), 80);
+  t.is(autoShardCount({ stateRows: 1_000_000_000, shardCount: 80 }), MAX_AUTO_SHARDS);
 });
 
 test('auto moves the count only when a shard would be too full or too empty', (t) => {
