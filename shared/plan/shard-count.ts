@@ -22,18 +22,23 @@ export const MAX_LISTINGS_PER_SHARD = 150_000;
 export const MIN_LISTINGS_PER_SHARD = 50_000;
 /** Before any gold day there is nothing to size from: the count that holds 1,000,000 listings. */
 export const FIRST_DAY_SHARDS = 8;
-/** The plan's own limit. No lower cap: a shard's memory is what must stay bounded, and a fan-in of more partials is only slower. */
-export const MAX_AUTO_SHARDS = 1000;
+/** The most shards a day may have, `auto` included: no lower cap, since a shard's memory is what must stay bounded and a fan-in of more partials is only slower. */
+export const MAX_SHARDS = 1000;
 
 export type ShardCountSetting = number | 'auto';
+
+/** Whether `value` is a shard count a day may have: a whole number from 1 to MAX_SHARDS. */
+export function isShardCount(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_SHARDS;
+}
 
 /** The shard count for a day after a gold day with `previous.stateRows` rows in `previous.shardCount` shards (null: no gold day yet). */
 export function autoShardCount(previous: { stateRows: number; shardCount: number } | null): number {
   if (previous === null) return FIRST_DAY_SHARDS;
   const { stateRows, shardCount } = previous;
   const perShard = stateRows / shardCount;
-  if (perShard <= MAX_LISTINGS_PER_SHARD && (perShard >= MIN_LISTINGS_PER_SHARD || shardCount === 1)) return Math.min(shardCount, MAX_AUTO_SHARDS);
-  return Math.min(MAX_AUTO_SHARDS, Math.max(1, Math.ceil(stateRows / LISTINGS_PER_SHARD)));
+  if (perShard <= MAX_LISTINGS_PER_SHARD && (perShard >= MIN_LISTINGS_PER_SHARD || shardCount === 1)) return Math.min(shardCount, MAX_SHARDS);
+  return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(stateRows / LISTINGS_PER_SHARD)));
 }
 
 /**
@@ -44,15 +49,15 @@ export function autoShardCount(previous: { stateRows: number; shardCount: number
 export async function shardCountOfDay(lake: Lake, day: Day, setting: ShardCountSetting): Promise<number> {
   if (setting !== 'auto') return setting;
   const existing = await getJson<RunPlan>(lake, keys.runPlan(day));
-  if (existing !== undefined && Number.isInteger(existing.shardCount) && existing.shardCount >= 1) return existing.shardCount;
+  if (existing !== undefined && isShardCount(existing.shardCount)) return existing.shardCount;
   const previous = await previousGoldDay(lake, day);
   return autoShardCount(previous === null ? null : { stateRows: previous.manifest.totals.stateRows, shardCount: previous.manifest.shardCount });
 }
 
-/** `auto`, or a whole number of shards from 1 to 1000, as SHARD_COUNT or a CLI option says it; anything else is an error naming `source`. */
+/** `auto`, or a shard count (`isShardCount`), as SHARD_COUNT says it; anything else is an error naming `source`. */
 export function parseShardCountSetting(raw: string | undefined, source: string): ShardCountSetting {
   if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 1000) throw new Error(`${source} must be "auto" or a whole number of shards from 1 to 1000, got "${raw}"`);
+  if (!isShardCount(value)) throw new Error(`${source} must be "auto" or a whole number of shards from 1 to ${MAX_SHARDS}, got "${raw}"`);
   return value;
 }

@@ -7,7 +7,7 @@ import { isDay } from '../lake/days.ts';
 import { putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import { WallapopError, type WallapopClient } from '../wallapop/index.ts';
-import { shardCountOfDay, type ShardCountSetting } from './shard-count.ts';
+import { isShardCount, MAX_SHARDS, shardCountOfDay, type ShardCountSetting } from './shard-count.ts';
 
 export interface PlanOptions {
   lake: Lake;
@@ -30,8 +30,8 @@ export interface PlanOptions {
 export async function runPlan(options: PlanOptions): Promise<RunPlan> {
   const { lake, client, config, day } = options;
   if (!isDay(day)) throw new Error(`plan: "${day}" is not a day (expected YYYY-MM-DD)`);
-  if (options.shardCount !== 'auto' && (!Number.isInteger(options.shardCount) || options.shardCount < 1 || options.shardCount > 1000)) {
-    throw new Error(`plan: the shard count must be "auto" or an integer from 1 to 1000, got ${options.shardCount}`);
+  if (options.shardCount !== 'auto' && !isShardCount(options.shardCount)) {
+    throw new Error(`plan: the shard count must be "auto" or an integer from 1 to ${MAX_SHARDS}, got ${options.shardCount}`);
   }
   const shardCount = await shardCountOfDay(lake, day, options.shardCount);
 

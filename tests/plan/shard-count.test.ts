@@ -2,7 +2,7 @@ import test from 'ava';
 import { keys } from '#shared/lake/keys.ts';
 import { putJson } from '#shared/lake/lake.ts';
 import { MemoryLake } from '#shared/lake/memory-lake.ts';
-import { autoShardCount, FIRST_DAY_SHARDS, MAX_AUTO_SHARDS, parseShardCountSetting, shardCountOfDay } from '#shared/plan/shard-count.ts';
+import { autoShardCount, FIRST_DAY_SHARDS, MAX_SHARDS, parseShardCountSetting, shardCountOfDay } from '#shared/plan/shard-count.ts';
 
 test('auto: 8 shards before any gold day, then about 125,000 listings a shard', (t) => {
   t.is(autoShardCount(null), FIRST_DAY_SHARDS);
@@ -12,7 +12,7 @@ test('auto: 8 shards before any gold day, then about 125,000 listings a shard', 
   t.is(autoShardCount({ stateRows: 100_000, shardCount: 1 }), 1);
   t.is(autoShardCount({ stateRows: 0, shardCount: 8 }), 1);
   t.is(autoShardCount({ stateRows: 10_000_000, shardCount: 8 }), 80);
-  t.is(autoShardCount({ stateRows: 1_000_000_000, shardCount: 80 }), MAX_AUTO_SHARDS);
+  t.is(autoShardCount({ stateRows: 1_000_000_000, shardCount: 80 }), MAX_SHARDS);
 });
 
 test('auto moves the count only when a shard would be too full or too empty', (t) => {
