@@ -1,3 +1,5 @@
+import { joinBytes } from './bytes.ts';
+
 /**
  * JSON whose bytes depend only on the value: object keys are written in sorted (code unit) order
  * at every depth, so two writers that built the same value in a different insertion order (a
@@ -33,23 +35,10 @@ export function canonicalJson(value: unknown, options: { pretty?: boolean; /** I
  */
 export function canonicalJsonBytes(value: unknown): Uint8Array {
   const parts: Uint8Array[] = [];
-  let length = 0;
-  const encode = (text: string) => {
-    const part = UTF8.encode(text);
-    parts.push(part);
-    length += part.length;
-  };
-  const writer = new Writer('', encode);
+  const writer = new Writer('', (text) => parts.push(UTF8.encode(text)));
   writer.writePrepared(prepare(value, writer));
-  encode(`${writer.out}\n`);
-  if (parts.length === 1) return parts[0]!;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+  parts.push(UTF8.encode(`${writer.out}\n`));
+  return parts.length === 1 ? parts[0]! : joinBytes(parts);
 }
 
 const UTF8 = new TextEncoder();
@@ -194,7 +183,7 @@ class Writer {
   /** A value from `prepare`: copies by JSON.stringify, the objects around them by hand. */
   writePrepared(value: unknown): void {
     if (!(value instanceof ByHand)) {
-      if (this.spill === undefined || value === null || typeof value !== 'object') this.out += JSON.stringify(value);
+      if (this.spill === undefined) this.out += JSON.stringify(value);
       else this.writeSplit(value);
       return;
     }

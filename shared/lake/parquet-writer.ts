@@ -7,6 +7,7 @@ import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import { joinBytes } from './bytes.ts';
 import { compareUtf8 } from './parquet.ts';
 import { snappyCompressors } from './snappy.ts';
 
@@ -121,14 +122,7 @@ class PartsWriter extends ByteWriter {
   }
 
   override getBuffer(): ArrayBuffer {
-    const joined = new Uint8Array(this.partsLength + this.index);
-    let at = 0;
-    for (const part of this.parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    joined.set(new Uint8Array(this.buffer, 0, this.index), at);
-    return joined.buffer;
+    return joinBytes([...this.parts, new Uint8Array(this.buffer, 0, this.index)]).buffer;
   }
 
   override getBytes(): Uint8Array<ArrayBuffer> {
