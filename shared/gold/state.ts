@@ -1,5 +1,5 @@
 import { parquetSchema, type DecodedArray } from 'hyparquet';
-import { columnExtractor, rowReader } from '../lake/columns.ts';
+import { columnBuffer, rowReader } from '../lake/columns.ts';
 import { ParquetListingCursor, advanceCursor, parquetMetadataOf, type ListingCursor, type RowReader } from './cursor.ts';
 import { GoldInputError } from './gold-errors.ts';
 import { GOLD_PARQUET, ParquetGroupWriter, type GoldColumnSpec } from './parquet.ts';
@@ -177,7 +177,7 @@ export async function readStateFile(bytes: Uint8Array, key = 'state file'): Prom
  */
 export class StateWriter {
   private readonly writer = new ParquetGroupWriter(STATE_COLUMNS, { 'gold.state.schema_version': String(STATE_SCHEMA_VERSION) });
-  private buffer: ListingState[] = [];
+  private readonly buffer = newStateBuffer();
   private written = 0;
 
   /** Rows pushed so far. */
@@ -186,7 +186,7 @@ export class StateWriter {
   }
 
   push(row: ListingState): void {
-    this.buffer.push(row);
+    this.buffer.append(row);
     if (this.buffer.length === GOLD_PARQUET.rowGroupSize) this.flush();
   }
 
@@ -196,11 +196,11 @@ export class StateWriter {
   }
 
   private flush(): void {
-    if (this.buffer.length === 0) return;
-    this.writer.writeGroup(stateColumnsOf(this.buffer) as unknown as Record<string, DecodedArray>);
-    this.written += this.buffer.length;
-    this.buffer = [];
+    const rows = this.buffer.length;
+    if (rows === 0) return;
+    this.writer.writeGroup(this.buffer.take() as unknown as Record<string, DecodedArray>);
+    this.written += rows;
   }
 }
 
-const stateColumnsOf = columnExtractor<ListingState, StateColumnName>(COLUMN_NAMES);
+const newStateBuffer = columnBuffer<ListingState, StateColumnName>(COLUMN_NAMES, GOLD_PARQUET.rowGroupSize);

@@ -33,6 +33,46 @@ export function columnExtractor<Row, Name extends keyof Row & string>(names: rea
 }
 
 /**
+ * Row objects appended one at a time into one array per column: a writer that buffers a row group
+ * this way holds values, not rows, so each row object can die young instead of surviving
+ * collections until its group is written. Generated like columnExtractor, one read site per column.
+ */
+export interface ColumnBuffer<Row, Name extends keyof Row> {
+  /** Rows appended since the last `take`. */
+  readonly length: number;
+  append(row: Row): void;
+  /** The columns of every row appended so far (exactly `length` long), and a fresh buffer for the next rows. */
+  take(): Columns<Row, Name>;
+}
+
+export function columnBuffer<Row, Name extends keyof Row & string>(names: readonly Name[], capacity: number): () => ColumnBuffer<Row, Name> {
+  checkNames(names);
+  const fresh = new Function('capacity', `return { ${names.map((name) => `${name}: new Array(capacity)`).join(', ')} };`) as (capacity: number) => Columns<Row, Name>;
+  const append = new Function('columns', 'index', 'row', names.map((name) => `columns.${name}[index] = row.${name};`).join('\n')) as (columns: Columns<Row, Name>, index: number, row: Row) => void;
+  return () => {
+    let columns = fresh(capacity);
+    let length = 0;
+    return {
+      get length() {
+        return length;
+      },
+      append(row: Row) {
+        if (length === capacity) throw new RangeError(`column buffer full (${capacity} rows)`);
+        append(columns, length, row);
+        length += 1;
+      },
+      take() {
+        const taken = columns;
+        if (length < capacity) for (const name of names) taken[name].length = length;
+        columns = fresh(capacity);
+        length = 0;
+        return taken;
+      },
+    };
+  };
+}
+
+/**
  * The other way: a row group's columns → a reader of row `index`, bound once per row group. Each
  * row is one object literal with a property per column (missing values of nullable columns read as
  * null) and then the `constants`, so every row has one hidden class and no column is looked up by

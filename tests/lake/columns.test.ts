@@ -1,5 +1,5 @@
 import test from 'ava';
-import { columnExtractor, rowReader } from '#shared/lake/columns.ts';
+import { columnBuffer, columnExtractor, rowReader } from '#shared/lake/columns.ts';
 
 interface Row {
   id: string;
@@ -27,4 +27,18 @@ test('columnExtractor and rowReader are inverses, nulls and constants included',
 test('names that are not identifiers, or repeated, are refused (they become code)', (t) => {
   t.throws(() => columnExtractor<Record<string, unknown>, string>(['ok', 'x; process.exit()']), { message: /must be identifiers: x; process.exit\(\)/ });
   t.throws(() => rowReader([{ name: 'a', nullable: false }], { a: 1 }), { message: /distinct/ });
+});
+
+test('columnBuffer appends rows into columns and hands them over exactly as long as the rows appended', (t) => {
+  const newBuffer = columnBuffer<{ id: string; price: number | null }, 'id' | 'price'>(['id', 'price'], 3);
+  const buffer = newBuffer();
+  buffer.append({ id: 'a', price: 1.5 });
+  buffer.append({ id: 'b', price: null });
+  t.is(buffer.length, 2);
+  t.deepEqual(buffer.take(), { id: ['a', 'b'], price: [1.5, null] });
+  t.is(buffer.length, 0);
+  for (const id of ['c', 'd', 'e']) buffer.append({ id, price: 2 });
+  t.throws(() => buffer.append({ id: 'f', price: 3 }), { message: /full \(3 rows\)/ });
+  t.deepEqual(buffer.take(), { id: ['c', 'd', 'e'], price: [2, 2, 2] });
+  t.throws(() => columnBuffer<Record<string, unknown>, string>(['not-an-identifier'], 3), { message: /identifiers/ });
 });
