@@ -120,7 +120,11 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
   private advanced: number[] = [];
   private loads: Promise<void>[] = [];
 
+  /** Each source's slug as a one-element list. */
+  private readonly alone: string[][];
+
   private constructor(private readonly sources: ReadonlyArray<{ slug: string; cursor: ParquetListingCursor<Row> }>) {
+    this.alone = sources.map((source) => [source.slug]);
     for (const source of sources) this.rowsBySearch[source.slug] = 0;
     for (let index = 0; index < sources.length; index += 1) this.insert(index);
   }
@@ -154,13 +158,14 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
     while (this.heap.length > 0 && this.sources[this.heap[0]!]!.cursor.currentId === id) taken.push(this.removeTop());
     // Sources are visited in slug order: a later search wins only when strictly fresher.
     if (taken.length > 1) taken.sort((a, b) => a - b);
-    const searches: string[] = [];
+    // Most listings come from one search: they share its one-slug list (lists are never mutated).
+    const searches: string[] = taken.length === 1 ? this.alone[taken[0]!]! : [];
     let chosen: Row | undefined;
     for (const index of taken) {
       const { slug, cursor } = this.sources[index]!;
       const row = cursor.current();
       if (chosen === undefined || row.fetched_at > chosen.fetched_at) chosen = row;
-      searches.push(slug);
+      if (taken.length > 1) searches.push(slug);
       this.rowsBySearch[slug]! += 1;
       const loading = cursor.advance();
       if (loading !== undefined) this.loads.push(loading);

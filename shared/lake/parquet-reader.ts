@@ -107,6 +107,7 @@ function readChunk(bytes: Uint8Array, view: DataView, chunk: ColumnChunk, shape:
   const reader = { view, offset: start };
   const out = new Array<unknown>(rows);
   let dictionary: unknown[] | undefined;
+  let lists: ListInterner | undefined;
   let row = 0;
   while (row < rows) {
     if (reader.offset >= end) return undefined;
@@ -153,20 +154,25 @@ function readChunk(bytes: Uint8Array, view: DataView, chunk: ColumnChunk, shape:
     // A required flat column's values are its rows: decode them straight into the result.
     const direct = !isList && definitionLevels === undefined;
     if (direct && valueCount !== pageRows) return undefined;
-    const values = direct ? out : new Array<unknown>(valueCount);
+    const dictionaryCoded = v2.encoding === 'RLE_DICTIONARY' || v2.encoding === 'PLAIN_DICTIONARY';
+    // Dictionary-coded lists are assembled from their indexes (ListInterner), without the values.
+    const values = direct ? out : isList && dictionaryCoded ? NO_VALUES : new Array<unknown>(valueCount);
     const at = direct ? row : 0;
     if (v2.encoding === 'PLAIN') {
       if (!decodePlain(page, valueKind, values, at, valueCount)) return undefined;
-    } else if (v2.encoding === 'RLE_DICTIONARY' || v2.encoding === 'PLAIN_DICTIONARY') {
+    } else if (dictionaryCoded) {
       if (dictionary === undefined || page.length === 0) return undefined;
       const indexes = new Int32Array(valueCount);
       const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
       readRleBitPackedHybrid({ view: pageView, offset: 1 }, page[0]!, indexes, page.length - 1);
-      for (let index = 0; index < valueCount; index += 1) {
-        const value = dictionary[indexes[index]!];
-        if (value === undefined) return undefined;
-        values[at + index] = value;
+      for (let index = 0; index < valueCount; index += 1) if (indexes[index]! >= dictionary.length) return undefined;
+      if (isList) {
+        lists ??= new ListInterner(dictionary);
+        if (!lists.assemble(indexes, repetition!, definitionLevels!, shape.maxDefinition, out, row, pageRows)) return undefined;
+        row += pageRows;
+        continue;
       }
+      for (let index = 0; index < valueCount; index += 1) values[at + index] = dictionary[indexes[index]!];
     } else if (v2.encoding === 'RLE' && valueKind === 'boolean') {
       const bits = new Uint8Array(valueCount);
       const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
@@ -209,6 +215,59 @@ function assembleList(values: readonly unknown[], repetition: Uint8Array, defini
   return produced === pageRows && next === values.length;
 }
 
+/**
+ * Lists of dictionary-coded text, one array per distinct list of a column chunk: a state file's
+ * `searches` repeats a few combinations of slugs over every row, and a fresh array per row was a
+ * fifth of what reading a state file allocates. Rows with equal lists share one array, so the
+ * lists a reader returns must be treated as immutable (the shard never mutates them).
+ */
+class ListInterner {
+  private readonly root: ListNode = { list: [], next: new Map() };
+
+  constructor(private readonly dictionary: readonly unknown[]) {}
+
+  /** Like assembleList, from dictionary indexes; false when the levels do not match the values. */
+  assemble(indexes: Int32Array, repetition: Uint8Array, definition: Uint8Array, maxDefinition: number, out: unknown[], row: number, pageRows: number): boolean {
+    let next = 0;
+    let produced = 0;
+    let node: ListNode | undefined;
+    for (let level = 0; level <= repetition.length; level += 1) {
+      if (level === repetition.length || repetition[level] === 0) {
+        if (node !== undefined) out[row + produced - 1] = node.list;
+        if (level === repetition.length) break;
+        const depth = definition[level]!;
+        produced += 1;
+        if (depth < maxDefinition - 1) {
+          out[row + produced - 1] = undefined;
+          node = undefined;
+          continue;
+        }
+        node = this.root;
+        if (depth < maxDefinition) continue;
+      } else if (node === undefined || definition[level] !== maxDefinition) {
+        return false;
+      }
+      node = this.child(node, indexes[next++]!);
+    }
+    return produced === pageRows && next === indexes.length;
+  }
+
+  private child(node: ListNode, index: number): ListNode {
+    let child = node.next.get(index);
+    if (child === undefined) {
+      child = { list: [...node.list, this.dictionary[index]], next: new Map() };
+      node.next.set(index, child);
+    }
+    return child;
+  }
+}
+
+interface ListNode {
+  list: unknown[];
+  next: Map<number, ListNode>;
+}
+
+const NO_VALUES: unknown[] = [];
 const TWO_32 = 4294967296;
 
 /** `count` PLAIN values of `kind` from `page` into `out` from `at`; false when the page is short. */
