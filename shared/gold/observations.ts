@@ -176,7 +176,21 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
     return chosen!;
   }
 
-  /** The row groups the last `take` started decoding, if any. */
+  /** Moves past the listing `currentId` without reading its row (the relist pre-pass needs only new listings' rows). */
+  skip(): void {
+    const id = this.currentId;
+    if (id === undefined) throw new RangeError('no observation left');
+    while (this.heap.length > 0 && this.sources[this.heap[0]!]!.cursor.currentId === id) {
+      const index = this.removeTop();
+      this.rowsBySearch[this.sources[index]!.slug]! += 1;
+      const loading = this.sources[index]!.cursor.advance();
+      if (loading !== undefined) this.loads.push(loading);
+      this.advanced.push(index);
+    }
+    this.listings += 1;
+  }
+
+  /** The row groups the last `take` or `skip` started decoding, if any. */
   loading(): Promise<unknown> | undefined {
     if (this.loads.length === 0) return undefined;
     const loads = this.loads;

@@ -2,7 +2,6 @@ import { rowReader } from '../lake/columns.ts';
 import { compareUtf8 } from '../lake/parquet.ts';
 import type { SilverColumnName } from '../silver/index.ts';
 import { missingEventOf, type DayContext, type RelistHistory } from './advance.ts';
-import { advanceCursor } from './cursor.ts';
 import { DayObservations, silverColumnSpecs, type SilverProjection, type SilverShardFile } from './observations.ts';
 import type { PreviousState } from './previous-state.ts';
 import { linkRelists, type MissingCandidate, type RelistCandidate } from './relists.ts';
@@ -99,9 +98,13 @@ export async function planRelists(previous: PreviousState, silver: readonly Silv
         fresh.push({ listingId: row.listing_id, sellerId: row.seller_id, categoryId: row.category_id, title: row.title, price: row.price });
       }
     } else if (order === 0) {
-      today.take();
+      today.skip();
     }
-    if (order <= 0) await advanceCursor(before);
+    // Awaited only when a row group loads: an await per listing cost a promise and a microtask each.
+    if (order <= 0) {
+      const loading = before.advance();
+      if (loading !== undefined) await loading;
+    }
     if (order >= 0) {
       const loading = today.loading();
       if (loading !== undefined) await loading;
