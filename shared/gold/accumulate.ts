@@ -5,7 +5,7 @@ import { pricePositionOf } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
 import { categoryKey, cityKey, provinceKey, regionKey } from './groups.ts';
 import type { ShardSettings } from './options.ts';
-import { emptyComparable, emptyGroup, emptyGroups, emptyLists, type ComparableAggregate, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
+import { emptyComparable, emptyGroup, emptyGroups, emptyLists, mergeGroupList, type ComparableAggregate, type Dimension, type GoldPartial, type GroupAggregate, type PartialInputs } from './partial.ts';
 import { TopN, candidateCount, rankKey, type ListName, type RankedEntry } from './rankings.ts';
 import type { ListingState } from './state.ts';
 
@@ -55,8 +55,15 @@ class GroupKeys {
   }
 
   province(region: string | null, province: string | null): string {
-    return GroupKeys.within(this.provinces, region, province, provinceKey);
+    return GroupKeys.within(this.provinces, region, province, (regionName, provinceName) => {
+      const key = provinceKey(regionName, provinceName);
+      this.regionOfProvince.set(key, regionKey(regionName));
+      return key;
+    });
   }
+
+  /** Province group key → the key of its region's group. */
+  readonly regionOfProvince = new Map<string, string>();
 
   private static within(cache: Map<string | null, Map<string | null, string>>, region: string | null, place: string | null, keyOf: (region: string | null, place: string | null) => string): string {
     let byPlace = cache.get(region);
@@ -83,9 +90,8 @@ export class PartialBuilder {
     const { event, priceDropPct } = transition;
     const seen = observation !== null;
     const category = this.keys.category(state.category_id);
-    this.count(this.group('overall', '', null), state, transition, seen);
+    // The market and the regions are summed from these at the end (rollUp).
     this.count(this.group('category', category, state.category_name), state, transition, seen);
-    this.count(this.group('region', regionKey(state.region), null), state, transition, seen);
     this.count(this.group('province', this.keys.province(state.region, state.province), null), state, transition, seen);
     this.count(this.group('city', this.keys.city(state.region, state.city), null), state, transition, seen);
     const returnedBy = observation?.searches ?? NO_SEARCHES;
@@ -146,6 +152,7 @@ export class PartialBuilder {
 
   /** The partial, with cards for the listings its lists kept. */
   finish(inputs: PartialInputs): GoldPartial {
+    this.rollUp();
     const lists = emptyLists();
     const listings = new Map<string, ListingCard>();
     for (const [list, byDimension] of this.tops) for (const [dimension, byKey] of byDimension) for (const [key, top] of byKey) {
@@ -168,6 +175,27 @@ export class PartialBuilder {
       listings,
       comparables: this.comparables,
     };
+  }
+
+  /**
+   * Every listing counts in exactly one category and one province, and a province lies in one
+   * region: the market is the sum of the categories and a region the sum of its provinces, the
+   * same figures as counting each listing into them (counts, exact cent sums, sketch bins and
+   * histograms add up), for two fewer counts per listing.
+   */
+  private rollUp(): void {
+    const categories = [...this.groups.category.values()];
+    this.groups.overall.clear();
+    if (categories.length > 0) this.groups.overall.set('', { ...mergeGroupList(categories), label: null });
+    const provincesByRegion = new Map<string, GroupAggregate[]>();
+    for (const [key, province] of this.groups.province) {
+      const region = this.keys.regionOfProvince.get(key)!;
+      let provinces = provincesByRegion.get(region);
+      if (provinces === undefined) provincesByRegion.set(region, (provinces = []));
+      provinces.push(province);
+    }
+    this.groups.region.clear();
+    for (const [region, provinces] of provincesByRegion) this.groups.region.set(region, mergeGroupList(provinces));
   }
 
   private group(dimension: Dimension, key: string, label: string | null): GroupAggregate {

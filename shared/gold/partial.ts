@@ -348,7 +348,8 @@ function firstOfRanked(idLists: readonly string[][], n: number, rank: (listingId
 }
 
 /** `mergeGroups` over several groups at once (the same figures: every part is associative and commutative). */
-function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
+/** The sum of several groups' figures (the smallest label wins). */
+export function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
   const result = emptyGroup();
   for (const group of list) {
     result.label = smallerLabel(result.label, group.label);

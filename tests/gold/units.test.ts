@@ -6,7 +6,9 @@ import { lowerMedian } from '#shared/gold/kpis.ts';
 import { TopN, compareRanked, rankKey, type RankFacts } from '#shared/gold/rankings.ts';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '#shared/gold/sketch.ts';
 import type { ListingState } from '#shared/gold/state.ts';
-import { resolveGoldOptions } from '#shared/gold/options.ts';
+import { resolveGoldOptions, shardSettingsOf } from '#shared/gold/options.ts';
+import { PartialBuilder } from '#shared/gold/accumulate.ts';
+import type { GroupAggregate } from '#shared/gold/partial.ts';
 
 const DAY = 20_400;
 
@@ -229,4 +231,48 @@ test('options: defaults, overrides, and errors that name the field', (t) => {
   t.throws(() => resolveGoldOptions({ topN: 0 }), { message: /topN/ });
   t.throws(() => resolveGoldOptions({ dealMaxPriceToMedian: 1.5 }), { message: /dealMaxPriceToMedian/ });
   t.throws(() => resolveGoldOptions({ topn: 3 } as never), { message: /topn/ });
+});
+
+test('a partial sums the market from its categories and a region from its provinces: the same figures as counting every listing into them', (t) => {
+  const settings = shardSettingsOf(resolveGoldOptions({}));
+  const meta = { day: '2026-11-21', shard: 0, shardCount: 1, previousDay: '2026-11-20', settings } as const;
+  const listingArbitrary = fc.record({
+    previousPrice: fc.option(fc.integer({ min: 1, max: 900 })),
+    price: fc.integer({ min: 1, max: 900 }),
+    seen: fc.boolean(),
+    searchComplete: fc.boolean(),
+    reserved: fc.option(fc.boolean()),
+    category: fc.option(fc.constantFrom(1, 2, 3)),
+    region: fc.option(fc.constantFrom('Madrid', 'Andalucía')),
+    province: fc.option(fc.constantFrom('Madrid', 'Córdoba', 'Sevilla')),
+  });
+  fc.assert(
+    fc.property(fc.array(listingArbitrary, { minLength: 1, maxLength: 40 }), (listings) => {
+      // Each listing's transition, once with its own category and place, once with one category and place for all.
+      const transitions = (same: boolean) =>
+        listings.map((listing, index) => {
+          const where = same ? { category_id: 9, category_name: null, region: 'R', province: 'P' } : { category_id: listing.category, category_name: listing.category === null ? null : `Category ${listing.category}`, region: listing.region, province: listing.province };
+          const previous = listing.previousPrice === null ? null : stateOf({ listing_id: `L${index}`, last_price: listing.previousPrice, ...where });
+          const seen = listing.seen || previous === null ? observation({ listing_id: `L${index}`, price: listing.price, is_reserved: listing.reserved, ...where }) : null;
+          return { transition: advanceListing(previous, seen, context(listing.searchComplete ? ['bikes'] : [])), seen };
+        });
+      const built = (same: boolean, keep: (index: number) => boolean = () => true) => {
+        const builder = new PartialBuilder(meta);
+        transitions(same).forEach(({ transition, seen }, index) => {
+          if (keep(index)) builder.ingest(transition, seen);
+        });
+        return builder.finish({ silverRows: {}, previousStateRows: 0, stateRows: 0, expiredRows: 0 });
+      };
+      const figures = (group: GroupAggregate | undefined) => (group === undefined ? undefined : canonicalJson({ ...group, label: null, prices: group.prices.toBins(), dropPcts: group.dropPcts.toBins(), soldPrices: group.soldPrices.toBins(), daysOnMarket: [...group.daysOnMarket].sort(), daysToSell: [...group.daysToSell].sort(), daysToSellByPosition: Object.values(group.daysToSellByPosition).map((histogram) => [...histogram].sort()) }));
+      const partial = built(false);
+      t.is(partial.groups.overall.get('')?.label ?? null, null);
+      t.is(figures(partial.groups.overall.get('')), figures(built(true).groups.category.get('9')));
+      for (const region of [null, 'Madrid', 'Andalucía']) {
+        const inRegion = (index: number) => listings[index]!.region === region && transitions(false)[index]!.transition.next !== null;
+        const expected = listings.some((_, index) => inRegion(index)) ? figures(built(true, inRegion).groups.province.get('["R","P"]')) : undefined;
+        t.is(figures(partial.groups.region.get(region ?? '')), expected, `region ${String(region)}`);
+      }
+    }),
+    { numRuns: 150 },
+  );
 });
