@@ -1,6 +1,7 @@
 import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
-import { canonicalJson } from '../lake/json.ts';
+import { canonicalJson, canonicalJsonBytes } from '../lake/json.ts';
+import { joinBytes } from '../lake/bytes.ts';
 import { DEFAULT_GOLD_OPTIONS, shardSettingsOf } from './options.ts';
 import {
   DIMENSIONS,
@@ -251,22 +252,42 @@ const V3_OPENING = `{"partialVersion":${PARTIAL_VERSION},"header":`;
 const LINED_VERSIONS = [3, 4, 5, PARTIAL_VERSION];
 const V3_CARDS = ',"cards":[';
 const V3_CLOSING = ']}\n';
+const V3_OPENING_BYTES = new TextEncoder().encode(V3_OPENING);
+const V3_CARDS_LINE_BYTES = new TextEncoder().encode(`${V3_CARDS}\n`);
 
 /** The partial's file (version 3, above): the same partial always gives the same bytes. */
 export function encodePartial(partial: GoldPartial): string {
+  return decoder.decode(encodePartialBytes(partial));
+}
+
+/**
+ * `encodePartial` as the UTF-8 bytes a shard stores. Written in chunks, like the fan-in's day
+ * file (canonicalJsonBytes): one string of every card line turned all ~10 MB into two-byte text
+ * as soon as one title held an emoji, and was then encoded whole.
+ */
+export function encodePartialBytes(partial: GoldPartial): Uint8Array {
   const ids = [...partial.listings.keys()].sort();
   const candidates: CandidateRow[] = [];
-  const lines: string[] = [];
-  for (const id of ids) {
+  const cardParts: Uint8Array[] = [];
+  let chunk = '';
+  for (const [index, id] of ids.entries()) {
     const card = partial.listings.get(id)!;
     const facts = rankFactsOfCard(card);
     candidates.push([id, facts.price, facts.priceDropPct, facts.createdAtMs, facts.daysOnMarket, facts.priceToFair]);
-    lines.push(cardLine(id, card));
+    chunk += `${cardLine(id, card)}${index < ids.length - 1 ? ',' : ''}\n`;
+    if (chunk.length >= CARD_CHUNK) {
+      cardParts.push(encoder.encode(chunk));
+      chunk = '';
+    }
   }
+  cardParts.push(encoder.encode(`${chunk}${V3_CLOSING}`));
   const header: HeaderJsonV3 = { ...headerJson(partial), candidateFields: CANDIDATE_FIELDS, candidates };
+  const headerBytes = canonicalJsonBytes(header);
   // canonicalJson ends its text with a newline: the header's line ends with the cards' opening instead.
-  return `${V3_OPENING}${canonicalJson(header).slice(0, -1)}${V3_CARDS}\n${lines.length === 0 ? '' : `${lines.join(',\n')}\n`}${V3_CLOSING}`;
+  return joinBytes([V3_OPENING_BYTES, headerBytes.subarray(0, headerBytes.length - 1), V3_CARDS_LINE_BYTES, ...cardParts]);
 }
+
+const CARD_CHUNK = 1 << 16;
 
 function headerJson(partial: GoldPartial): PartialHeaderJson {
   const groups = {} as PartialHeaderJson['groups'];

@@ -7,7 +7,7 @@ import { readComparableReference } from './comparable-table.ts';
 import { comparableKeyOf } from './comparables.ts';
 import { dayNumber } from '../lake/days.ts';
 import { GoldInputError } from './gold-errors.ts';
-import { encodePartial } from './partial-file.ts';
+import { encodePartialBytes } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';
 import { DayObservations, fetchSilverShard } from './observations.ts';
 import { previousStateOf } from './previous-state.ts';
@@ -134,7 +134,7 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   await lake.put(stateKey, state.finish(), 'application/vnd.apache.parquet');
   const inputs = { silverRows: { ...today.rowsBySearch }, previousStateRows, stateRows, expiredRows: counts.expired };
   const partialKey = keys.goldPartial(day, shard);
-  await lake.put(partialKey, encodePartial(partial.finish(inputs)), 'application/json');
+  await lake.put(partialKey, encodePartialBytes(partial.finish(inputs)), 'application/json');
   const silverRows = Object.values(today.rowsBySearch).reduce((sum, rows) => sum + rows, 0);
   const { relist, ...events } = counts;
 
