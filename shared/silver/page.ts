@@ -62,25 +62,61 @@ export function gunzipBronze(bytes: Uint8Array): Buffer {
   return isize > 0 && isize < MAX_SIZED_GUNZIP ? gunzipSync(bytes, { chunkSize: Math.max(64, isize + 1) }) : gunzipSync(bytes);
 }
 
+/**
+ * UTF-8 JSON text as a string V8 keeps one byte per character, for JSON.parse: the same value as
+ * parsing the decoded text. A string holds one byte per character only while every character is
+ * at most U+00FF; one emoji or euro sign in a title (about half of the pages) made the whole
+ * ~100 KB envelope two-byte, slower to decode and to parse. ASCII bytes are copied as they are
+ * (as Latin-1), each run of other bytes is decoded as UTF-8 (the decoder's own rules: U+FFFD for
+ * a broken sequence, a byte-order mark dropped only at the start) and its characters above U+00FF
+ * written as JSON escapes (\uXXXX), which mean the same inside a JSON string and are an error
+ * outside one, as the raw character is.
+ */
+export function oneByteJsonText(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return text.replace(NON_ASCII_RUN, (run: string, offset: number) => escapeAboveLatin1((offset === 0 ? decoder : decoderKeepingBom).decode(bytes.subarray(offset, offset + run.length))));
+}
+
+const NON_ASCII_RUN = /[\x80-\xff]+/g;
+const decoderKeepingBom = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function escapeAboveLatin1(text: string): string {
+  let escaped = '';
+  let from = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code <= 0xff) continue;
+    escaped += `${text.slice(from, index)}\\u${code.toString(16).padStart(4, '0')}`;
+    from = index + 1;
+  }
+  return from === 0 ? text : escaped + text.slice(from);
+}
+
 /** Decodes a stored bronze object (gzip JSON `BronzeEnvelope`). */
 export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
-  let text: string;
+  let raw: Uint8Array;
   try {
-    text = decoder.decode(isGzip(bytes) ? gunzipBronze(bytes) : bytes);
+    raw = isGzip(bytes) ? gunzipBronze(bytes) : bytes;
   } catch (error) {
     return { ok: false, detail: `cannot gunzip: ${(error as Error).message}`, text: Buffer.from(bytes.subarray(0, 512)).toString('base64') };
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, detail: `the envelope is not JSON: ${(error as Error).message}`, text };
+    json = JSON.parse(oneByteJsonText(raw));
+  } catch {
+    // The escaped text fails exactly where the decoded one does; the message and the quarantined text are the decoded one's.
+    const text = decoder.decode(raw);
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, detail: `the envelope is not JSON: ${(error as Error).message}`, text };
+    }
   }
   const parsed = v.safeParse(EnvelopeSchema, json);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const where = issue.path?.map((item) => item.key).join('.') ?? '(root)';
-    return { ok: false, detail: `not a bronze envelope: ${where}: ${issue.message}`, text: text.slice(0, 4096) };
+    return { ok: false, detail: `not a bronze envelope: ${where}: ${issue.message}`, text: decoder.decode(raw).slice(0, 4096) };
   }
   const envelope = parsed.output;
   return {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeEnvelope, looksTruncated, parseSearchBody } from '#shared/silver/page.ts';
+import { decodeEnvelope, looksTruncated, oneByteJsonText, parseSearchBody } from '#shared/silver/page.ts';
 import { CLOUDFRONT_403, encode, envelope, makeItem, random, searchBody } from '../helpers/bronze-fixtures.ts';
 
 const items = [makeItem(random(1)), makeItem(random(2))];
@@ -100,4 +100,48 @@ test('property: decodeEnvelope reads any gzip page as a plain gunzip would', (t)
     { numRuns: 300 },
   );
   t.pass();
+});
+
+/** What the envelope used to be parsed from: the whole text decoded as UTF-8. */
+const parseDecoded = (bytes: Uint8Array): { value: unknown } | { error: true } => {
+  try {
+    return { value: JSON.parse(new TextDecoder().decode(bytes)) };
+  } catch {
+    return { error: true };
+  }
+};
+const parseOneByte = (bytes: Uint8Array): { value: unknown } | { error: true } => {
+  try {
+    return { value: JSON.parse(oneByteJsonText(bytes)) };
+  } catch {
+    return { error: true };
+  }
+};
+
+test('the one-byte JSON text parses to what the decoded text parses to, or fails where it fails: any text, broken UTF-8, a byte-order mark, characters outside strings', (t) => {
+  const utf8 = new TextEncoder();
+  const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+  const join = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((part) => [...part]));
+  const text = fc.string({ unit: fc.oneof(fc.constantFrom('é', 'ñ', '€', '😀', '\uFEFF', '\u00FF', '\u0100', '"', '\\', 'x'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 30 });
+  fc.assert(
+    fc.property(
+      fc.dictionary(text, fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 3 }))),
+      fc.uint8Array({ min: 0x80, max: 0xff, maxLength: 8 }),
+      fc.constantFrom('none', 'start', 'inside'),
+      (object, broken, byteOrderMark) => {
+        const json = JSON.stringify({ ...object, broken: '@' });
+        const at = json.lastIndexOf('@');
+        // Bytes that are not UTF-8, inside a string; a byte-order mark at the start or inside one.
+        let bytes = join(utf8.encode(json.slice(0, at)), broken, byteOrderMark === 'inside' ? bom : new Uint8Array(), utf8.encode(json.slice(at + 1)));
+        if (byteOrderMark === 'start') bytes = join(bom, bytes);
+        t.deepEqual(parseOneByte(bytes), parseDecoded(bytes));
+        // A character above U+00FF outside any string is an error both ways.
+        const outside = utf8.encode(`${json.slice(0, -1)},"k":1😀}`);
+        t.deepEqual(parseOneByte(outside), { error: true });
+        t.deepEqual(parseDecoded(outside), { error: true });
+      },
+    ),
+    { numRuns: 400 },
+  );
+  t.is(oneByteJsonText(utf8.encode('{"t":"Silla 😀 20€ año"}')), '{"t":"Silla \\ud83d\\ude00 20\\u20ac año"}');
 });
