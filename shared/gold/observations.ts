@@ -152,10 +152,7 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
    * moves on to its next row group, `loading()` must be awaited before the next call.
    */
   take(): Row {
-    const id = this.currentId;
-    if (id === undefined) throw new RangeError('no observation left');
-    const taken: number[] = [];
-    while (this.heap.length > 0 && this.sources[this.heap[0]!]!.cursor.currentId === id) taken.push(this.removeTop());
+    const taken = this.sourcesOfCurrent();
     // Sources are visited in slug order: a later search wins only when strictly fresher.
     if (taken.length > 1) taken.sort((a, b) => a - b);
     // Most listings come from one search: they share its one-slug list (lists are never mutated).
@@ -166,10 +163,7 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
       const row = cursor.current();
       if (chosen === undefined || row.fetched_at > chosen.fetched_at) chosen = row;
       if (taken.length > 1) searches.push(slug);
-      this.rowsBySearch[slug]! += 1;
-      const loading = cursor.advance();
-      if (loading !== undefined) this.loads.push(loading);
-      this.advanced.push(index);
+      this.moveOn(index);
     }
     chosen!.searches = searches;
     this.listings += 1;
@@ -178,16 +172,26 @@ export class DayObservations<Row extends SilverRowBase = SilverObservation> {
 
   /** Moves past the listing `currentId` without reading its row (the relist pre-pass needs only new listings' rows). */
   skip(): void {
+    for (const index of this.sourcesOfCurrent()) this.moveOn(index);
+    this.listings += 1;
+  }
+
+  /** The sources whose current row is the listing `currentId`, taken out of the heap. */
+  private sourcesOfCurrent(): number[] {
     const id = this.currentId;
     if (id === undefined) throw new RangeError('no observation left');
-    while (this.heap.length > 0 && this.sources[this.heap[0]!]!.cursor.currentId === id) {
-      const index = this.removeTop();
-      this.rowsBySearch[this.sources[index]!.slug]! += 1;
-      const loading = this.sources[index]!.cursor.advance();
-      if (loading !== undefined) this.loads.push(loading);
-      this.advanced.push(index);
-    }
-    this.listings += 1;
+    const taken: number[] = [];
+    while (this.heap.length > 0 && this.sources[this.heap[0]!]!.cursor.currentId === id) taken.push(this.removeTop());
+    return taken;
+  }
+
+  /** Counts source `index`'s current row and advances it; it goes back into the heap on the next `currentId`. */
+  private moveOn(index: number): void {
+    const { slug, cursor } = this.sources[index]!;
+    this.rowsBySearch[slug]! += 1;
+    const loading = cursor.advance();
+    if (loading !== undefined) this.loads.push(loading);
+    this.advanced.push(index);
   }
 
   /** The row groups the last `take` or `skip` started decoding, if any. */

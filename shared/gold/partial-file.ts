@@ -1,6 +1,6 @@
 import { PRICE_POSITIONS, type PricePosition } from './comparables.ts';
 import type { ListingCard } from './dashboard.ts';
-import { canonicalJson, canonicalJsonBytes } from '../lake/json.ts';
+import { CHUNK_CHARS, canonicalJson, canonicalJsonBytes } from '../lake/json.ts';
 import { joinBytes } from '../lake/bytes.ts';
 import { DEFAULT_GOLD_OPTIONS, shardSettingsOf } from './options.ts';
 import {
@@ -275,7 +275,7 @@ export function encodePartialBytes(partial: GoldPartial): Uint8Array {
     const facts = rankFactsOfCard(card);
     candidates.push([id, facts.price, facts.priceDropPct, facts.createdAtMs, facts.daysOnMarket, facts.priceToFair]);
     chunk += `${cardLine(id, card)}${index < ids.length - 1 ? ',' : ''}\n`;
-    if (chunk.length >= CARD_CHUNK) {
+    if (chunk.length >= CHUNK_CHARS) {
       cardParts.push(encoder.encode(chunk));
       chunk = '';
     }
@@ -286,8 +286,6 @@ export function encodePartialBytes(partial: GoldPartial): Uint8Array {
   // canonicalJson ends its text with a newline: the header's line ends with the cards' opening instead.
   return joinBytes([V3_OPENING_BYTES, headerBytes.subarray(0, headerBytes.length - 1), V3_CARDS_LINE_BYTES, ...cardParts]);
 }
-
-const CARD_CHUNK = 1 << 16;
 
 function headerJson(partial: GoldPartial): PartialHeaderJson {
   const groups = {} as PartialHeaderJson['groups'];

@@ -347,8 +347,7 @@ function firstOfRanked(idLists: readonly string[][], n: number, rank: (listingId
   return top;
 }
 
-/** `mergeGroups` over several groups at once (the same figures: every part is associative and commutative). */
-/** The sum of several groups' figures (the smallest label wins). */
+/** The sum of several groups' figures, the smallest label winning (`mergeGroups` over several at once: every part is associative and commutative). */
 export function mergeGroupList(list: readonly GroupAggregate[]): GroupAggregate {
   const result = emptyGroup();
   for (const group of list) {

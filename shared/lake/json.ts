@@ -45,8 +45,8 @@ const UTF8 = new TextEncoder();
 
 /** A prepared object or array with at least this many members is written member by member by the chunked writer. */
 const SPLIT_MEMBERS = 64;
-/** Text the chunked writer holds before it encodes it. */
-const CHUNK_CHARS = 1 << 16;
+/** Text a chunked writer holds before it encodes it (here, and the partial's card lines). */
+export const CHUNK_CHARS = 1 << 16;
 
 /** A key JavaScript orders before every other, by number (an array index, or one this test cannot tell apart). */
 const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
