@@ -22,6 +22,17 @@ const nodeHttpByRequire = {
   },
 };
 
+// The SDK's default credential chain (shared config files, SSO, credential processes, web identity,
+// with the STS, SSO and sign-in clients they need) is ~125 KB of every bundle, compiled at every cold
+// start, for sources a Lambda function never has: the bundles take the chain a function does have
+// (shared/runtime/lambda-credentials.ts).
+const lambdaCredentials = (servicePath) => ({
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: resolve(servicePath, 'shared/runtime/lambda-credentials.ts') }));
+  },
+});
+
 module.exports = (serverless) => {
   const file = serverless.service.custom.searchesFile;
   const path = resolve(serverless.config.servicePath, file);
@@ -67,6 +78,6 @@ module.exports = (serverless) => {
     exclude: [],
     // Concurrent packagings of one checkout (tests, benchmarks) each need their own work folder.
     outputWorkFolder: process.env.ESBUILD_WORK_FOLDER || '.esbuild',
-    plugins: [nodeHttpByRequire],
+    plugins: [nodeHttpByRequire, lambdaCredentials(serverless.config.servicePath)],
   };
 };

@@ -48,3 +48,98 @@ test('code bundled that way still uses node:http: a request through its Agent re
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * The bundles swap the SDK's default credential chain for the one a Lambda function has
+ * (shared/runtime/lambda-credentials.ts): the environment, then a container credentials endpoint.
+ * Checked on a bundled S3 client signing a real request to a local server.
+ */
+test('the plan bundle carries no STS, SSO or shared-config credential sources', async (t) => {
+  const text = await bundle('functions/plan/handler.ts');
+  t.false(text.includes('AssumeRoleWithWebIdentity'), 'the STS client');
+  t.false(text.includes('sso-oidc'), 'the SSO OIDC client');
+  t.false(text.includes('credential_process'), 'credential processes');
+  t.true(text.includes('AWS_CONTAINER_CREDENTIALS_FULL_URI'), 'the container endpoint');
+});
+
+interface BundledS3 {
+  createS3Client: (options: { endpoint: string; region: string }) => { send: (command: unknown) => Promise<unknown>; destroy: () => void };
+  ListObjectsV2Command: new (input: { Bucket: string }) => unknown;
+}
+
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] as const;
+
+/** Runs `body` with the bundled client, an S3 stand-in recording each request's Authorization header, and exactly `env` among the credential variables. */
+async function withBundledS3(env: Partial<Record<(typeof CREDENTIAL_VARIABLES)[number], string>>, body: (s3: BundledS3, endpoint: string, authorizations: string[]) => Promise<void>) {
+  const authorizations: string[] = [];
+  const server = createServer((request, response) => {
+    authorizations.push(request.headers.authorization ?? '');
+    response.setHeader('content-type', 'application/xml');
+    response.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>lake</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const dir = await mkdtemp(join(process.cwd(), '.bundle-credentials-'));
+  const saved = Object.fromEntries(CREDENTIAL_VARIABLES.map((name) => [name, process.env[name]]));
+  try {
+    const entry = join(dir, 'entry.ts');
+    await writeFile(entry, `export { createS3Client } from '${join(process.cwd(), 'shared/lake/s3-lake.ts')}';\nexport { ListObjectsV2Command } from '@aws-sdk/client-s3';\n`);
+    const out = join(dir, 'out.mjs');
+    await writeFile(out, await bundle(entry));
+    for (const name of CREDENTIAL_VARIABLES) delete process.env[name];
+    Object.assign(process.env, env);
+    const s3 = (await import(pathToFileURL(out).href)) as BundledS3;
+    await body(s3, `http://127.0.0.1:${(server.address() as { port: number }).port}`, authorizations);
+  } finally {
+    for (const name of CREDENTIAL_VARIABLES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test.serial('a bundled client signs with the credentials Lambda puts in the environment', async (t) => {
+  await withBundledS3({ AWS_ACCESS_KEY_ID: 'AKIDFROMLAMBDAENV', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' }, async (s3, endpoint, authorizations) => {
+    const client = s3.createS3Client({ endpoint, region: 'eu-west-1' });
+    await client.send(new s3.ListObjectsV2Command({ Bucket: 'lake' }));
+    client.destroy();
+    t.is(authorizations.length, 1);
+    t.true(authorizations[0]!.includes('Credential=AKIDFROMLAMBDAENV/'), authorizations[0]);
+  });
+});
+
+test.serial('a bundled client takes a container credentials endpoint when the environment has no keys', async (t) => {
+  const served: string[] = [];
+  const endpointServer = createServer((request, response) => {
+    served.push(request.url ?? '');
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ AccessKeyId: 'AKIDFROMCONTAINER', SecretAccessKey: 'secret', Token: 'token', Expiration: new Date(Date.now() + 3_600_000).toISOString() }));
+  });
+  await new Promise<void>((resolve) => endpointServer.listen(0, '127.0.0.1', resolve));
+  try {
+    const uri = `http://127.0.0.1:${(endpointServer.address() as { port: number }).port}/credentials`;
+    await withBundledS3({ AWS_CONTAINER_CREDENTIALS_FULL_URI: uri }, async (s3, endpoint, authorizations) => {
+      const client = s3.createS3Client({ endpoint, region: 'eu-west-1' });
+      await client.send(new s3.ListObjectsV2Command({ Bucket: 'lake' }));
+      await client.send(new s3.ListObjectsV2Command({ Bucket: 'lake' }));
+      client.destroy();
+      t.true(authorizations.every((header) => header.includes('Credential=AKIDFROMCONTAINER/')), authorizations.join('\n'));
+      // Fetched once, then reused until near expiry.
+      t.deepEqual(served, ['/credentials']);
+    });
+  } finally {
+    endpointServer.close();
+  }
+});
+
+test.serial('a bundled client with no credentials anywhere fails naming what Lambda would have set', async (t) => {
+  await withBundledS3({}, async (s3, endpoint, authorizations) => {
+    const client = s3.createS3Client({ endpoint, region: 'eu-west-1' });
+    const error = await t.throwsAsync(client.send(new s3.ListObjectsV2Command({ Bucket: 'lake' })));
+    client.destroy();
+    t.regex(error!.message, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    t.regex(error!.message, /AWS_CONTAINER_CREDENTIALS_FULL_URI/);
+    t.deepEqual(authorizations, [], 'no request left unsigned');
+  });
+});
