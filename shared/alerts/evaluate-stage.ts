@@ -3,6 +3,7 @@ import { canonicalJson } from '../lake/json.ts';
 import { alertKeys, alertPrefixes, dayOfAlertsKey, type Day } from '../lake/keys.ts';
 import { addDays } from '../lake/days.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
+import { readAhead } from '../lake/read-ahead.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
 import { AlertInputError } from './alert-errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
@@ -20,16 +21,19 @@ export interface AlertEvaluationResult {
 }
 
 /**
- * Runs on a gold manifest: evaluates the watches on the day's state and writes, in this order,
- * the dashboard's 30-day window through the day, its `latest` copy (unless a later day has alerts
- * already), and the day's alerts last: `gold/alerts/dt=D/alerts.json` is the commit marker that
- * triggers delivery. Every output is a function of the gold day (manifest, state shards, dashboard
+ * Runs on a gold manifest: evaluates the watches on the day's state and writes the dashboard's
+ * 30-day window through the day with its `latest` copy (unless a later day has alerts already),
+ * then the day's alerts last: `gold/alerts/dt=D/alerts.json` is the commit marker that triggers
+ * delivery, and the next day finds its previous window through it. Every output is a function of the gold day (manifest, state shards, dashboard
  * day file), the previous gold day's state of the listings `reserved` rules name, the previous
  * alerts day's window and the watch configuration; a rerun or a duplicated event writes the same bytes.
  */
 export async function runAlertEvaluation(lake: Lake, manifestKey: string, config: WatchConfig, watchesFrom?: WatchesSource): Promise<AlertEvaluationResult> {
   const day = dayOfGoldManifest(manifestKey);
   if (day === undefined) throw new AlertInputError(`${manifestKey} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, manifestKey);
+  // Listed while the day is evaluated: the listing does not depend on it.
+  const alertDaysListed = lake.list(alertPrefixes.alerts);
+  alertDaysListed.catch(() => undefined);
   const manifest = await readGoldManifest(lake, day);
 
   const evaluation = hasRules(config) ? await evaluateDay(lake, manifest, config) : { alerts: [], rules: [] };
@@ -45,7 +49,7 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
     alerts: evaluation.alerts,
   };
 
-  const alertDays = (await lake.list(alertPrefixes.alerts)).map(dayOfAlertsKey).filter((found): found is Day => found !== undefined);
+  const alertDays = (await alertDaysListed).map(dayOfAlertsKey).filter((found): found is Day => found !== undefined);
   const previousAlertDay = alertDays.filter((found) => found < day).sort().at(-1) ?? null;
   let previousWindow: AlertsWindow | null = null;
   if (previousAlertDay !== null) {
@@ -56,9 +60,8 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
   }
   const window = extendWindow(previousWindow, dayAlerts);
   const windowText = canonicalJson(window);
-  await lake.put(alertKeys.window(day), windowText, 'application/json');
   const latestUpdated = alertDays.every((found) => found <= day);
-  if (latestUpdated) await lake.put(alertKeys.windowLatest, windowText, 'application/json');
+  await Promise.all([lake.put(alertKeys.window(day), windowText, 'application/json'), latestUpdated ? lake.put(alertKeys.windowLatest, windowText, 'application/json') : undefined]);
 
   const alertsKey = alertKeys.day(day);
   await lake.put(alertsKey, canonicalJson(dayAlerts, { pretty: true }), 'application/json');
@@ -100,7 +103,9 @@ async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConf
     peers: peerMediansOf(dayFile),
     previousReserved: marked.size > 0 && manifest.previousDay !== null ? await previousReserved(lake, manifest.previousDay, marked) : new Map(),
   });
-  for (const { key } of [...manifest.state].sort((a, b) => a.shard - b.shard)) await eachStateRow(lake, key, (row) => evaluator.push(row));
+  const shards = [...manifest.state].sort((a, b) => a.shard - b.shard);
+  // The next state file downloads while one is read: two held at most.
+  for await (const { entry, bytes } of readAhead(lake, shards, 1)) await eachStateRow(entry.key, bytes, (row) => evaluator.push(row));
   return evaluator.finish();
 }
 
@@ -111,8 +116,7 @@ async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConf
 async function previousReserved(lake: Lake, previousDay: Day, ids: ReadonlySet<string>): Promise<Map<string, boolean | null>> {
   const previous = await readGoldManifest(lake, previousDay);
   const found = new Map<string, boolean | null>();
-  for (const { key } of previous.state) {
-    const bytes = await lake.get(key);
+  for await (const { entry: { key }, bytes } of readAhead(lake, previous.state, 1)) {
     if (bytes === undefined) throw new AlertInputError(`state file ${key} is listed by a gold manifest but missing`, key);
     const cursor = await openStateCursor(key, bytes, RESERVED_ONLY);
     while (cursor.currentId !== undefined) {
@@ -128,8 +132,7 @@ const RESERVED_ONLY: StateProjection<{ is_reserved: boolean | null }> = {
   read: (columns) => (index) => ({ is_reserved: (columns.is_reserved![index] as boolean | null | undefined) ?? null }),
 };
 
-async function eachStateRow(lake: Lake, key: string, visit: (row: ListingState) => void): Promise<void> {
-  const bytes = await lake.get(key);
+async function eachStateRow(key: string, bytes: Uint8Array | undefined, visit: (row: ListingState) => void): Promise<void> {
   if (bytes === undefined) throw new AlertInputError(`state file ${key} is listed by a gold manifest but missing`, key);
   const cursor = await openStateCursor(key, bytes);
   while (cursor.currentId !== undefined) {

@@ -1,6 +1,7 @@
 import type { BronzeManifest } from '../lake/bronze.ts';
 import { GOLD_TABLES, goldKeys, keyFields, keys, prefixes, type Day, type GoldTable } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
+import { readAhead } from '../lake/read-ahead.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/index.ts';
 import type { DashboardDay, DashboardSeries } from './dashboard.ts';
@@ -41,8 +42,8 @@ export type GoldFaninResult =
 
 /** How many decoded partials the fan-in holds before merging them (one pass each batch). */
 const MERGE_BATCH = 4;
-/** Partials being fetched at once. */
-const PARTIAL_READ_AHEAD = 4;
+/** Partials downloading while one is decoded: four held at most. */
+const PARTIALS_AHEAD = 3;
 
 /**
  * Runs on every partial. Until all N partials of the day exist, come from the dispatched run (the
@@ -249,23 +250,12 @@ async function mergeDay(
   let first: GoldPartial | undefined;
   const stale: string[] = [];
   const otherRun: string[] = [];
-  // Partials are fetched PARTIAL_READ_AHEAD ahead of the one being decoded: the round trips
-  // overlap, and memory holds a bounded number of them whatever the shard count.
-  const fetches = new Map<number, Promise<Uint8Array | undefined>>();
-  const fetchAhead = (from: number) => {
-    for (let next = from; next < Math.min(partialKeys.length, from + PARTIAL_READ_AHEAD); next += 1) {
-      if (fetches.has(next)) continue;
-      const fetch = lake.get(partialKeys[next]!);
-      fetch.catch(() => undefined); // awaited in turn; an early exit must not leave it unhandled
-      fetches.set(next, fetch);
-    }
-  };
-  fetchAhead(0);
+  // The round trips overlap, and memory holds a bounded number of partials whatever the shard count.
+  const fetched = readAhead(lake, partialKeys.map((key) => ({ key })), PARTIALS_AHEAD);
   const expectedPrevious = (await previous)?.day ?? null;
-  for (const [shard, key] of partialKeys.entries()) {
-    fetchAhead(shard);
-    const bytes = await fetches.get(shard)!;
-    fetches.delete(shard);
+  let shard = -1;
+  for await (const { entry: { key }, bytes } of fetched) {
+    shard += 1;
     if (bytes === undefined) throw new GoldInputError(`partial ${key} was listed but cannot be read`, key);
     const partial = decodePartial(bytes, key);
     if (partial.day !== day || partial.shardCount !== shardCount || partial.shards.length !== 1 || partial.shards[0] !== shard) {

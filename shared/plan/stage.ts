@@ -6,6 +6,7 @@ import { keys, type Day } from '../lake/keys.ts';
 import { isDay } from '../lake/days.ts';
 import { putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
+import { WriteQueue } from '../lake/write-queue.ts';
 import { WallapopError, type WallapopClient } from '../wallapop/index.ts';
 import { isShardCount, MAX_SHARDS, shardCountOfDay, type ShardCountSetting } from './shard-count.ts';
 
@@ -22,6 +23,9 @@ export interface PlanOptions {
   watches: { config: WatchConfig; file: string | null };
 }
 
+/** Extract tasks written at once: one round trip per 8 searches instead of one per search (the tasks are independent). */
+const TASK_WRITES_IN_FLIGHT = 8;
+
 /**
  * Plans day D: snapshots the category tree into bronze, writes the run plan, then one extract
  * task per search. Order matters: the tasks trigger extraction, and everything downstream reads the
@@ -33,7 +37,9 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
   if (options.shardCount !== 'auto' && !isShardCount(options.shardCount)) {
     throw new Error(`plan: the shard count must be "auto" or an integer from 1 to ${MAX_SHARDS}, got ${options.shardCount}`);
   }
-  const shardCount = await shardCountOfDay(lake, day, options.shardCount);
+  // Read while the category tree downloads.
+  const shardCountRead = shardCountOfDay(lake, day, options.shardCount);
+  shardCountRead.catch(() => undefined);
 
   const categoriesKey = keys.bronzeCategories(day);
   let categoriesSnapshot: RunPlan['categoriesSnapshot'];
@@ -48,6 +54,7 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     categoriesSnapshot = { key: categoriesKey, ok: false, error: `${error.name}: ${error.message}` };
   }
 
+  const shardCount = await shardCountRead;
   const attempt = options.force ? randomUUID().slice(0, 8) : undefined;
   const plan: RunPlan = {
     planVersion: 1,
@@ -64,9 +71,11 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     },
   };
   await putJson(lake, keys.runPlan(day), plan);
+  const tasks = new WriteQueue(TASK_WRITES_IN_FLIGHT);
   for (const search of config.searches) {
-    await putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false, attempt));
+    await tasks.write(() => putJson(lake, keys.extractTask(day, search.slug), initialExtractTask(day, search, options.force ?? false, attempt)));
   }
+  await tasks.settle();
   return plan;
 }
 

@@ -10,6 +10,8 @@ import { ListingDeduper } from './dedupe.ts';
 import { normaliseItem } from './item.ts';
 import { decodeEnvelope, parseSearchBody } from './page.ts';
 import { writeSilverParquet } from './parquet.ts';
+import { readAhead } from '../lake/read-ahead.ts';
+import { WriteQueue } from '../lake/write-queue.ts';
 import {
   ITEM_QUARANTINE_REASONS,
   PAGE_QUARANTINE_REASONS,
@@ -141,6 +143,9 @@ export class SilverError extends LakeObjectError {
 /** See SilverOptions.prefetch: 4 in flight would cap silver at 80–200 pages/s on S3, below what its CPU handles. */
 const DEFAULT_PREFETCH = 16;
 
+/** Shard files written at once: a day's 8 shards in two round trips, at most 4 encoded files held. */
+const SHARD_WRITES_IN_FLIGHT = 4;
+
 /**
  * Runs silver for the search whose bronze manifest is `manifestKey`. Returns the manifest it wrote.
  * Throws `SilverError` when the input cannot be processed at all (no bronze manifest, no shard
@@ -162,12 +167,16 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     throw new SilverError(`${manifestKey} names day ${day} and search ${search}, whose manifest key is ${keys.bronzeManifest(day, search)}`, manifestKey);
   }
 
+  // The plan, the category tree and the first pages are independent reads: one round trip, not three.
+  const categoriesRead = loadCategories(lake, day);
+  categoriesRead.catch(() => undefined);
+  const pages = readAhead(lake, bronze.pages, options.prefetch ?? DEFAULT_PREFETCH);
   const shardCount = options.shardCount ?? (await getJson<RunPlan>(lake, keys.runPlan(day)))?.shardCount;
   if (shardCount === undefined || !Number.isInteger(shardCount) || shardCount < 1) {
     throw new SilverError(`no usable shardCount: the run plan ${keys.runPlan(day)} is missing or has none`, keys.runPlan(day));
   }
 
-  const categories = await loadCategories(lake, day);
+  const categories = await categoriesRead;
   const counts = emptyCounts(bronze.pages.length, bronze.itemCount);
   const deduper = new ListingDeduper();
   const quarantine: string[] = [];
@@ -182,7 +191,7 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     options.onPage?.({ page, key, items: 0, accepted: 0, quarantined: reason });
   };
 
-  for await (const { entry, bytes } of fetchAhead(lake, bronze.pages, options.prefetch ?? DEFAULT_PREFETCH)) {
+  for await (const { entry, bytes } of pages) {
     const { key, page } = entry;
     if (bytes === undefined) {
       quarantinePage(key, page, 'page-missing', 'the bronze manifest lists this key but the lake has no such object', '');
@@ -246,19 +255,25 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
   }
   deduper.clear();
 
+  // The shard files and the quarantine are independent; the manifest, written last, commits them.
+  const writes = new WriteQueue(SHARD_WRITES_IN_FLIGHT);
   const shards: SilverManifest['shards'] = [];
   for (let shard = 0; shard < shardCount; shard += 1) {
     const rows = buckets[shard]!;
-    // Free each bucket once encoded: peak memory is the rows plus one file, not the rows plus every file.
-    buckets[shard] = [];
     const key = keys.silverShard(day, shard, search);
-    await lake.put(key, writeSilverParquet(rows), 'application/vnd.apache.parquet');
+    // Each file is encoded once its write has a slot, and its bucket freed: peak memory is the rows
+    // plus the files in flight, not the rows plus every file.
+    await writes.write(() => {
+      buckets[shard] = [];
+      return lake.put(key, writeSilverParquet(rows), 'application/vnd.apache.parquet');
+    });
     shards.push({ shard, key, rows: rows.length });
     counts.rowsWritten += rows.length;
   }
 
   const quarantineKey = keys.quarantine(day, search);
-  await lake.put(quarantineKey, new TextEncoder().encode(quarantine.join('')), 'application/x-ndjson');
+  await writes.write(() => lake.put(quarantineKey, new TextEncoder().encode(quarantine.join('')), 'application/x-ndjson'));
+  await writes.settle();
 
   const manifest: SilverManifest = {
     manifestVersion: SILVER_MANIFEST_VERSION,
@@ -338,26 +353,3 @@ export async function loadCategories(lake: Lake, day: Day): Promise<LoadedCatego
   }
 }
 
-/**
- * Yields the pages in manifest order while up to `ahead` later ones are already downloading.
- * A failed fetch surfaces when its turn comes, never as an unhandled rejection before.
- */
-async function* fetchAhead<Entry extends { key: string }>(
-  lake: Lake,
-  entries: readonly Entry[],
-  ahead: number,
-): AsyncGenerator<{ entry: Entry; bytes: Uint8Array | undefined }> {
-  const inFlight: Array<Promise<Uint8Array | undefined>> = [];
-  const start = (index: number) => {
-    const pending = lake.get(entries[index]!.key);
-    pending.catch(() => undefined);
-    inFlight.push(pending);
-  };
-  let next = 0;
-  while (next < entries.length && inFlight.length < ahead) start(next++);
-  for (let index = 0; index < entries.length; index += 1) {
-    const bytes = await inFlight.shift()!;
-    if (next < entries.length) start(next++);
-    yield { entry: entries[index]!, bytes };
-  }
-}

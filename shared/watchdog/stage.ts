@@ -17,14 +17,16 @@ export interface DayCheck {
 }
 
 export async function runWatchdog(lake: Lake, day: Day): Promise<DayCheck> {
-  const finished = await lake.exists(keys.goldManifest(day));
-  const plan = await getJson<RunPlan>(lake, keys.runPlan(day));
+  // Independent reads, concurrently: one round trip for the plan, one for every search's manifest.
+  const [finished, plan] = await Promise.all([lake.exists(keys.goldManifest(day)), getJson<RunPlan>(lake, keys.runPlan(day))]);
+  const slugs = (plan?.searches ?? []).map((search) => search.slug);
+  const manifests = await Promise.all(slugs.map((slug) => getJson<BronzeManifest>(lake, keys.bronzeManifest(day, slug))));
   const searches: DayCheck['searches'] = [];
-  for (const { slug } of plan?.searches ?? []) {
-    const bronze = await getJson<BronzeManifest>(lake, keys.bronzeManifest(day, slug));
+  slugs.forEach((slug, index) => {
+    const bronze = manifests[index];
     const sentence = outcomeSentence(slug, bronze);
     if (sentence !== null) searches.push({ search: slug, outcome: bronze?.outcome ?? 'missing', sentence });
-  }
+  });
   return { day, finished, planned: plan !== undefined, searches };
 }
 
