@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
+import { LOCAL_CREDENTIALS, startEmbeddedS3 } from '#local/embedded-s3.ts';
 
 /**
  * The bundles take node:http through `require`, not an ES import: an ES import makes Node read
@@ -60,6 +61,43 @@ test('the plan bundle carries no STS, SSO or shared-config credential sources', 
   t.false(text.includes('sso-oidc'), 'the SSO OIDC client');
   t.false(text.includes('credential_process'), 'credential processes');
   t.true(text.includes('AWS_CONTAINER_CREDENTIALS_FULL_URI'), 'the container endpoint');
+});
+
+test('the plan bundle keeps the schemas of the S3 operations it sends and drops the others', async (t) => {
+  const text = await bundle('functions/plan/handler.ts');
+  t.true(text.includes('x-id=PutObject'), 'PutObject, which plan sends');
+  t.false(text.includes('PutBucketAnalyticsConfiguration'), 'an operation no stage sends');
+  t.false(text.includes('x-id=UploadPartCopy'), 'another');
+});
+
+test('the lake through a bundled S3 client: every operation the stages use, against s3rver', async (t) => {
+  const s3 = await startEmbeddedS3();
+  const dir = await mkdtemp(join(process.cwd(), '.bundle-lake-'));
+  try {
+    const entry = join(dir, 'entry.ts');
+    await writeFile(entry, `export { createS3Client, S3Lake } from '${join(process.cwd(), 'shared/lake/s3-lake.ts')}';\n`);
+    const out = join(dir, 'out.mjs');
+    await writeFile(out, await bundle(entry));
+    const bundled = (await import(pathToFileURL(out).href)) as typeof import('#shared/lake/s3-lake.ts');
+    const lake = new bundled.S3Lake(bundled.createS3Client({ endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS }), s3.bucket);
+    await lake.put('a/one.json', '{"n":1}', 'application/json');
+    await lake.put('a/two.bin', new Uint8Array([0, 255, 7]));
+    t.deepEqual(await lake.list('a/'), ['a/one.json', 'a/two.bin']);
+    t.deepEqual(await lake.get('a/two.bin'), new Uint8Array([0, 255, 7]));
+    t.is(await lake.get('a/missing'), undefined);
+    t.true(await lake.exists('a/one.json'));
+    t.false(await lake.exists('a/missing'));
+    const versioned = await lake.getVersioned('a/one.json');
+    t.is(new TextDecoder().decode(versioned!.bytes), '{"n":1}');
+    t.true(await lake.putIfVersion('a/one.json', '{"n":2}', versioned!.version));
+    t.false(await lake.putIfVersion('a/one.json', '{"n":3}', versioned!.version), 'a stale version loses');
+    t.false(await lake.putIfVersion('a/two.bin', 'x', null), 'an existing key is not created again');
+    t.is(new TextDecoder().decode(await lake.get('a/one.json')), '{"n":2}');
+    lake.client.destroy();
+  } finally {
+    await s3.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 interface BundledS3 {
