@@ -84,12 +84,16 @@ function schemaElements(column: LakeColumn): SchemaElement[] {
   }
 }
 
+const FIRST_PART_SIZE = 64 << 10;
+
 /**
  * hyparquet-writer's ByteWriter, keeping each filled buffer as a part instead of doubling one
  * buffer and copying it over: a 19 MB state file was copied into 2, 4, 8, 16 and 32 MB buffers as
  * it grew (2 % of a shard's CPU) and held two of them at the end. The parts are joined once, in
  * `getBuffer`. The library's own file writer (hyparquet-writer/src/node.js) overrides `ensure` the
- * same way to flush to disk.
+ * same way to flush to disk. Parts start small and double up to `partSize`: silver writes a file
+ * per search and shard, most of them a few KB, and a 4 MB buffer for each was ~1 ms to allocate
+ * and external memory that made V8 collect (a cold start of silver writes 8).
  */
 class PartsWriter extends ByteWriter {
   private readonly parts: Uint8Array[] = [];
@@ -97,14 +101,14 @@ class PartsWriter extends ByteWriter {
   private partsLength = 0;
 
   constructor(private readonly partSize: number) {
-    super(partSize);
+    super(Math.min(FIRST_PART_SIZE, partSize));
   }
 
   override ensure(size: number): void {
     if (this.index + size <= this.buffer.byteLength) return;
     this.parts.push(new Uint8Array(this.buffer, 0, this.index));
     this.partsLength += this.index;
-    this.buffer = new ArrayBuffer(Math.max(this.partSize, size));
+    this.buffer = new ArrayBuffer(Math.max(Math.min(this.partSize, this.buffer.byteLength * 2), size));
     this.view = new DataView(this.buffer);
     this.index = 0;
   }
