@@ -86,7 +86,8 @@ export function sideBySide(runs: readonly BenchResults[]): string {
         `load average ${run.machine.loadAverages.join(' / ')}; \`${run.command}\``,
     )
     .join('\n');
-  return [datasets, '**Wall time**', wall, '**CPU time** (user + system, every process and thread)', cpu, '**Peak RSS**', memory, bundles ? '**Bundles and cold starts**' : '', bundles].filter(Boolean).join('\n\n');
+  const baseline = last.nodeBaseline ? `Node alone (an empty handler, same runner): ${last.nodeBaseline.coldMs} ms idle, ${last.nodeBaseline.loadedMs} ms with every core busy.` : '';
+  return [datasets, '**Wall time**', wall, '**CPU time** (user + system, every process and thread)', cpu, '**Peak RSS**', memory, bundles ? '**Bundles and cold starts**' : '', bundles, baseline].filter(Boolean).join('\n\n');
 }
 
 async function main(): Promise<void> {

@@ -96,6 +96,12 @@ export interface BenchResults {
   dataset: BenchDataset & { day: string; previousDay: string; silverRows: number };
   rows: BenchRow[];
   bundles: BundleRow[];
+  /**
+   * Medians of the cold-start runner with an empty handler, idle and with every core busy: Node's
+   * boot on this machine at that moment, the anchor the functions' cold starts are read against
+   * (absent in results from before it was measured).
+   */
+  nodeBaseline?: { coldMs: number; loadedMs: number } | null;
   packageMs: number | null;
   /** CPU cost per row, for the scale-on-paper estimates (microseconds, one core). */
   perRow: {
@@ -159,5 +165,7 @@ export function formatBundleTable(results: BenchResults): string {
     count(bundle.coldStartLoadedMs ?? null),
     count(bundle.peakMb),
   ]);
-  return table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  const bundleTable = table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  const baseline = results.nodeBaseline;
+  return baseline ? `${bundleTable}\nNode alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy` : bundleTable;
 }

@@ -426,6 +426,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const deployed = { silver: new Samples(), shard: new Samples(), fanin: new Samples() };
   let packageMs: number | null = null;
   let bundles: BundleInfo[] = [];
+  let nodeBaseline: BenchResults['nodeBaseline'] = null;
   if (!skip('bundles')) {
     const packageDir = join(root, 'package');
     log('packaging the functions (serverless package)');
@@ -442,7 +443,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (!skip('cold-start') && bundles.length > 0) {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps, then with every core busy`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
-      for (const sample of cold) {
+      nodeBaseline = { coldMs: Math.round(cold.baseline.coldMs), loadedMs: Math.round(cold.baseline.loadedMs) };
+      for (const sample of cold.samples) {
         const target = bundleRows.find((bundle) => bundle.name === sample.name);
         if (!target) continue;
         target.trigger = sample.trigger;
@@ -555,6 +557,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     dataset: { ...dataset, day: DAY, previousDay: PREVIOUS_DAY, silverRows },
     rows,
     bundles: bundleRows,
+    nodeBaseline,
     packageMs: packageMs === null ? null : Math.round(packageMs),
     perRow: {
       silverCpuUsPerBronzeItem: cpuPerRow(perRow.silverCpuMs, dataset.bronze.items),

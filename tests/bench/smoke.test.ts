@@ -27,6 +27,7 @@ interface BenchResults {
   rows: Array<Figures & { id: string }>;
   dataset: { listings: number; searches: unknown[]; bronze: { items: number; pages: number }; silverRows: number; previousStateRows: number };
   bundles: Array<{ name: string; zipBytes: number; mjsBytes: number; coldStartMs: number | null; coldStartLoadedMs?: number | null; importMs: number | null; note?: string }>;
+  nodeBaseline?: { coldMs: number; loadedMs: number } | null;
   perRow: { silverCpuUsPerBronzeItem: number | null; goldShardCpuUsPerInputRow: number | null };
 }
 
@@ -92,6 +93,11 @@ test('npm run bench -- --smoke measures every stage, bundle and cold start', asy
         t.true(bundle.coldStartLoadedMs !== undefined && bundle.coldStartLoadedMs !== null && bundle.coldStartLoadedMs > 0, `${bundle.name}: cold start with every core busy`);
       }
     }
+    // The anchor: Node alone, measured in the same run, costs less than any function's cold start.
+    const baseline = results.nodeBaseline;
+    t.true(baseline !== undefined && baseline !== null && baseline.coldMs > 0 && baseline.loadedMs > 0, 'Node alone measured, idle and loaded');
+    const coldest = Math.min(...results.bundles.flatMap((bundle) => (bundle.coldStartMs === null ? [] : [bundle.coldStartMs])));
+    t.true(baseline!.coldMs < coldest, `Node alone (${baseline!.coldMs} ms) under every cold start (${coldest} ms at least)`);
     t.true(results.perRow.silverCpuUsPerBronzeItem !== null && results.perRow.silverCpuUsPerBronzeItem > 0);
     t.true(results.perRow.goldShardCpuUsPerInputRow !== null && results.perRow.goldShardCpuUsPerInputRow > 0);
   } finally {
