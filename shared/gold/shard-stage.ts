@@ -62,10 +62,13 @@ export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldSha
   const task = parseGoldTask(raw, taskKey);
   const { day, shard, shardCount, settings } = task;
 
+  // Today's silver does not depend on which gold day came before: it downloads while that is looked up.
+  const silverRead = fetchSilverShard(lake, task.searches.map((search) => ({ slug: search.slug, key: search.silverKey })));
+  silverRead.catch(() => undefined);
   const previous = await previousGoldDay(lake, day);
   const [previousState, silver, reference] = await Promise.all([
     previousStateOf(lake, previous?.manifest ?? null, { day, shard, shardCount, bucketing: task.bucketing, searches: task.searches.map((search) => search.slug) }),
-    fetchSilverShard(lake, task.searches.map((search) => ({ slug: search.slug, key: search.silverKey }))),
+    silverRead,
     readComparableReference(lake, previous?.manifest ?? null, settings.minComparables),
   ]);
 
