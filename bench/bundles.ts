@@ -262,9 +262,9 @@ export async function copyLake(root: string, target: Lake, keep: (key: string) =
  * runner cost on this machine at that moment, the anchor a function's cold start is read against
  * (this machine's speed moves between runs by half as much again).
  */
-export interface NodeBaseline {
-  coldMs: number;
-  loadedMs: number;
+export interface NodeBaselineRuns {
+  idleMs: number[];
+  loadedMs: number[];
 }
 
 export interface ColdStartSample {
@@ -286,7 +286,7 @@ export interface ColdStartSample {
  * --enable-source-maps) and without --enable-source-maps. Functions whose trigger this
  * does not know (or that need a service s3rver lacks, such as SNS) get no figure.
  */
-export async function measureColdStarts(bundles: readonly BundleInfo[], day: string, runs: number, workDir: string, log: (line: string) => void): Promise<{ samples: ColdStartSample[]; baseline: NodeBaseline }> {
+export async function measureColdStarts(bundles: readonly BundleInfo[], day: string, runs: number, workDir: string, log: (line: string) => void): Promise<{ samples: ColdStartSample[]; baseline: NodeBaselineRuns }> {
   const s3 = await startEmbeddedS3({ directory: join(workDir, 's3-cold') });
   let simulator: SimulatorHandle | undefined;
   try {
@@ -330,9 +330,9 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     const emptyHandler = join(workDir, 'empty-handler.mjs');
     await writeFile(emptyHandler, 'export const handler = async () => ({});\n');
     const empty: BundleInfo = { name: 'empty', zipBytes: 0, mjsBytes: 0, mapBytes: 0, handlerPath: emptyHandler, memoryMb: 1024, nodeOptions: [] };
-    const baselineRuns: { idle: number[]; loaded: number[] } = { idle: [], loaded: [] };
+    const baseline: NodeBaselineRuns = { idleMs: [], loadedMs: [] };
     const samples: ColdStartSample[] = [];
-    for (let run = 0; run < runs; run += 1) baselineRuns.idle.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
+    for (let run = 0; run < runs; run += 1) baseline.idleMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
     for (const [name, trigger, event] of events) {
       if (!bundles.some((candidate) => candidate.name === name)) continue;
       const sample: ColdStartSample = { name, trigger, runs: [], runsWithoutSourceMaps: [], runsLoaded: [] };
@@ -352,7 +352,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     // Loaded: one process spinning per core while the same cold starts run again.
     const burners = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     try {
-      for (let run = 0; run < runs; run += 1) baselineRuns.loaded.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
+      for (let run = 0; run < runs; run += 1) baseline.loadedMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
       for (const sample of samples) {
         if (sample.error !== undefined) continue;
         const event = events.find(([name]) => name === sample.name)![2];
@@ -361,8 +361,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     } finally {
       for (const burner of burners) burner.kill('SIGKILL');
     }
-    const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    return { samples, baseline: { coldMs: middle(baselineRuns.idle), loadedMs: middle(baselineRuns.loaded) } };
+    return { samples, baseline };
   } finally {
     await simulator?.close();
     await s3.close();

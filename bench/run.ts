@@ -443,7 +443,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (!skip('cold-start') && bundles.length > 0) {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps, then with every core busy`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
-      nodeBaseline = { coldMs: Math.round(cold.baseline.coldMs), loadedMs: Math.round(cold.baseline.loadedMs) };
+      nodeBaseline = { coldMs: Math.round(median(cold.baseline.idleMs)), loadedMs: Math.round(median(cold.baseline.loadedMs)) };
       for (const sample of cold.samples) {
         const target = bundleRows.find((bundle) => bundle.name === sample.name);
         if (!target) continue;
