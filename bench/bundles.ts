@@ -17,6 +17,7 @@ import { keys } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { createMarket, startSimulator, type SimulatorHandle } from '#simulator/index.ts';
 import { ZipFile } from './zip.ts';
+import { S3_ROUND_TRIP_MS } from './results.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -275,6 +276,8 @@ export interface ColdStartSample {
   runsWithoutSourceMaps: HandlerRun[];
   /** As deployed, while every core of the machine is busy (a Lambda host's neighbours, a burst of invocations). */
   runsLoaded: HandlerRun[];
+  /** As deployed, idle, every S3 request made to wait S3_ROUND_TRIP_MS (a deployed function's round trips). */
+  runsWithRoundTrips: HandlerRun[];
   /** Why there are no runs, when the function failed locally. */
   error?: string;
 }
@@ -335,7 +338,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     for (let run = 0; run < runs; run += 1) baseline.idleMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
     for (const [name, trigger, event] of events) {
       if (!bundles.some((candidate) => candidate.name === name)) continue;
-      const sample: ColdStartSample = { name, trigger, runs: [], runsWithoutSourceMaps: [], runsLoaded: [] };
+      const sample: ColdStartSample = { name, trigger, runs: [], runsWithoutSourceMaps: [], runsLoaded: [], runsWithRoundTrips: [] };
       try {
         for (let run = 0; run < runs; run += 1) {
           sample.runs.push(await runBundledHandler(bundle(name), event, deployed, workDir));
@@ -348,6 +351,17 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
         log(`  ${name}: no cold start figure: ${sample.error.split('\n')[0]}`);
       }
       samples.push(sample);
+    }
+    // Idle again, with S3's round trips: what the function's chain of requests adds once deployed.
+    s3.setRoundTripMs(S3_ROUND_TRIP_MS);
+    try {
+      for (const sample of samples) {
+        if (sample.error !== undefined) continue;
+        const event = events.find(([name]) => name === sample.name)![2];
+        for (let run = 0; run < runs; run += 1) sample.runsWithRoundTrips.push(await runBundledHandler(bundle(sample.name), event, deployed, workDir));
+      }
+    } finally {
+      s3.setRoundTripMs(0);
     }
     // Loaded: one process spinning per core while the same cold starts run again.
     const burners = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));

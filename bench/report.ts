@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { BenchResults, BenchRow } from './results.ts';
+import { S3_ROUND_TRIP_MS, type BenchResults, type BenchRow } from './results.ts';
 
 const num = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const times = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
@@ -62,7 +62,7 @@ export function sideBySide(runs: readonly BenchResults[]): string {
   );
   const bundles = last.bundles.length
     ? markdown(
-        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'cold start ms (loaded)', 'peak MB'],
+        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'cold start ms (loaded)', `cold start ms (S3 round trips of ${S3_ROUND_TRIP_MS} ms)`, 'peak MB'],
         last.bundles.map((bundle) => [
           bundle.name,
           int(bundle.zipBytes / 1024),
@@ -73,6 +73,7 @@ export function sideBySide(runs: readonly BenchResults[]): string {
           int(bundle.coldStartMs),
           int(bundle.coldStartNoSourceMapsMs),
           int(bundle.coldStartLoadedMs ?? null),
+          int(bundle.coldStartS3RoundTripsMs ?? null),
           int(bundle.peakMb),
         ]),
       )

@@ -439,7 +439,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       notes.push(`bundles: packaging failed, no bundle, cold-start or as-deployed figures: ${message.slice(0, 1500)}`);
       log(`  packaging failed: ${message.split('\n').find((line) => /ERROR|Error:/.test(line)) ?? message.split('\n')[0]}`);
     }
-    bundleRows = bundles.map((bundle) => ({ name: bundle.name, memoryMb: bundle.memoryMb, nodeOptions: bundle.nodeOptions.join(' '), zipBytes: bundle.zipBytes, mjsBytes: bundle.mjsBytes, mapBytes: bundle.mapBytes, coldStartMs: null, coldStartNoSourceMapsMs: null, coldStartLoadedMs: null, importMs: null, initMs: null, peakMb: null, trigger: null, samplesMs: [] }));
+    bundleRows = bundles.map((bundle) => ({ name: bundle.name, memoryMb: bundle.memoryMb, nodeOptions: bundle.nodeOptions.join(' '), zipBytes: bundle.zipBytes, mjsBytes: bundle.mjsBytes, mapBytes: bundle.mapBytes, coldStartMs: null, coldStartNoSourceMapsMs: null, coldStartLoadedMs: null, coldStartS3RoundTripsMs: null, importMs: null, initMs: null, peakMb: null, trigger: null, samplesMs: [] }));
     if (!skip('cold-start') && bundles.length > 0) {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps, then with every core busy`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
@@ -455,6 +455,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         target.coldStartMs = Math.round(median(sample.runs.map((run) => run.coldMs)));
         target.coldStartNoSourceMapsMs = Math.round(median(sample.runsWithoutSourceMaps.map((run) => run.coldMs)));
         target.coldStartLoadedMs = sample.runsLoaded.length === 0 ? null : Math.round(median(sample.runsLoaded.map((run) => run.coldMs)));
+        target.coldStartS3RoundTripsMs = sample.runsWithRoundTrips.length === 0 ? null : Math.round(median(sample.runsWithRoundTrips.map((run) => run.coldMs)));
         target.importMs = Math.round(median(sample.runs.map((run) => run.importMs)));
         target.initMs = Math.round(median(sample.runs.map((run) => run.initMs)));
         target.peakMb = Math.max(...sample.runs.map((run) => run.maxRssMb));

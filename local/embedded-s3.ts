@@ -19,6 +19,14 @@ export interface EmbeddedS3 {
   bucket: string;
   directory: string;
   lake: S3Lake;
+  /**
+   * Makes every request wait `ms` before it is served (0: none, the default): the network and
+   * service time of a real S3 round trip, which s3rver on this machine does not have. Small
+   * requests to S3 take tens of milliseconds at the median (AWS, "Timeouts and Retries for
+   * Latency-Sensitive Applications"); the benchmark's cold starts use it to show what a chain of
+   * round trips costs a deployed function.
+   */
+  setRoundTripMs(ms: number): void;
   /** Subscribes to the bucket's notifications; returns the unsubscribe function. */
   onEvent(listener: (event: S3EventNotification) => void): () => void;
   /** Stops the server; deletes its directory when it made one (a caller's directory is kept). */
@@ -57,6 +65,11 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
   // First in the chain: s3rver's own routes only ever see one writer per object, and no reader of it.
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(objectConsistency(server as unknown as ObjectStore, new ObjectLocks()));
   if (options.killAfterWrites) (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(killSwitch(options.killAfterWrites));
+  const roundTrip = { ms: 0 };
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(async (_ctx, next) => {
+    if (roundTrip.ms > 0) await new Promise((resolve) => setTimeout(resolve, roundTrip.ms));
+    await next();
+  });
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = createS3Client({ endpoint, credentials: LOCAL_CREDENTIALS });
@@ -65,6 +78,10 @@ export async function startEmbeddedS3(options: { bucket?: string; directory?: st
     bucket,
     directory,
     lake: new S3Lake(client, bucket),
+    setRoundTripMs(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a round trip takes 0 ms or more, got ${ms}`);
+      roundTrip.ms = ms;
+    },
     onEvent(listener) {
       server.on('event', listener);
       return () => server.off('event', listener);

@@ -33,10 +33,9 @@ async function watchConfig(): Promise<WatchConfig> {
 export const handler = s3ObjectHandler(observability, async ({ key }) => {
   const day = dayOfGoldManifest(key);
   if (day === undefined) throw new AlertInputError(`${key} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, key);
-  const watches = await watchesOfDay(lake, day, watchConfig, preferredWatchesSource());
-  const result = await runAlertEvaluation(lake, key, watches.config, watches.source);
+  const result = await runAlertEvaluation(lake, key, watchesOfDay(lake, day, watchConfig, preferredWatchesSource()));
   logger.appendKeys({ day: result.day });
   metrics.addMetric('alertsRaised', MetricUnit.Count, result.alerts);
-  logger.info('alerts evaluated', { watchesFrom: watches.source, alerts: result.alerts, alertsKey: result.alertsKey, rules: result.rules, latestUpdated: result.latestUpdated });
+  logger.info('alerts evaluated', { watchesFrom: result.watchesFrom, alerts: result.alerts, alertsKey: result.alertsKey, rules: result.rules, latestUpdated: result.latestUpdated });
   return result;
 });

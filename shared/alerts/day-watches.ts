@@ -6,6 +6,12 @@ import { parseWatchConfig, type WatchConfig } from './watches.ts';
 /** Where a day's watches came from: the run plan that recorded them, or the deployed configuration. */
 export type WatchesSource = 'run plan' | 'deployment';
 
+/** A day's watches and, when known, where they came from. */
+export interface DayWatches {
+  config: WatchConfig;
+  source?: WatchesSource;
+}
+
 /**
  * The watches day D is evaluated with. A day remembers its configuration: the plan records the
  * watches it ran with, so a replay (even from a folder whose watches.yml has changed since)

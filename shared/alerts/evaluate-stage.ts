@@ -7,7 +7,7 @@ import { readAhead } from '../lake/read-ahead.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
 import { AlertInputError } from './alert-errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
-import type { WatchesSource } from './day-watches.ts';
+import type { DayWatches, WatchesSource } from './day-watches.ts';
 import { hasRules, watchConfigDigest, type WatchConfig } from './watches.ts';
 
 export interface AlertEvaluationResult {
@@ -20,8 +20,22 @@ export interface AlertEvaluationResult {
   latestUpdated: boolean;
 }
 
-/** State files downloading while one is read: four held at most (~19 MB each for 1M listings in 8 shards). */
+/**
+ * State files downloading while one is read: as many as fit in STATE_BYTES_AHEAD, at least 3. A
+ * small day's files all download in one round trip; at 1M listings in 8 shards (~19 MB each) three
+ * do, four files held at most.
+ */
 const STATE_FILES_AHEAD = 3;
+const STATE_BYTES_AHEAD = 64 * 1024 * 1024;
+/** Our state files take 136–141 bytes a row (100k and 1M listings): an estimate from above. */
+const STATE_BYTES_PER_ROW = 150;
+
+function stateFilesAhead(manifest: GoldManifest): number {
+  const files = manifest.state.length;
+  const bytesPerFile = (manifest.totals.stateRows / Math.max(1, files)) * STATE_BYTES_PER_ROW;
+  if (!Number.isFinite(bytesPerFile)) return STATE_FILES_AHEAD;
+  return Math.max(STATE_FILES_AHEAD, Math.min(files, Math.floor(STATE_BYTES_AHEAD / Math.max(1, bytesPerFile))));
+}
 
 /**
  * Runs on a gold manifest: evaluates the watches on the day's state and writes the dashboard's
@@ -31,13 +45,17 @@ const STATE_FILES_AHEAD = 3;
  * day file), the previous gold day's state of the listings `reserved` rules name, the previous
  * alerts day's window and the watch configuration; a rerun or a duplicated event writes the same bytes.
  */
-export async function runAlertEvaluation(lake: Lake, manifestKey: string, config: WatchConfig, watchesFrom?: WatchesSource): Promise<AlertEvaluationResult> {
+export async function runAlertEvaluation(lake: Lake, manifestKey: string, watches: DayWatches | Promise<DayWatches>): Promise<AlertEvaluationResult> {
   const day = dayOfGoldManifest(manifestKey);
   if (day === undefined) throw new AlertInputError(`${manifestKey} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, manifestKey);
-  // Listed while the day is evaluated: the listing does not depend on it.
-  const alertDaysListed = lake.list(alertPrefixes.alerts);
-  alertDaysListed.catch(() => undefined);
-  const manifest = await readGoldManifest(lake, day);
+  // The manifest, the alert days and the previous window do not depend on the watches (read from
+  // the run plan) nor on the evaluation: they are read while those are.
+  const manifestRead = readGoldManifest(lake, day);
+  manifestRead.catch(() => undefined);
+  const previousWindowRead = lake.list(alertPrefixes.alerts).then((listed) => readPreviousWindow(lake, day, listed));
+  previousWindowRead.catch(() => undefined);
+  const { config, source: watchesFrom } = await watches;
+  const manifest = await manifestRead;
 
   const evaluation = hasRules(config) ? await evaluateDay(lake, manifest, config) : { alerts: [], rules: [] };
   const dayAlerts: DayAlerts = {
@@ -52,15 +70,7 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
     alerts: evaluation.alerts,
   };
 
-  const alertDays = (await alertDaysListed).map(dayOfAlertsKey).filter((found): found is Day => found !== undefined);
-  const previousAlertDay = alertDays.filter((found) => found < day).sort().at(-1) ?? null;
-  let previousWindow: AlertsWindow | null = null;
-  if (previousAlertDay !== null) {
-    const key = alertKeys.window(previousAlertDay);
-    previousWindow = (await getJson<AlertsWindow>(lake, key)) ?? null;
-    // The window is written before the day's alerts: an alerts file without one was not written by us.
-    if (previousWindow === null) throw new AlertInputError(`${alertKeys.day(previousAlertDay)} exists but its window ${key} does not`, key);
-  }
+  const { alertDays, previousWindow } = await previousWindowRead;
   const window = extendWindow(previousWindow, dayAlerts);
   const windowText = canonicalJson(window);
   const latestUpdated = alertDays.every((found) => found <= day);
@@ -69,6 +79,18 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, config
   const alertsKey = alertKeys.day(day);
   await lake.put(alertsKey, canonicalJson(dayAlerts, { pretty: true }), 'application/json');
   return { day, alertsKey, alerts: dayAlerts.alerts.length, rules: dayAlerts.rules, ...(watchesFrom === undefined ? {} : { watchesFrom }), latestUpdated };
+}
+
+/** The days that have alerts, and the window of the latest of them before `day` (null: none). */
+async function readPreviousWindow(lake: Lake, day: Day, listed: readonly string[]): Promise<{ alertDays: Day[]; previousWindow: AlertsWindow | null }> {
+  const alertDays = listed.map(dayOfAlertsKey).filter((found): found is Day => found !== undefined);
+  const previousAlertDay = alertDays.filter((found) => found < day).sort().at(-1) ?? null;
+  if (previousAlertDay === null) return { alertDays, previousWindow: null };
+  const key = alertKeys.window(previousAlertDay);
+  const previousWindow = (await getJson<AlertsWindow>(lake, key)) ?? null;
+  // The window is written before the day's alerts: an alerts file without one was not written by us.
+  if (previousWindow === null) throw new AlertInputError(`${alertKeys.day(previousAlertDay)} exists but its window ${key} does not`, key);
+  return { alertDays, previousWindow };
 }
 
 /** The previous window's alerts still inside the 30 days ending at `today.day`, after today's. */
@@ -96,18 +118,16 @@ export function peerMediansOf(dayFile: DashboardDay): PeerMedians {
 }
 
 async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConfig) {
-  const dayFile = await getJson<DashboardDay>(lake, manifest.dashboard.day);
-  if (dayFile === undefined) throw new AlertInputError(`${manifest.dashboard.day} is listed by the gold manifest of ${manifest.day} but missing`, manifest.dashboard.day);
+  const dayFileRead = getJson<DashboardDay>(lake, manifest.dashboard.day);
+  dayFileRead.catch(() => undefined);
   const marked = reservedListingIds(config);
-  const evaluator = new WatchEvaluator({
-    day: manifest.day,
-    isFirstDay: manifest.previousDay === null,
-    config,
-    peers: peerMediansOf(dayFile),
-    previousReserved: marked.size > 0 && manifest.previousDay !== null ? await previousReserved(lake, manifest.previousDay, marked) : new Map(),
-  });
-  const shards = [...manifest.state].sort((a, b) => a.shard - b.shard);
-  for await (const { entry, bytes } of readAhead(lake, shards, STATE_FILES_AHEAD)) await eachStateRow(entry.key, bytes, (row) => evaluator.push(row));
+  const reserved = marked.size > 0 && manifest.previousDay !== null ? await previousReserved(lake, manifest.previousDay, marked) : new Map<string, boolean | null>();
+  // Started after the previous day's shards are read, so that at most one day's read-ahead is held.
+  const states = readAhead(lake, [...manifest.state].sort((a, b) => a.shard - b.shard), stateFilesAhead(manifest));
+  const dayFile = await dayFileRead;
+  if (dayFile === undefined) throw new AlertInputError(`${manifest.dashboard.day} is listed by the gold manifest of ${manifest.day} but missing`, manifest.dashboard.day);
+  const evaluator = new WatchEvaluator({ day: manifest.day, isFirstDay: manifest.previousDay === null, config, peers: peerMediansOf(dayFile), previousReserved: reserved });
+  for await (const { entry, bytes } of states) await eachStateRow(entry.key, bytes, (row) => evaluator.push(row));
   return evaluator.finish();
 }
 
@@ -118,7 +138,7 @@ async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConf
 async function previousReserved(lake: Lake, previousDay: Day, ids: ReadonlySet<string>): Promise<Map<string, boolean | null>> {
   const previous = await readGoldManifest(lake, previousDay);
   const found = new Map<string, boolean | null>();
-  for await (const { entry: { key }, bytes } of readAhead(lake, previous.state, STATE_FILES_AHEAD)) {
+  for await (const { entry: { key }, bytes } of readAhead(lake, previous.state, stateFilesAhead(previous))) {
     if (bytes === undefined) throw new AlertInputError(`state file ${key} is listed by a gold manifest but missing`, key);
     const cursor = await openStateCursor(key, bytes, RESERVED_ONLY);
     while (cursor.currentId !== undefined) {

@@ -8,6 +8,7 @@ import type { Bucketing } from '../lake/bucket.ts';
 import type { SilverManifest } from '../silver/index.ts';
 import { GoldInputError } from './gold-errors.ts';
 import { canonicalJson } from '../lake/json.ts';
+import { WriteQueue } from '../lake/write-queue.ts';
 import { dayOfKey } from './trigger-day.ts';
 import { resolveGoldOptions, shardSettingsOf, type GoldOptions } from './options.ts';
 import { GOLD_TASK_VERSION, type GoldTask, type GoldTaskSearch } from './task.ts';
@@ -28,6 +29,9 @@ export type GoldFanoutResult =
  * writes the tasks, the others stop. New inputs (a silver rerun) make a new run, which takes the
  * claim over. Shards copy the run id into their partials; the fan-in merges only the current run's.
  */
+/** Gold tasks written at once (a few hundred bytes each): a day's 8 shards in one round trip. */
+const TASK_WRITES_IN_FLIGHT = 8;
+
 export async function runGoldFanout(
   lake: Lake,
   silverManifestKey: string,
@@ -37,6 +41,9 @@ export async function runGoldFanout(
   const options = resolveGoldOptions(overrides);
   const day = dayOfKey(silverManifestKey);
   const planKey = keys.runPlan(day);
+  // The rerun request is keyed by the day alone: read with the plan, not two round trips later.
+  const rerunRead = lake.get(keys.goldRerunRequest(day));
+  rerunRead.catch(() => undefined);
   const plan = await getJson<RunPlan>(lake, planKey);
   if (plan === undefined) throw new GoldInputError(`no run plan ${planKey} for the day of ${silverManifestKey}`, planKey);
 
@@ -75,7 +82,7 @@ export async function runGoldFanout(
       searches: searches.map((manifest) => taskSearch(manifest, definitions.get(manifest.search)!, shard, day)),
     });
   }
-  const rerun = await lake.get(keys.goldRerunRequest(day));
+  const rerun = await rerunRead;
   const runId = runIdOf(canonicalJson(planned), rerun);
 
   const claimKey = keys.goldDispatchClaim(day);
@@ -83,11 +90,14 @@ export async function runGoldFanout(
   if (claimed.status === 'taken') return { status: 'already-dispatched', day, runId, by: claimed.by.claimant };
   const tasks: string[] = [];
   try {
+    // Each task triggers its shard on its own: they are written together, not one round trip each.
+    const writes = new WriteQueue(TASK_WRITES_IN_FLIGHT);
     for (const task of planned) {
       const taskKey = keys.goldTask(day, task.shard);
-      await lake.put(taskKey, canonicalJson({ ...task, runId }, { pretty: true }), 'application/json');
+      await writes.write(() => lake.put(taskKey, canonicalJson({ ...task, runId }, { pretty: true }), 'application/json'));
       tasks.push(taskKey);
     }
+    await writes.settle();
   } catch (error) {
     // A failed dispatch must not hold the day: the retry (or anyone) may dispatch again at once.
     await releaseClaim(lake, claimKey, claimed.claim).catch(() => undefined);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
-import { keys, type Day } from '../lake/keys.ts';
+import { keyFields, keys, type Day } from '../lake/keys.ts';
 import { isDay } from '../lake/days.ts';
 import { getJson, LakeObjectError, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
@@ -143,8 +143,12 @@ export class SilverError extends LakeObjectError {
 /** See SilverOptions.prefetch: 4 in flight would cap silver at 80–200 pages/s on S3, below what its CPU handles. */
 const DEFAULT_PREFETCH = 16;
 
-/** Shard files written at once: a day's 8 shards in two round trips, at most 4 encoded files held. */
-const SHARD_WRITES_IN_FLIGHT = 4;
+/**
+ * Shard files written at once: a day's 8 shards and the quarantine in one round trip. Each file is
+ * encoded as its write starts, so at most this many encoded files are held (the largest search at
+ * 1M listings: 2.4 MB each).
+ */
+const SHARD_WRITES_IN_FLIGHT = 9;
 
 /**
  * Runs silver for the search whose bronze manifest is `manifestKey`. Returns the manifest it wrote.
@@ -155,6 +159,10 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
   const checked = v.safeParse(OptionsSchema, options);
   if (!checked.success) throw new SilverError(`invalid silver options: ${checked.issues.map((issue) => `${v.getDotPath(issue) ?? ''} ${issue.message}`).join('; ')}`, manifestKey);
 
+  // The plan and the category tree are keyed by the day alone, which the manifest's key names (and
+  // must match, below): they are read with the manifest, one round trip instead of two.
+  const keyDay = keyFields(manifestKey).dt;
+  const early = keyDay !== undefined && isDay(keyDay) ? { day: keyDay, ...independentReads(lake, keyDay, options) } : undefined;
   const raw = await getJson<unknown>(lake, manifestKey);
   if (raw === undefined) throw new SilverError(`bronze manifest ${manifestKey} does not exist`, manifestKey);
   const parsed = v.safeParse(BronzeManifestSchema, raw);
@@ -167,11 +175,9 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
     throw new SilverError(`${manifestKey} names day ${day} and search ${search}, whose manifest key is ${keys.bronzeManifest(day, search)}`, manifestKey);
   }
 
-  // The plan, the category tree and the first pages are independent reads: one round trip, not three.
-  const categoriesRead = loadCategories(lake, day);
-  categoriesRead.catch(() => undefined);
+  const { categoriesRead, planRead } = early?.day === day ? early : independentReads(lake, day, options);
   const pages = readAhead(lake, bronze.pages, options.prefetch ?? DEFAULT_PREFETCH);
-  const shardCount = options.shardCount ?? (await getJson<RunPlan>(lake, keys.runPlan(day)))?.shardCount;
+  const shardCount = options.shardCount ?? (await planRead)?.shardCount;
   if (shardCount === undefined || !Number.isInteger(shardCount) || shardCount < 1) {
     throw new SilverError(`no usable shardCount: the run plan ${keys.runPlan(day)} is missing or has none`, keys.runPlan(day));
   }
@@ -294,6 +300,15 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
   };
   await putJson(lake, keys.silverManifest(day, search), manifest);
   return manifest;
+}
+
+/** The plan and the category tree of a day; a rejection is held until awaited (the manifest may fail first). */
+function independentReads(lake: Lake, day: Day, options: SilverOptions) {
+  const categoriesRead = loadCategories(lake, day);
+  categoriesRead.catch(() => undefined);
+  const planRead = options.shardCount === undefined ? getJson<RunPlan>(lake, keys.runPlan(day)) : Promise.resolve(undefined);
+  planRead.catch(() => undefined);
+  return { categoriesRead, planRead };
 }
 
 function emptyCounts(pagesListed: number, bronzeItems: number): SilverManifest['counts'] {

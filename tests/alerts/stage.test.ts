@@ -47,7 +47,7 @@ const summary = (alerts: DayAlerts) => alerts.alerts.map((alert) => `${alert.rul
 
 test('each day raises what changed that day; the window grows from the previous one; reruns write the same bytes', async (t) => {
   const lake = await goldDays();
-  for (const day of [D1, D2, D3]) await runAlertEvaluation(lake, keys.goldManifest(day), WATCHES);
+  for (const day of [D1, D2, D3]) await runAlertEvaluation(lake, keys.goldManifest(day), { config: WATCHES });
   const [a1, a2, a3] = await Promise.all([D1, D2, D3].map((day) => readJson<DayAlerts>(lake, alertKeys.day(day))));
   t.deepEqual(summary(a1!), [], 'the first day is a baseline');
   t.deepEqual(summary(a2!), ['drops:P1', 'mine-reserved:P2', 'mine-vanished:P4', 'new-cheap:N1']);
@@ -61,9 +61,9 @@ test('each day raises what changed that day; the window grows from the previous 
   t.deepEqual(latest.alerts, [...a3!.alerts, ...a2!.alerts]);
 
   const bytes = new Map([...lake.objects].filter(([key]) => key.startsWith('gold/alerts/') || key.startsWith('gold/dashboard/alerts')));
-  const rerun = await runAlertEvaluation(lake, keys.goldManifest(D2), WATCHES);
+  const rerun = await runAlertEvaluation(lake, keys.goldManifest(D2), { config: WATCHES });
   t.false(rerun.latestUpdated, 're-running a past day does not roll the dashboard back');
-  await runAlertEvaluation(lake, keys.goldManifest(D3), WATCHES);
+  await runAlertEvaluation(lake, keys.goldManifest(D3), { config: WATCHES });
   for (const [key, value] of bytes) t.deepEqual(lake.objects.get(key), value, key);
 });
 
@@ -75,9 +75,9 @@ test('the alerts object is written last, and a window missing behind an alerts o
     order.push(key);
     return put(key, body);
   };
-  await runAlertEvaluation(lake, keys.goldManifest(D1), WATCHES);
+  await runAlertEvaluation(lake, keys.goldManifest(D1), { config: WATCHES });
   t.deepEqual(order, [alertKeys.window(D1), alertKeys.windowLatest, alertKeys.day(D1)]);
   lake.objects.delete(alertKeys.window(D1));
-  await t.throwsAsync(runAlertEvaluation(lake, keys.goldManifest(D2), WATCHES), { message: /gold\/alerts\/dt=2026-11-01\/alerts\.json exists but its window .* does not/ });
-  await t.throwsAsync(runAlertEvaluation(lake, 'gold/_manifests/dt=nope.json', WATCHES), { message: /is not a gold manifest/ });
+  await t.throwsAsync(runAlertEvaluation(lake, keys.goldManifest(D2), { config: WATCHES }), { message: /gold\/alerts\/dt=2026-11-01\/alerts\.json exists but its window .* does not/ });
+  await t.throwsAsync(runAlertEvaluation(lake, 'gold/_manifests/dt=nope.json', { config: WATCHES }), { message: /is not a gold manifest/ });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { S3_ROUND_TRIP_MS } from '../../bench/results.ts';
 
 /**
  * The benchmark at 10,000 listings, every section, so that it never rots: the results file has
@@ -26,7 +27,7 @@ interface BenchResults {
   notes: string[];
   rows: Array<Figures & { id: string }>;
   dataset: { listings: number; searches: unknown[]; bronze: { items: number; pages: number }; silverRows: number; previousStateRows: number };
-  bundles: Array<{ name: string; zipBytes: number; mjsBytes: number; coldStartMs: number | null; coldStartLoadedMs?: number | null; importMs: number | null; note?: string }>;
+  bundles: Array<{ name: string; zipBytes: number; mjsBytes: number; coldStartMs: number | null; coldStartLoadedMs?: number | null; coldStartS3RoundTripsMs?: number | null; importMs: number | null; note?: string }>;
   nodeBaseline?: { coldMs: number; loadedMs: number } | null;
   perRow: { silverCpuUsPerBronzeItem: number | null; goldShardCpuUsPerInputRow: number | null };
 }
@@ -91,6 +92,9 @@ test('npm run bench -- --smoke measures every stage, bundle and cold start', asy
       if ((PIPELINE_FUNCTIONS as readonly string[]).includes(bundle.name)) {
         t.true(measured, `${bundle.name}: cold start measured (${bundle.note ?? ''})`);
         t.true(bundle.coldStartLoadedMs !== undefined && bundle.coldStartLoadedMs !== null && bundle.coldStartLoadedMs > 0, `${bundle.name}: cold start with every core busy`);
+        // Every pipeline function reads or writes the lake, so at least one request waited.
+        const withRoundTrips = bundle.coldStartS3RoundTripsMs ?? 0;
+        t.true(withRoundTrips >= S3_ROUND_TRIP_MS, `${bundle.name}: cold start with S3's round trips (${withRoundTrips} ms)`);
       }
     }
     // The anchor: Node alone, measured in the same run, costs less than any function's cold start.

@@ -44,3 +44,18 @@ test('S3 lake round-trips bytes, lists past 1000 keys, and the server emits real
   const first = events.find((e) => e.Records[0]?.s3.object.key === 'control/a.json');
   t.is(first?.Records[0]?.eventName, 'ObjectCreated:Put');
 });
+
+test("the embedded S3's round trip makes every request wait, until it is set back to 0", async (t) => {
+  const s3 = await startEmbeddedS3();
+  t.teardown(() => s3.close());
+  await s3.lake.put('control/round-trip.json', '{}');
+  s3.setRoundTripMs(60);
+  // Three reads in a row each wait; a lower bound, which a slow machine cannot break.
+  const started = performance.now();
+  for (let read = 0; read < 3; read += 1) t.truthy(await s3.lake.get('control/round-trip.json'));
+  t.true(performance.now() - started >= 3 * 60 - 5, 'three round trips of 60 ms');
+  s3.setRoundTripMs(0);
+  t.is(new TextDecoder().decode(await s3.lake.get('control/round-trip.json')), '{}');
+  t.throws(() => s3.setRoundTripMs(-1), { instanceOf: RangeError, message: /0 ms or more, got -1/ });
+  t.throws(() => s3.setRoundTripMs(Number.NaN), { instanceOf: RangeError });
+});
