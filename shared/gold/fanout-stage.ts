@@ -13,6 +13,9 @@ import { dayOfKey } from './trigger-day.ts';
 import { resolveGoldOptions, shardSettingsOf, type GoldOptions } from './options.ts';
 import { GOLD_TASK_VERSION, type GoldTask, type GoldTaskSearch } from './task.ts';
 
+/** Gold tasks written at once (a few hundred bytes each): a day's 8 shards in one round trip. */
+const TASK_WRITES_IN_FLIGHT = 8;
+
 export type GoldFanoutResult =
   | { status: 'waiting'; day: Day; /** Planned searches that have no silver manifest yet. */ missing: string[] }
   | { status: 'dispatched'; day: Day; runId: string; /** The task keys written, shard 0 first. */ tasks: string[] }
@@ -29,9 +32,6 @@ export type GoldFanoutResult =
  * writes the tasks, the others stop. New inputs (a silver rerun) make a new run, which takes the
  * claim over. Shards copy the run id into their partials; the fan-in merges only the current run's.
  */
-/** Gold tasks written at once (a few hundred bytes each): a day's 8 shards in one round trip. */
-const TASK_WRITES_IN_FLIGHT = 8;
-
 export async function runGoldFanout(
   lake: Lake,
   silverManifestKey: string,
