@@ -62,7 +62,7 @@ export function sideBySide(runs: readonly BenchResults[]): string {
   );
   const bundles = last.bundles.length
     ? markdown(
-        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'cold start ms (loaded)', `cold start ms (S3 round trips of ${S3_ROUND_TRIP_MS} ms)`, 'peak MB'],
+        ['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms (source maps)', 'cold start ms (none)', 'cold start ms (loaded)', `cold start ms (S3 round trips of ${last.s3RoundTripMs ?? S3_ROUND_TRIP_MS} ms)`, 'peak MB'],
         last.bundles.map((bundle) => [
           bundle.name,
           int(bundle.zipBytes / 1024),

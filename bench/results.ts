@@ -110,6 +110,8 @@ export interface BenchResults {
    * (absent in results from before it was measured).
    */
   nodeBaseline?: { coldMs: number; loadedMs: number } | null;
+  /** What every S3 request waited in the "S3 trips" cold starts (S3_ROUND_TRIP_MS; null when cold starts were not measured). */
+  s3RoundTripMs?: number | null;
   packageMs: number | null;
   /** CPU cost per row, for the scale-on-paper estimates (microseconds, one core). */
   perRow: {
@@ -176,6 +178,6 @@ export function formatBundleTable(results: BenchResults): string {
   ]);
   const bundleTable = table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'S3 trips ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
   const baseline = results.nodeBaseline;
-  const roundTrips = `S3 trips: the cold start, idle, with every S3 request waiting ${S3_ROUND_TRIP_MS} ms (an S3 round trip; s3rver answers in a few)`;
+  const roundTrips = `S3 trips: the cold start, idle, with every S3 request waiting ${results.s3RoundTripMs ?? S3_ROUND_TRIP_MS} ms (an S3 round trip; s3rver answers in a few)`;
   return [bundleTable, roundTrips, ...(baseline ? [`Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy`] : [])].join('\n');
 }

@@ -47,7 +47,7 @@ import type { Job, JobReport } from './jobs.ts';
 import { lambdaNodeFlags, runFresh, runPool } from './pool.ts';
 import { formatSummary, readProfile, summariseProfile } from './profile.ts';
 import { benchSearches, DAY, PREVIOUS_DAY, SEED } from './scenario.ts';
-import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, type BenchDataset, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
+import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, S3_ROUND_TRIP_MS, type BenchDataset, type BenchResults, type BenchRow, type BundleRow } from './results.ts';
 import { autoShardCount, FIRST_DAY_SHARDS } from '#shared/plan/shard-count.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -559,6 +559,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     rows,
     bundles: bundleRows,
     nodeBaseline,
+    s3RoundTripMs: nodeBaseline === null ? null : S3_ROUND_TRIP_MS,
     packageMs: packageMs === null ? null : Math.round(packageMs),
     perRow: {
       silverCpuUsPerBronzeItem: cpuPerRow(perRow.silverCpuMs, dataset.bronze.items),
