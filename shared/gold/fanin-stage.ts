@@ -67,6 +67,9 @@ export async function runGoldFanin(
   const options = resolveGoldOptions(overrides);
   const day = dayOfKey(partialKey);
   const planKey = keys.runPlan(day);
+  // The dispatch claim is keyed by the day alone: read with the plan and the partials' listing,
+  // before any partial is (the partials must come from the run it names).
+  const dispatchRead = started(readClaim(lake, keys.goldDispatchClaim(day)));
   const [plan, presentKeys] = await Promise.all([getJson<RunPlan>(lake, planKey), lake.list(goldKeys.partialsOfDay(day))]);
   if (plan === undefined) throw new GoldInputError(`no run plan ${planKey} for ${partialKey}`, planKey);
   const { shardCount } = plan;
@@ -76,7 +79,7 @@ export async function runGoldFanin(
   const missing = expected.filter((key) => !present.has(key));
   if (missing.length > 0) return { status: 'waiting', day, missing };
 
-  const dispatch = await readClaim(lake, keys.goldDispatchClaim(day));
+  const dispatch = await dispatchRead;
   // Days dispatched before run identity have no claim: their partials carry no run id either.
   const runId = dispatch?.runId ?? LEGACY_RUN;
   const claimKey = keys.goldPublishClaim(day);
@@ -103,12 +106,15 @@ async function publishDay(lake: Lake, day: Day, plan: RunPlan, expected: string[
   const slugs = plan.searches.map((search) => search.slug).sort();
   const sourcesRead = started(Promise.all(slugs.map((slug) => searchSources(lake, day, slug))));
   const contextRead = started(
-    previous.then(async (found) => ({
-      previousSeries: found === null ? null : await readSeries(lake, found.manifest.dashboard.seriesThrough),
-      // Days published before listing pages have no histories: the paths start again from the state rows.
-      previousHistories: found?.manifest.dashboard.histories === undefined ? null : await readHistories(lake, found.manifest.dashboard.histories),
-      unfinished: await unfinishedDays(lake, found?.day ?? null, day),
-    })),
+    previous.then(async (found) => {
+      const [previousSeries, previousHistories, unfinished] = await Promise.all([
+        found === null ? null : readSeries(lake, found.manifest.dashboard.seriesThrough),
+        // Days published before listing pages have no histories: the paths start again from the state rows.
+        found?.manifest.dashboard.histories === undefined ? null : readHistories(lake, found.manifest.dashboard.histories),
+        unfinishedDays(lake, found?.day ?? null, day),
+      ]);
+      return { previousSeries, previousHistories, unfinished };
+    }),
   );
 
   const outcome = await mergeDay(lake, expected, day, shardCount, previous, runId);

@@ -2,6 +2,7 @@ import test from 'ava';
 import { runAlertEvaluation } from '#shared/alerts/evaluate-stage.ts';
 import { watchesOfDay } from '#shared/alerts/day-watches.ts';
 import { parseWatchConfig } from '#shared/alerts/watches.ts';
+import { runGoldFanin } from '#shared/gold/fanin-stage.ts';
 import { runGoldFanout } from '#shared/gold/fanout-stage.ts';
 import { runGoldShard } from '#shared/gold/shard-stage.ts';
 import { keys } from '#shared/lake/keys.ts';
@@ -62,6 +63,21 @@ test('gold shard: the previous gold day is looked up while the task is read', as
   await lake.run(() => runGoldShard(lake, keys.goldTask(D2, 0)));
   t.is(lake.roundOf(/^GET control\/gold\//), 0);
   t.is(lake.roundOf(/^LIST gold\/_manifests\//), 0);
+});
+
+test('gold fan-in: the dispatch claim with the plan; the previous series, histories and plans in one round', async (t) => {
+  const inner = await goldDays();
+  await runGoldFanout(inner, keys.silverManifest(D2, 'phones'));
+  for (let shard = 0; shard < SHARDS; shard += 1) await runGoldShard(inner, keys.goldTask(D2, shard));
+  const lake = new RoundTripLake(inner);
+  const result = await lake.run(() => runGoldFanin(lake, keys.goldPartial(D2, SHARDS - 1)));
+  t.is(result.status, 'published');
+  t.is(lake.roundOf(/^GET control\/claims\/gold-dispatch\//), 0);
+  t.is(lake.roundOf(/^GET control\/runs\/dt=2026-11-02\/plan\.json$/), 0);
+  const seriesRound = lake.roundOf(/^GET gold\/dashboard\/series\/dt=2026-11-01/);
+  t.true(seriesRound > 0);
+  t.is(lake.roundOf(/^GET gold\/dashboard\/histories\/dt=2026-11-01/), seriesRound);
+  t.is(lake.roundOf(/^LIST control\/runs\/$/), seriesRound);
 });
 
 test('alert evaluation: watches, manifest and alert days at once, then the day file with all 8 state files', async (t) => {
