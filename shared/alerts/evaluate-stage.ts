@@ -3,7 +3,7 @@ import { canonicalJson } from '../lake/json.ts';
 import { alertKeys, alertPrefixes, dayOfAlertsKey, type Day } from '../lake/keys.ts';
 import { addDays } from '../lake/days.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
-import { readAhead } from '../lake/read-ahead.ts';
+import { readAhead, started } from '../lake/read-ahead.ts';
 import { ALERTS_VERSION, ALERTS_WINDOW_DAYS, ALERTS_WINDOW_VERSION, type AlertsWindow, type DayAlerts } from './alert.ts';
 import { AlertInputError } from './alert-errors.ts';
 import { reservedListingIds, WatchEvaluator, type PeerMedians } from './evaluate.ts';
@@ -50,10 +50,8 @@ export async function runAlertEvaluation(lake: Lake, manifestKey: string, watche
   if (day === undefined) throw new AlertInputError(`${manifestKey} is not a gold manifest (gold/_manifests/dt=YYYY-MM-DD.json)`, manifestKey);
   // The manifest, the alert days and the previous window do not depend on the watches (read from
   // the run plan) nor on the evaluation: they are read while those are.
-  const manifestRead = readGoldManifest(lake, day);
-  manifestRead.catch(() => undefined);
-  const previousWindowRead = lake.list(alertPrefixes.alerts).then((listed) => readPreviousWindow(lake, day, listed));
-  previousWindowRead.catch(() => undefined);
+  const manifestRead = started(readGoldManifest(lake, day));
+  const previousWindowRead = started(lake.list(alertPrefixes.alerts).then((listed) => readPreviousWindow(lake, day, listed)));
   const { config, source: watchesFrom } = await watches;
   const manifest = await manifestRead;
 
@@ -118,8 +116,7 @@ export function peerMediansOf(dayFile: DashboardDay): PeerMedians {
 }
 
 async function evaluateDay(lake: Lake, manifest: GoldManifest, config: WatchConfig) {
-  const dayFileRead = getJson<DashboardDay>(lake, manifest.dashboard.day);
-  dayFileRead.catch(() => undefined);
+  const dayFileRead = started(getJson<DashboardDay>(lake, manifest.dashboard.day));
   const marked = reservedListingIds(config);
   const reserved = marked.size > 0 && manifest.previousDay !== null ? await previousReserved(lake, manifest.previousDay, marked) : new Map<string, boolean | null>();
   // Started after the previous day's shards are read, so that at most one day's read-ahead is held.

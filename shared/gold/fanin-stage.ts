@@ -1,7 +1,7 @@
 import type { BronzeManifest } from '../lake/bronze.ts';
 import { GOLD_TABLES, goldKeys, keyFields, keys, prefixes, type Day, type GoldTable } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
-import { readAhead } from '../lake/read-ahead.ts';
+import { readAhead, started } from '../lake/read-ahead.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
 import type { SilverManifest } from '../silver/index.ts';
 import type { DashboardDay, DashboardSeries } from './dashboard.ts';
@@ -300,12 +300,6 @@ async function mergeDay(
   flush();
   if (merged === undefined) throw new GoldInputError(`day ${day} has no partials`, goldKeys.partialsOfDay(day));
   return { merged };
-}
-
-/** A read started now and awaited later: if the caller returns early, its failure is not left unhandled. */
-function started<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 async function readHistories(lake: Lake, key: string): Promise<ListingHistories> {

@@ -8,6 +8,7 @@ import type { Bucketing } from '../lake/bucket.ts';
 import type { SilverManifest } from '../silver/index.ts';
 import { GoldInputError } from './gold-errors.ts';
 import { canonicalJson } from '../lake/json.ts';
+import { started } from '../lake/read-ahead.ts';
 import { WriteQueue } from '../lake/write-queue.ts';
 import { dayOfKey } from './trigger-day.ts';
 import { resolveGoldOptions, shardSettingsOf, type GoldOptions } from './options.ts';
@@ -42,8 +43,7 @@ export async function runGoldFanout(
   const day = dayOfKey(silverManifestKey);
   const planKey = keys.runPlan(day);
   // The rerun request is keyed by the day alone: read with the plan, not two round trips later.
-  const rerunRead = lake.get(keys.goldRerunRequest(day));
-  rerunRead.catch(() => undefined);
+  const rerunRead = started(lake.get(keys.goldRerunRequest(day)));
   const plan = await getJson<RunPlan>(lake, planKey);
   if (plan === undefined) throw new GoldInputError(`no run plan ${planKey} for the day of ${silverManifestKey}`, planKey);
 

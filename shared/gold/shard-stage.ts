@@ -1,11 +1,12 @@
-import { keyFields, keys, type Day } from '../lake/keys.ts';
+import { dayInKey, keys, type Day } from '../lake/keys.ts';
 import { getJson, type Lake } from '../lake/lake.ts';
 import { compareUtf8 } from '../lake/parquet.ts';
+import { started } from '../lake/read-ahead.ts';
 import { PartialBuilder } from './accumulate.ts';
 import { advanceListing, type DayContext, type ListingEvent, type SearchSight } from './advance.ts';
 import { readComparableReference } from './comparable-table.ts';
 import { comparableKeyOf } from './comparables.ts';
-import { dayNumber, isDay } from '../lake/days.ts';
+import { dayNumber } from '../lake/days.ts';
 import { GoldInputError } from './gold-errors.ts';
 import { encodePartialBytes } from './partial-file.ts';
 import { previousGoldDay } from './manifest.ts';
@@ -59,17 +60,15 @@ export interface GoldShardResult {
 export async function runGoldShard(lake: Lake, taskKey: string): Promise<GoldShardResult> {
   // Which gold day came before depends only on the day, which the task's key names: it is looked up
   // while the task is read (again after, should the task name another day).
-  const keyDay = keyFields(taskKey).dt;
-  const earlyLookup = keyDay !== undefined && isDay(keyDay) ? { day: keyDay, previous: previousGoldDay(lake, keyDay) } : undefined;
-  earlyLookup?.previous.catch(() => undefined);
+  const keyDay = dayInKey(taskKey);
+  const earlyLookup = keyDay === undefined ? undefined : { day: keyDay, previous: started(previousGoldDay(lake, keyDay)) };
   const raw = await getJson<unknown>(lake, taskKey);
   if (raw === undefined) throw new GoldInputError(`gold task ${taskKey} does not exist`, taskKey);
   const task = parseGoldTask(raw, taskKey);
   const { day, shard, shardCount, settings } = task;
 
   // Today's silver does not depend on which gold day came before: it downloads while that is looked up.
-  const silverRead = fetchSilverShard(lake, task.searches.map((search) => ({ slug: search.slug, key: search.silverKey })));
-  silverRead.catch(() => undefined);
+  const silverRead = started(fetchSilverShard(lake, task.searches.map((search) => ({ slug: search.slug, key: search.silverKey }))));
   const previous = await (earlyLookup?.day === day ? earlyLookup.previous : previousGoldDay(lake, day));
   const [previousState, silver, reference] = await Promise.all([
     previousStateOf(lake, previous?.manifest ?? null, { day, shard, shardCount, bucketing: task.bucketing, searches: task.searches.map((search) => search.slug) }),

@@ -72,6 +72,12 @@ export const keys = {
 
 
 
+/** The day a key's `dt=` segment names, or undefined when it names none (or not a calendar day). */
+export function dayInKey(key: string): Day | undefined {
+  const day = keyFields(key).dt;
+  return day !== undefined && isDay(day) ? day : undefined;
+}
+
 /** Reads `name=value` segments out of a key: `{ dt: '2026-11-24', search: 'iphone-13' }`. */
 export function keyFields(key: string): Record<string, string> {
   const fields: Record<string, string> = {};

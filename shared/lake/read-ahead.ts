@@ -1,5 +1,11 @@
 import type { Lake } from './lake.ts';
 
+/** A read started now and awaited later: if the caller returns or fails first, its failure is not left unhandled. */
+export function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
  * Yields the objects in the order given while up to `ahead` later ones are already downloading
  * (`undefined` bytes: no such object).
@@ -8,9 +14,7 @@ import type { Lake } from './lake.ts';
 export function readAhead<Entry extends { key: string }>(lake: Lake, entries: readonly Entry[], ahead: number): AsyncGenerator<{ entry: Entry; bytes: Uint8Array | undefined }> {
   const inFlight: Array<Promise<Uint8Array | undefined>> = [];
   const start = (index: number) => {
-    const pending = lake.get(entries[index]!.key);
-    pending.catch(() => undefined);
-    inFlight.push(pending);
+    inFlight.push(started(lake.get(entries[index]!.key)));
   };
   let next = 0;
   // Started now, not at the first iteration: the first objects download while the caller reads the rest of its input.

@@ -6,6 +6,7 @@ import { keys, type Day } from '../lake/keys.ts';
 import { isDay } from '../lake/days.ts';
 import { putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
+import { started } from '../lake/read-ahead.ts';
 import { WriteQueue } from '../lake/write-queue.ts';
 import { WallapopError, type WallapopClient } from '../wallapop/index.ts';
 import { isShardCount, MAX_SHARDS, shardCountOfDay, type ShardCountSetting } from './shard-count.ts';
@@ -38,8 +39,7 @@ export async function runPlan(options: PlanOptions): Promise<RunPlan> {
     throw new Error(`plan: the shard count must be "auto" or an integer from 1 to ${MAX_SHARDS}, got ${options.shardCount}`);
   }
   // Read while the category tree downloads.
-  const shardCountRead = shardCountOfDay(lake, day, options.shardCount);
-  shardCountRead.catch(() => undefined);
+  const shardCountRead = started(shardCountOfDay(lake, day, options.shardCount));
 
   const categoriesKey = keys.bronzeCategories(day);
   let categoriesSnapshot: RunPlan['categoriesSnapshot'];

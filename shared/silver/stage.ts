@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { EXTRACT_OUTCOMES, type ExtractOutcome } from '../lake/bronze.ts';
-import { keyFields, keys, type Day } from '../lake/keys.ts';
+import { dayInKey, keys, type Day } from '../lake/keys.ts';
 import { isDay } from '../lake/days.ts';
 import { getJson, LakeObjectError, putJson, type Lake } from '../lake/lake.ts';
 import type { RunPlan } from '../lake/run-plan.ts';
@@ -10,7 +10,7 @@ import { ListingDeduper } from './dedupe.ts';
 import { normaliseItem } from './item.ts';
 import { decodeEnvelope, parseSearchBody } from './page.ts';
 import { writeSilverParquet } from './parquet.ts';
-import { readAhead } from '../lake/read-ahead.ts';
+import { readAhead, started } from '../lake/read-ahead.ts';
 import { WriteQueue } from '../lake/write-queue.ts';
 import {
   ITEM_QUARANTINE_REASONS,
@@ -161,8 +161,8 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
 
   // The plan and the category tree are keyed by the day alone, which the manifest's key names (and
   // must match, below): they are read with the manifest, one round trip instead of two.
-  const keyDay = keyFields(manifestKey).dt;
-  const early = keyDay !== undefined && isDay(keyDay) ? { day: keyDay, ...independentReads(lake, keyDay, options) } : undefined;
+  const keyDay = dayInKey(manifestKey);
+  const early = keyDay === undefined ? undefined : { day: keyDay, ...independentReads(lake, keyDay, options) };
   const raw = await getJson<unknown>(lake, manifestKey);
   if (raw === undefined) throw new SilverError(`bronze manifest ${manifestKey} does not exist`, manifestKey);
   const parsed = v.safeParse(BronzeManifestSchema, raw);
@@ -304,10 +304,8 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
 
 /** The plan and the category tree of a day; a rejection is held until awaited (the manifest may fail first). */
 function independentReads(lake: Lake, day: Day, options: SilverOptions) {
-  const categoriesRead = loadCategories(lake, day);
-  categoriesRead.catch(() => undefined);
-  const planRead = options.shardCount === undefined ? getJson<RunPlan>(lake, keys.runPlan(day)) : Promise.resolve(undefined);
-  planRead.catch(() => undefined);
+  const categoriesRead = started(loadCategories(lake, day));
+  const planRead = started(options.shardCount === undefined ? getJson<RunPlan>(lake, keys.runPlan(day)) : Promise.resolve(undefined));
   return { categoriesRead, planRead };
 }
 
