@@ -352,14 +352,18 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
       }
       samples.push(sample);
     }
-    // Idle again, with S3's round trips: what the function's chain of requests adds once deployed.
-    s3.setRoundTripMs(S3_ROUND_TRIP_MS);
-    try {
+    // The functions that ran, again, in another condition of the machine or the lake.
+    const runAgain = async (into: (sample: ColdStartSample) => HandlerRun[]) => {
       for (const sample of samples) {
         if (sample.error !== undefined) continue;
         const event = events.find(([name]) => name === sample.name)![2];
-        for (let run = 0; run < runs; run += 1) sample.runsWithRoundTrips.push(await runBundledHandler(bundle(sample.name), event, deployed, workDir));
+        for (let run = 0; run < runs; run += 1) into(sample).push(await runBundledHandler(bundle(sample.name), event, deployed, workDir));
       }
+    };
+    // Idle again, with S3's round trips: what the function's chain of requests adds once deployed.
+    s3.setRoundTripMs(S3_ROUND_TRIP_MS);
+    try {
+      await runAgain((sample) => sample.runsWithRoundTrips);
     } finally {
       s3.setRoundTripMs(0);
     }
@@ -367,11 +371,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     const burners = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     try {
       for (let run = 0; run < runs; run += 1) baseline.loadedMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
-      for (const sample of samples) {
-        if (sample.error !== undefined) continue;
-        const event = events.find(([name]) => name === sample.name)![2];
-        for (let run = 0; run < runs; run += 1) sample.runsLoaded.push(await runBundledHandler(bundle(sample.name), event, deployed, workDir));
-      }
+      await runAgain((sample) => sample.runsLoaded);
     } finally {
       for (const burner of burners) burner.kill('SIGKILL');
     }

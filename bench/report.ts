@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { S3_ROUND_TRIP_MS, type BenchResults, type BenchRow } from './results.ts';
+import { nodeAloneLine, S3_ROUND_TRIP_MS, type BenchResults, type BenchRow } from './results.ts';
 
 const num = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const times = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
@@ -87,7 +87,8 @@ export function sideBySide(runs: readonly BenchResults[]): string {
         `load average ${run.machine.loadAverages.join(' / ')}; \`${run.command}\``,
     )
     .join('\n');
-  const baseline = last.nodeBaseline ? `Node alone (an empty handler, same runner): ${last.nodeBaseline.coldMs} ms idle, ${last.nodeBaseline.loadedMs} ms with every core busy.` : '';
+  const anchor = nodeAloneLine(last);
+  const baseline = anchor === null ? '' : `${anchor}.`;
   return [datasets, '**Wall time**', wall, '**CPU time** (user + system, every process and thread)', cpu, '**Peak RSS**', memory, bundles ? '**Bundles and cold starts**' : '', bundles, baseline].filter(Boolean).join('\n\n');
 }
 

@@ -177,7 +177,13 @@ export function formatBundleTable(results: BenchResults): string {
     count(bundle.peakMb),
   ]);
   const bundleTable = table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'S3 trips ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
-  const baseline = results.nodeBaseline;
   const roundTrips = `S3 trips: the cold start, idle, with every S3 request waiting ${results.s3RoundTripMs ?? S3_ROUND_TRIP_MS} ms (an S3 round trip; s3rver answers in a few)`;
-  return [bundleTable, roundTrips, ...(baseline ? [`Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy`] : [])].join('\n');
+  const baseline = nodeAloneLine(results);
+  return [bundleTable, roundTrips, ...(baseline === null ? [] : [baseline])].join('\n');
+}
+
+/** The cold starts' anchor, as the bench and its side-by-side report print it (null in results from before it). */
+export function nodeAloneLine(results: BenchResults): string | null {
+  const baseline = results.nodeBaseline;
+  return baseline ? `Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy` : null;
 }
