@@ -1,6 +1,7 @@
 import type { Day } from '../lake/keys.ts';
 import type { Lake } from '../lake/lake.ts';
 import { ComparableReference, comparableGroupsOf, parseComparableKey, type ComparableReferenceGroup } from './comparables.ts';
+import { columnExtractor } from '../lake/columns.ts';
 import { dayNumber } from '../lake/days.ts';
 import { GoldInputError } from './gold-errors.ts';
 import { categoryKey } from './groups.ts';
@@ -134,10 +135,10 @@ function sortedCents(lists: number[][]): Float64Array {
 
 const euros = (cents: number | null) => (cents === null ? null : cents / 100);
 
+const comparableColumnsOf = columnExtractor<ComparableRow, keyof ComparableRow>(COMPARABLE_COLUMNS.map((column) => column.name));
+
 export function writeComparableTable(rows: readonly ComparableRow[]): Uint8Array {
-  const columns: Record<string, unknown[]> = {};
-  for (const column of COMPARABLE_COLUMNS) columns[column.name] = rows.map((row) => row[column.name]);
-  return writeColumns(COMPARABLE_COLUMNS, columns as never, { 'gold.comparables.version': '1' });
+  return writeColumns(COMPARABLE_COLUMNS, comparableColumnsOf(rows) as never, { 'gold.comparables.version': '1' });
 }
 
 /**

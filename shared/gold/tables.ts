@@ -2,6 +2,7 @@ import type { DecodedArray } from 'hyparquet';
 import type { Day, GoldTable } from '../lake/keys.ts';
 import { COMPARABLE_COLUMNS, writeComparableTable, type ComparableRow } from './comparable-table.ts';
 import type { Kpis, ListingCard } from './dashboard.ts';
+import { columnExtractor } from '../lake/columns.ts';
 import { dayNumber } from '../lake/days.ts';
 import { writeColumns, type GoldColumnSpec } from './parquet.ts';
 import type { DayFigures } from './day-figures.ts';
@@ -146,11 +147,14 @@ const KPI_FIELDS: Record<(typeof KPI_COLUMNS)[number]['name'], keyof Kpis> = {
 
 type Row = Record<string, unknown>;
 
+/** Per table, its rows → one array per column, read with one property access per column (../lake/columns.ts); a missing value reads as null. */
+const columnsOfTable = new Map<GoldTable, (rows: readonly Row[]) => Record<string, unknown[]>>();
+
 function toParquet(table: GoldTable, rows: readonly Row[]): Uint8Array {
   const columns = GOLD_TABLE_COLUMNS[table];
-  const data: Record<string, DecodedArray> = {};
-  for (const column of columns) data[column.name] = rows.map((row) => row[column.name] ?? null);
-  return writeColumns(columns, data, { 'gold.table': table });
+  let extract = columnsOfTable.get(table);
+  if (extract === undefined) columnsOfTable.set(table, (extract = columnExtractor<Row, string>(columns.map((column) => column.name))));
+  return writeColumns(columns, extract(rows) as Record<string, DecodedArray>, { 'gold.table': table });
 }
 
 function kpiRow(day: number, kpis: Kpis, keys: Row = {}): Row {
