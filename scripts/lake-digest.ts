@@ -60,12 +60,18 @@ async function digestOf(dataDir: string): Promise<Digest> {
     } else {
       const text = maskText((key.endsWith('.gz') ? gunzipSync(stored) : stored).toString('utf8'));
       const name = key.replace(/\.gz$/, '');
-      const lines = name.endsWith('.jsonl') ? text.split('\n').filter(Boolean) : name.endsWith('.json') ? [text] : null;
+      const lines = name.endsWith('.jsonl') ? text.split('\n').filter(Boolean) : name.endsWith('.json') ? (key.startsWith('bronze/') ? envelopeLines(text) : [text]) : null;
       masked = lines === null ? sha(text) : sha(lines.map((line) => { try { return JSON.stringify(mask(JSON.parse(line))); } catch { return line; } }).join('\n'));
     }
     digest[key] = { raw: sha(stored), masked };
   }
   return digest;
+}
+
+/** A bronze page of envelope version 2 is a line of envelope JSON and then the body (shared/lake/bronze.ts); version 1 is one JSON. */
+function envelopeLines(text: string): string[] {
+  const lineEnd = text.indexOf('\n');
+  return lineEnd < 0 ? [text] : [text.slice(0, lineEnd), text.slice(lineEnd + 1)];
 }
 
 function compare(ours: Digest, theirs: Digest): number {

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { Buffer } from 'node:buffer';
 import type { BronzeEnvelope } from '../lake/bronze.ts';
 import type { FetchedResponse } from '../wallapop/index.ts';
 
@@ -10,7 +11,7 @@ export function envelopeOf(
   const endpoint = response.request.endpoint;
   if (endpoint === 'item') throw new Error('item detail responses are not stored in bronze');
   return {
-    envelopeVersion: 1,
+    envelopeVersion: 2,
     kind: placement.kind,
     day: placement.day,
     ...(placement.search !== undefined ? { search: placement.search } : {}),
@@ -28,7 +29,13 @@ export function envelopeOf(
   };
 }
 
-/** Gzip JSON; Node writes a zero mtime in the gzip header, so equal envelopes give equal bytes. */
+/**
+ * The stored bronze object, gzip-compressed (Node writes a zero mtime in the gzip header, so equal
+ * envelopes give equal bytes). Version 2: the envelope without its body as one line of JSON (JSON
+ * text holds no raw newline), a newline, and the body's bytes; version 1: the envelope as JSON.
+ */
 export function encodeEnvelope(envelope: BronzeEnvelope): Uint8Array {
-  return gzipSync(JSON.stringify(envelope));
+  if (envelope.envelopeVersion === 1) return gzipSync(JSON.stringify(envelope));
+  const { body, ...header } = envelope;
+  return gzipSync(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), Buffer.from(body, 'utf8')]));
 }

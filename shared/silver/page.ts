@@ -9,8 +9,7 @@ import type { PageQuarantineReason } from './quarantine.ts';
  * more than the page it is on.
  */
 
-const EnvelopeSchema = v.looseObject({
-  envelopeVersion: v.literal(1),
+const ENVELOPE_ENTRIES = {
   kind: v.picklist(['search-page', 'categories']),
   day: v.string(),
   search: v.optional(v.string()),
@@ -24,8 +23,11 @@ const EnvelopeSchema = v.looseObject({
       v.check((text) => Number.isFinite(Date.parse(text)), 'must be an ISO-8601 time'),
     ),
   }),
-  body: v.string(),
-});
+};
+/** Version 1: the whole envelope, its body a JSON string. */
+const EnvelopeSchema = v.looseObject({ envelopeVersion: v.literal(1), ...ENVELOPE_ENTRIES, body: v.string() });
+/** Version 2: the first line, the envelope without its body (the body's bytes follow the line). */
+const EnvelopeHeaderSchema = v.looseObject({ envelopeVersion: v.literal(2), ...ENVELOPE_ENTRIES });
 
 /** The parts of an envelope silver uses. */
 export interface EnvelopeFacts {
@@ -37,7 +39,13 @@ export interface EnvelopeFacts {
   status: number;
   contentType: string | null;
   fetchedAtMs: number;
-  body: string;
+  /** The response text exactly as received (of a version 2 envelope, decoded when first read: quarantine and error details need it). */
+  readonly body: string;
+  /**
+   * The same JSON as `body`, as the text JSON.parse reads fastest (oneByteJsonText): what silver
+   * parses. It parses exactly when `body` does, to the same value.
+   */
+  readonly bodyJson: string;
 }
 
 export type EnvelopeResult = { ok: true; envelope: EnvelopeFacts } | { ok: false; detail: string; text: string };
@@ -92,7 +100,7 @@ function escapeAboveLatin1(text: string): string {
   return from === 0 ? text : escaped + text.slice(from);
 }
 
-/** Decodes a stored bronze object (gzip JSON `BronzeEnvelope`). */
+/** A stored bronze object (`BronzeEnvelope`, either layout of ../lake/bronze.ts), decoded and checked. */
 export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
   let raw: Uint8Array;
   try {
@@ -100,6 +108,50 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
   } catch (error) {
     return { ok: false, detail: `cannot gunzip: ${(error as Error).message}`, text: Buffer.from(bytes.subarray(0, 512)).toString('base64') };
   }
+  return decodeVersion2(raw) ?? decodeVersion1(raw);
+}
+
+const NEWLINE = 0x0a;
+const OPENING_BRACE = 0x7b;
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * A version 2 object: its first line is JSON naming envelope version 2. Undefined when it is not
+ * one (version 1 is one line of JSON, which holds no raw newline), so the version 1 reader says why.
+ */
+function decodeVersion2(raw: Uint8Array): EnvelopeResult | undefined {
+  if (raw[0] !== OPENING_BRACE) return undefined;
+  const lineEnd = raw.indexOf(NEWLINE);
+  if (lineEnd < 0) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(oneByteJsonText(raw.subarray(0, lineEnd)));
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null || (header as { envelopeVersion?: unknown }).envelopeVersion !== 2) return undefined;
+  const parsed = v.safeParse(EnvelopeHeaderSchema, header);
+  if (!parsed.success) return invalid(parsed.issues, decoder.decode(raw.subarray(0, Math.min(lineEnd, 4096))));
+  const bodyBytes = raw.subarray(lineEnd + 1);
+  // A body that starts with a byte-order mark keeps it, as a JSON parser sees it (oneByteJsonText drops one at the start).
+  const startsWithMark = BYTE_ORDER_MARK.every((byte, index) => bodyBytes[index] === byte);
+  let text: string | undefined;
+  const exactText = () => (text ??= decoderKeepingBom.decode(bodyBytes));
+  const bodyJson = startsWithMark ? exactText() : oneByteJsonText(bodyBytes);
+  const envelope = parsed.output;
+  return {
+    ok: true,
+    envelope: {
+      ...factsOf(envelope),
+      get body() {
+        return exactText();
+      },
+      bodyJson,
+    },
+  };
+}
+
+function decodeVersion1(raw: Uint8Array): EnvelopeResult {
   let json: unknown;
   try {
     json = JSON.parse(oneByteJsonText(raw));
@@ -113,25 +165,27 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeResult {
     }
   }
   const parsed = v.safeParse(EnvelopeSchema, json);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const where = issue.path?.map((item) => item.key).join('.') ?? '(root)';
-    return { ok: false, detail: `not a bronze envelope: ${where}: ${issue.message}`, text: decoder.decode(raw).slice(0, 4096) };
-  }
+  if (!parsed.success) return invalid(parsed.issues, decoder.decode(raw).slice(0, 4096));
   const envelope = parsed.output;
+  return { ok: true, envelope: { ...factsOf(envelope), body: envelope.body, bodyJson: envelope.body } };
+}
+
+function invalid(issues: readonly v.BaseIssue<unknown>[], text: string): EnvelopeResult {
+  const issue = issues[0]!;
+  const where = issue.path?.map((item) => item.key).join('.') ?? '(root)';
+  return { ok: false, detail: `not a bronze envelope: ${where}: ${issue.message}`, text };
+}
+
+function factsOf(envelope: v.InferOutput<typeof EnvelopeHeaderSchema> | v.InferOutput<typeof EnvelopeSchema>): Omit<EnvelopeFacts, 'body' | 'bodyJson'> {
   return {
-    ok: true,
-    envelope: {
-      kind: envelope.kind,
-      day: envelope.day,
-      search: envelope.search ?? null,
-      page: envelope.page ?? null,
-      endpoint: envelope.request.endpoint,
-      status: envelope.response.status,
-      contentType: envelope.response.contentType ?? null,
-      fetchedAtMs: Date.parse(envelope.response.fetchedAt),
-      body: envelope.body,
-    },
+    kind: envelope.kind,
+    day: envelope.day,
+    search: envelope.search ?? null,
+    page: envelope.page ?? null,
+    endpoint: envelope.request.endpoint,
+    status: envelope.response.status,
+    contentType: envelope.response.contentType ?? null,
+    fetchedAtMs: Date.parse(envelope.response.fetchedAt),
   };
 }
 
@@ -149,28 +203,47 @@ export type BodyResult =
   | { ok: true; items: unknown[]; path: ItemsPath }
   | { ok: false; reason: Exclude<PageQuarantineReason, 'page-missing' | 'invalid-envelope' | 'envelope-mismatch'>; detail: string };
 
-/** Classifies a search response body (with its HTTP status and content type) and finds its items. */
-export function parseSearchBody(body: string, status: number, contentType: string | null): BodyResult {
-  const head = body.trimStart();
-  if (head.startsWith('<') || (contentType ?? '').toLowerCase().includes('html')) {
-    return { ok: false, reason: 'html-page', detail: `HTTP ${status} with an HTML body (a block or error page), ${body.length} characters` };
+/** A response body: its exact text, and the text to parse it from (EnvelopeFacts' `body` and `bodyJson`). */
+export type ResponseBody = string | Pick<EnvelopeFacts, 'body' | 'bodyJson'>;
+
+/**
+ * Classifies a search response body (with its HTTP status and content type) and finds its items.
+ * Only a body that fails needs its exact text (for the detail): an envelope's is read then.
+ */
+export function parseSearchBody(body: ResponseBody, status: number, contentType: string | null): BodyResult {
+  const exact = () => (typeof body === 'string' ? body : body.body);
+  const jsonText = typeof body === 'string' ? body : body.bodyJson;
+  // Whitespace and '<' are ASCII: the parse text starts as the exact text does.
+  if (jsonText.trimStart().startsWith('<') || (contentType ?? '').toLowerCase().includes('html')) {
+    return { ok: false, reason: 'html-page', detail: `HTTP ${status} with an HTML body (a block or error page), ${exact().length} characters` };
   }
   if (status < 200 || status > 299) {
     return { ok: false, reason: 'http-error', detail: `HTTP ${status}` };
   }
   let json: unknown;
   try {
-    json = JSON.parse(body);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (looksTruncated(head)) return { ok: false, reason: 'truncated-json', detail: `the JSON ends early after ${body.length} characters: ${message}` };
-    return { ok: false, reason: 'not-json', detail: body.length === 0 ? 'empty body' : `not JSON: ${message}` };
+    json = JSON.parse(jsonText);
+  } catch {
+    const text = exact();
+    const message = jsonErrorOf(text);
+    if (looksTruncated(text.trimStart())) return { ok: false, reason: 'truncated-json', detail: `the JSON ends early after ${text.length} characters: ${message}` };
+    return { ok: false, reason: 'not-json', detail: text.length === 0 ? 'empty body' : `not JSON: ${message}` };
   }
   const payload = v.safeParse(PayloadItems, json);
   if (payload.success) return { ok: true, items: payload.output.data.section.payload.items, path: 'data.section.payload.items' };
   const section = v.safeParse(SectionItems, json);
   if (section.success) return { ok: true, items: section.output.data.section.items, path: 'data.section.items' };
   return { ok: false, reason: 'no-items', detail: 'JSON without an items array at data.section.payload.items or data.section.items' };
+}
+
+/** JSON.parse's message for text that is not JSON (the exact text's, whose positions the detail reports). */
+export function jsonErrorOf(text: string): string {
+  try {
+    JSON.parse(text);
+    return 'JSON.parse accepted it';
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**

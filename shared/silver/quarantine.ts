@@ -6,7 +6,7 @@ import { truncateCodePoints } from './text-repair.ts';
  */
 export const PAGE_QUARANTINE_REASONS = [
   'page-missing', // the bronze manifest lists a key that is not in the lake
-  'invalid-envelope', // not gzip JSON, or not a search-page BronzeEnvelope
+  'invalid-envelope', // not a stored BronzeEnvelope (gzip, either layout), or not a search page
   'envelope-mismatch', // the envelope names another day or search than its manifest
   'html-page', // an HTML body (the CloudFront "request could not be satisfied" block page, an error page)
   'http-error', // a non-2xx status with a non-HTML body

@@ -8,7 +8,7 @@ import { BUCKETING, shardOfListing, type Bucketing } from '../lake/bucket.ts';
 import { CategoryTreeError, EMPTY_CATEGORY_INDEX, indexCategories, type CategoryIndex } from './categories.ts';
 import { ListingDeduper } from './dedupe.ts';
 import { normaliseItem } from './item.ts';
-import { decodeEnvelope, parseSearchBody } from './page.ts';
+import { decodeEnvelope, jsonErrorOf, parseSearchBody } from './page.ts';
 import { writeSilverParquet } from './parquet.ts';
 import { readAhead, started } from '../lake/read-ahead.ts';
 import { WriteQueue } from '../lake/write-queue.ts';
@@ -218,7 +218,7 @@ export async function runSilver(lake: Lake, manifestKey: string, options: Silver
       quarantinePage(key, page, 'envelope-mismatch', `the envelope says ${found}; the manifest says day ${day}, search ${search}, page ${page}`, '');
       continue;
     }
-    const body = parseSearchBody(envelope.body, envelope.status, envelope.contentType);
+    const body = parseSearchBody(envelope, envelope.status, envelope.contentType);
     if (!body.ok) {
       quarantinePage(key, page, body.reason, body.detail, envelope.body);
       continue;
@@ -348,9 +348,9 @@ export async function loadCategories(lake: Lake, day: Day): Promise<LoadedCatego
   if (envelope.status < 200 || envelope.status > 299) return without('invalid', `HTTP ${envelope.status}`);
   let body: unknown;
   try {
-    body = JSON.parse(envelope.body);
-  } catch (error) {
-    return without('invalid', `the categories body is not JSON: ${(error as Error).message}`);
+    body = JSON.parse(envelope.bodyJson);
+  } catch {
+    return without('invalid', `the categories body is not JSON: ${jsonErrorOf(envelope.body)}`);
   }
   try {
     const index = indexCategories(body);

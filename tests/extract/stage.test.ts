@@ -47,8 +47,13 @@ async function groundTruth(simUrl: string, search: SearchDefinition): Promise<st
   return ((await response.json()) as { ids: string[] }).ids;
 }
 
+/** A stored page read as its layout says (envelope version 2: a line of JSON, then the body as it came), without silver's reader. */
 async function readEnvelope(lake: Lake, key: string): Promise<BronzeEnvelope> {
-  return JSON.parse(gunzipSync((await lake.get(key))!).toString('utf8')) as BronzeEnvelope;
+  const text = gunzipSync((await lake.get(key))!).toString('utf8');
+  const lineEnd = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, lineEnd)) as Omit<BronzeEnvelope, 'body'>;
+  if (header.envelopeVersion !== 2 || 'body' in header) throw new Error(`${key} is not an envelope of version 2`);
+  return { ...header, body: text.slice(lineEnd + 1) };
 }
 
 async function bronzeIds(lake: Lake, manifest: BronzeManifest): Promise<string[]> {

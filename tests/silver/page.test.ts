@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeEnvelope, looksTruncated, oneByteJsonText, parseSearchBody } from '#shared/silver/page.ts';
+import { encodeEnvelope } from '#shared/extract/envelope.ts';
 import { CLOUDFRONT_403, encode, envelope, makeItem, random, searchBody } from '../helpers/bronze-fixtures.ts';
 
 const items = [makeItem(random(1)), makeItem(random(2))];
@@ -144,4 +145,61 @@ test('the one-byte JSON text parses to what the decoded text parses to, or fails
     { numRuns: 400 },
   );
   t.is(oneByteJsonText(utf8.encode('{"t":"Silla 😀 20€ año"}')), '{"t":"Silla \\ud83d\\ude00 20\\u20ac año"}');
+});
+
+/** What silver takes from a decoded envelope, with the body read (a version 2 body is decoded when first read). */
+const factsOf = (result: ReturnType<typeof decodeEnvelope>) => (result.ok ? { ...result.envelope, body: result.envelope.body, bodyJson: undefined } : result);
+/** What classifying the body gives: the same items (as JSON) or the same reason and detail. */
+const classified = (result: ReturnType<typeof parseSearchBody>) => (result.ok ? { path: result.path, items: JSON.stringify(result.items) } : result);
+
+test('envelope version 2 (a line of envelope, then the body as received) reads as version 1 does: the same facts, body and classification', (t) => {
+  const bodies = [
+    searchBody(items),
+    searchBody([{ ...makeItem(random(3)), title: 'Silla 😀 20€ año "nueva" \\ ok' }], 'section'),
+    CLOUDFRONT_403.replace('</', '😀</'),
+    searchBody(items).slice(0, 300),
+    '\uFEFF{"data":{"section":{"items":[]}}}',
+    '',
+    'line one\nline two\r\n{"a":1}',
+  ];
+  for (const body of bodies) {
+    for (const status of [200, 403]) {
+      const v1 = envelope('2026-11-24', 'ps5', 3, { body, status, fetchedAt: '2026-11-24T06:00:00.000Z' });
+      const v2 = { ...v1, envelopeVersion: 2 as const };
+      const stored = encodeEnvelope(v2);
+      const text = gunzipSync(stored).toString('utf8');
+      t.is(text.slice(0, text.indexOf('\n')), JSON.stringify({ ...v2, body: undefined }), 'the first line is the envelope without its body');
+      t.is(text.slice(text.indexOf('\n') + 1), body, 'then the body, as it came');
+      const [one, two] = [decodeEnvelope(encode(v1)), decodeEnvelope(stored)];
+      t.deepEqual(factsOf(two), factsOf(one));
+      if (one.ok && two.ok) t.deepEqual(classified(parseSearchBody(two.envelope, 200, 'application/json')), classified(parseSearchBody(one.envelope.body, 200, 'application/json')), body.slice(0, 40));
+    }
+  }
+});
+
+test('property: any body survives envelope version 2 byte for byte, and classifies as its text does', (t) => {
+  const piece = fc.oneof(fc.constantFrom('é', 'ñ', '€', '😀', '\uFEFF', '\n', '\r', '"', '\\', '<', '{', '}', '[', ']', ':', ','), fc.string({ maxLength: 4 }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((parts) => parts.join('')), fc.constantFrom('application/json', 'text/html', null), (body, contentType) => {
+      const decoded = decodeEnvelope(encodeEnvelope({ ...envelope('2026-11-24', 'ps5', 1, { body, contentType }), envelopeVersion: 2 }));
+      if (!decoded.ok) return false;
+      t.is(decoded.envelope.body, body);
+      t.deepEqual(classified(parseSearchBody(decoded.envelope, 200, contentType)), classified(parseSearchBody(body, 200, contentType)));
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a version 2 envelope that is not one is refused, naming the field', (t) => {
+  const good = { ...envelope('2026-11-24', 'ps5', 1, { body: '{}' }), envelopeVersion: 2 as const };
+  const badTime = decodeEnvelope(encodeEnvelope({ ...good, response: { ...good.response, fetchedAt: 'yesterday' } }));
+  t.false(badTime.ok);
+  if (!badTime.ok) t.regex(badTime.detail, /response\.fetchedAt: must be an ISO-8601 time/);
+  const noKind = decodeEnvelope(gzipSync(`${JSON.stringify({ ...good, kind: 'item', body: undefined })}\n{}`));
+  t.false(noKind.ok);
+  if (!noKind.ok) t.regex(noKind.detail, /^not a bronze envelope: kind:/);
+  // A first line that is not JSON, or a version 1 layout with another version's number, is read as version 1 and refused as such.
+  t.false(decodeEnvelope(gzipSync('{"envelopeVersion":2,\n"kind":"search-page"}')).ok);
+  t.false(decodeEnvelope(gzipSync(JSON.stringify(good))).ok);
 });
