@@ -51,7 +51,8 @@ import { BENCH_ROW_IDS, formatBundleTable, formatTable, median, S3_ROUND_TRIP_MS
 import { autoShardCount, FIRST_DAY_SHARDS } from '#shared/plan/shard-count.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const DATA_VERSION = 1;
+/** 2: bronze pages in envelope version 2 (a line of envelope, then the body: shared/lake/bronze.ts). */
+const DATA_VERSION = 2;
 const SECTIONS = ['single-core', 'duckdb', 'memory', 'bundles', 'cold-start', 'as-deployed', 'dashboard'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -351,6 +352,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       const duck = await runFresh({ kind: 'duckdb-silver', root, day: DAY, out: join(root, 'duckdb/silver'), threads: options.concurrency, shardCount: options.shards });
       samples.silver.addDuckdb(duck);
       log(`  DuckDB silver, ${options.concurrency} threads: ${seconds(duck.ms).toFixed(2)} s (peak ${duck.maxRssMb} MB)`);
+      // A yardstick that read fewer pages (a layout it no longer understands) would look fast: the counts must agree.
+      const duckRows = (duck.detail as { rows?: number } | undefined)?.rows;
+      if (duckRows !== silverRows) throw new Error(`DuckDB's silver wrote ${String(duckRows)} rows where ours wrote ${silverRows}: they no longer do the same work (bench/duckdb.ts reads the bronze pages)`);
       if (!skip('single-core')) {
         const duck1 = await runFresh({ kind: 'duckdb-silver', root, day: DAY, out: join(root, 'duckdb/silver'), threads: 1, shardCount: options.shards });
         samples.silverSingle.addDuckdb(duck1);
