@@ -1,9 +1,9 @@
 /**
  * DuckDB doing the pipeline's work on the same files: the yardstick a data engineer would reach for.
  *
- * Silver: `read_json` over the same gzip bronze pages (envelope version 2: a line of envelope
- * JSON, then the body, one JSON line), each line parsed once with the structure of the fields
- * silver reads, the body's data paired with its envelope by file; the same
+ * Silver: `read_json` over the day's bronze pages in envelope version 1 (one JSON object per file:
+ * see ./duckdb-pages.ts), the body (a JSON string inside the envelope) parsed with `from_json` into the
+ * fields silver reads; the same
  * columns as shared/silver/schema.ts, the category name and path joined from the day's snapshot
  * (flattened to a 370-row table beforehand: the only pre-processing, negligible either way),
  * duplicates within a search collapsed to the latest occurrence, each (shard, search) file sorted
@@ -20,12 +20,14 @@
  * and the newest / biggest drops / best deals top 50 per category. Our fan-in also writes dashboard
  * JSON and quality records, which DuckDB does not.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { keys, type Day } from '#shared/lake/keys.ts';
 import { indexCategories } from '#shared/silver/categories.ts';
 import { decodeEnvelope } from '#shared/silver/page.ts';
+import { DUCKDB_PAGES, pagesDone } from './duckdb-pages.ts';
 import type { Job } from './jobs.ts';
 
 type SilverJob = Extract<Job, { kind: 'duckdb-silver' }>;
@@ -54,14 +56,7 @@ const ITEM_STRUCTURE = {
   modified_at: 'BIGINT',
   discount: { previous_price: 'DOUBLE' },
 };
-/** The body's `data`, as `from_json` structure: DuckDB names its SQL type (dataType). */
-const DATA_STRUCTURE = JSON.stringify({ section: { payload: { items: [ITEM_STRUCTURE] } } });
-
-/** The SQL type DuckDB gives DATA_STRUCTURE, for read_json's columns: each body line is then parsed once, straight into it. */
-async function dataType(connection: DuckDBConnection): Promise<string> {
-  const result = await connection.runAndReadAll(`SELECT typeof(from_json('{}', ${sqlString(DATA_STRUCTURE)}))`);
-  return String(result.getRows()[0]![0]);
-}
+const BODY_STRUCTURE = JSON.stringify({ data: { section: { payload: { items: [ITEM_STRUCTURE] } } } });
 
 async function connect(threads: number): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
@@ -96,17 +91,15 @@ export async function duckdbSilver(job: SilverJob): Promise<{ rows: number }> {
     const categories = await categoryRows(job.root, job.day);
     await connection.run('CREATE TEMP TABLE categories (id INTEGER, name VARCHAR, path VARCHAR)');
     await connection.run(`INSERT INTO categories VALUES ${categories.map((c) => `(${c.id}, ${sqlString(c.name)}, ${sqlString(c.path)})`).join(', ')}`);
-    const pages = join(job.root, `bronze/search/dt=${job.day}/*/page-*.json.gz`);
-    // Every page is two lines: the envelope (search, page, response) and the body (data).
+    if (!existsSync(pagesDone(job.root, job.day))) throw new Error(`no version 1 copy of ${job.day}'s pages for DuckDB: run duckdbPages first`);
+    const pages = join(job.root, DUCKDB_PAGES, `bronze/search/dt=${job.day}/*/page-*.json.gz`);
     const sql = `
       COPY (
-        WITH lines AS (
-          SELECT * FROM read_json(${sqlString(pages)}, format = 'newline_delimited', compression = 'gzip', filename = true,
-                         columns = {envelopeVersion: 'INTEGER', search: 'VARCHAR', page: 'INTEGER', response: 'STRUCT(fetchedAt VARCHAR)', data: ${sqlString(await dataType(connection))}})
-        ), pages AS (
-          SELECT e.search, e.page, CAST(e.response.fetchedAt AS TIMESTAMPTZ) AS fetched_at, b.data.section.payload.items AS items
-          FROM (SELECT filename, search, page, response FROM lines WHERE envelopeVersion = 2) e
-          JOIN (SELECT filename, data FROM lines WHERE envelopeVersion IS NULL) b USING (filename)
+        WITH pages AS (
+          SELECT search, page, CAST(response.fetchedAt AS TIMESTAMPTZ) AS fetched_at,
+                 from_json(body, ${sqlString(BODY_STRUCTURE)}).data.section.payload.items AS items
+          FROM read_json(${sqlString(pages)}, format = 'newline_delimited', compression = 'gzip',
+                         columns = {search: 'VARCHAR', page: 'INTEGER', response: 'STRUCT(fetchedAt VARCHAR)', body: 'VARCHAR'})
         ), occurrences AS (
           SELECT search, page, fetched_at, unnest(items) AS i, generate_subscripts(items, 1) AS position FROM pages
         ), rows AS (

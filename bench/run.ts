@@ -43,6 +43,7 @@ import { startEmbeddedS3 } from '#local/embedded-s3.ts';
 import { copyLake, measureColdStarts, packageFunctions, runBundledHandler, s3Event, type BundleInfo, type HandlerRun } from './bundles.ts';
 import { benchMarket, writeDayPlan } from './generate.ts';
 import { DirectoryLake } from '#shared/lake/directory-lake.ts';
+import { duckdbPages } from './duckdb-pages.ts';
 import type { Job, JobReport } from './jobs.ts';
 import { lambdaNodeFlags, runFresh, runPool } from './pool.ts';
 import { formatSummary, readProfile, summariseProfile } from './profile.ts';
@@ -349,6 +350,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`  silver, 1 process: ${seconds(single.wallMs).toFixed(2)} s`);
     }
     if (!skip('duckdb')) {
+      await duckdbPages(root, DAY);
       const duck = await runFresh({ kind: 'duckdb-silver', root, day: DAY, out: join(root, 'duckdb/silver'), threads: options.concurrency, shardCount: options.shards });
       samples.silver.addDuckdb(duck);
       log(`  DuckDB silver, ${options.concurrency} threads: ${seconds(duck.ms).toFixed(2)} s (peak ${duck.maxRssMb} MB)`);
