@@ -36,7 +36,7 @@ type GoldJob = Extract<Job, { kind: 'duckdb-gold' }>;
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The fields of a search item silver reads, as a from_json structure. */
-const ITEM_STRUCTURE = {
+export const ITEM_STRUCTURE = {
   id: 'VARCHAR',
   user_id: 'VARCHAR',
   title: 'VARCHAR',

@@ -60,7 +60,7 @@ async function digestOf(dataDir: string): Promise<Digest> {
     } else {
       const text = maskText((key.endsWith('.gz') ? gunzipSync(stored) : stored).toString('utf8'));
       const name = key.replace(/\.gz$/, '');
-      const lines = name.endsWith('.jsonl') ? text.split('\n').filter(Boolean) : name.endsWith('.json') ? (key.startsWith('bronze/') ? envelopeLines(text) : [text]) : null;
+      const lines = name.endsWith('.jsonl') ? text.split('\n').filter(Boolean) : name.endsWith('.json') ? (key.endsWith('.json.gz') ? envelopeLines(text) : [text]) : null;
       masked = lines === null ? sha(text) : sha(lines.map((line) => { try { return JSON.stringify(mask(JSON.parse(line))); } catch { return line; } }).join('\n'));
     }
     digest[key] = { raw: sha(stored), masked };
@@ -68,10 +68,16 @@ async function digestOf(dataDir: string): Promise<Digest> {
   return digest;
 }
 
-/** A bronze page of envelope version 2 is a line of envelope JSON and then the body (shared/lake/bronze.ts); version 1 is one JSON. */
+/** A bronze page of envelope version 2 is a line of envelope JSON and then the body (shared/lake/bronze.ts); anything else is one JSON. */
 function envelopeLines(text: string): string[] {
   const lineEnd = text.indexOf('\n');
-  return lineEnd < 0 ? [text] : [text.slice(0, lineEnd), text.slice(lineEnd + 1)];
+  if (lineEnd < 0) return [text];
+  try {
+    if ((JSON.parse(text.slice(0, lineEnd)) as { envelopeVersion?: unknown }).envelopeVersion === 2) return [text.slice(0, lineEnd), text.slice(lineEnd + 1)];
+  } catch {
+    // Not a version 2 page: one JSON, as before.
+  }
+  return [text];
 }
 
 function compare(ours: Digest, theirs: Digest): number {

@@ -32,7 +32,7 @@ export function envelopeOf(
 /**
  * The stored bronze object, gzip-compressed (Node writes a zero mtime in the gzip header, so equal
  * envelopes give equal bytes). Version 2: the envelope without its body as one line of JSON (JSON
- * text holds no raw newline), a newline, and the body's bytes; version 1: the envelope as JSON.
+ * text holds no raw newline), a newline, and the body's text in UTF-8; version 1: the envelope as JSON.
  */
 export function encodeEnvelope(envelope: BronzeEnvelope): Uint8Array {
   if (envelope.envelopeVersion === 1) return gzipSync(JSON.stringify(envelope));

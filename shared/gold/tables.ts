@@ -147,7 +147,7 @@ const KPI_FIELDS: Record<(typeof KPI_COLUMNS)[number]['name'], keyof Kpis> = {
 
 type Row = Record<string, unknown>;
 
-/** Per table, its rows → one array per column, read with one property access per column (../lake/columns.ts); a missing value reads as null. */
+/** Per table, its rows → one array per column, read with one property access per column (../lake/columns.ts); a missing value reads as undefined, which the writer stores as null. */
 const columnsOfTable = new Map<GoldTable, (rows: readonly Row[]) => Record<string, unknown[]>>();
 
 function toParquet(table: GoldTable, rows: readonly Row[]): Uint8Array {

@@ -2,15 +2,15 @@ import type { Day } from './keys.ts';
 
 /**
  * One bronze object: a Wallapop response kept verbatim, wrapped in the request that produced it.
- * `body` is the response text exactly as received (not re-serialised), so a truncated or HTML page
- * is kept as evidence and silver decides what to do with it.
+ * `body` is the response text as the client received it (decoded as UTF-8, not re-serialised), so
+ * a truncated or HTML page is kept as evidence and silver decides what to do with it.
  *
  * Stored gzip-compressed, in one of two layouts (shared/extract/envelope.ts writes them,
  * shared/silver/page.ts reads both):
  * - version 2 (written since 2026-12-04): one line of JSON, the envelope without `body`, then a
- *   newline, then the body's UTF-8 bytes as they are. `zcat page.json.gz | head -1` is the
+ *   newline, then the body's text in UTF-8, not escaped. `zcat page.json.gz | head -1` is the
  *   envelope; the rest is the response. Silver parses the body once, where version 1 made it
- *   unescape the body out of a JSON string first (a sixth of silver's CPU: docs/performance.md);
+ *   unescape the body out of a JSON string first (a third of silver's CPU: docs/performance.md);
  * - version 1: the whole envelope as one JSON object, the body a JSON string in it.
  */
 export interface BronzeEnvelope {

@@ -82,8 +82,22 @@ export function gunzipBronze(bytes: Uint8Array): Buffer {
  */
 export function oneByteJsonText(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  return text.replace(NON_ASCII_RUN, (run: string, offset: number) => escapeAboveLatin1((offset === 0 ? decoder : decoderKeepingBom).decode(bytes.subarray(offset, offset + run.length))));
+  return text.replace(NON_ASCII_RUN, (run: string, offset: number) => {
+    const decoded = (offset === 0 ? decoder : decoderKeepingBom).decode(bytes.subarray(offset, offset + run.length));
+    // After an unpaired backslash a raw character is an invalid escape; \uXXXX would make it a
+    // valid one (text that is not JSON would parse). Such text is not JSON either way: kept raw.
+    return escapesNext(text, offset) ? decoded : escapeAboveLatin1(decoded);
+  });
 }
+
+/** Whether the character at `offset` follows an odd number of backslashes. */
+function escapesNext(text: string, offset: number): boolean {
+  let backslashes = 0;
+  while (offset - backslashes > 0 && text.charCodeAt(offset - backslashes - 1) === BACKSLASH) backslashes += 1;
+  return backslashes % 2 === 1;
+}
+
+const BACKSLASH = 0x5c;
 
 const NON_ASCII_RUN = /[\x80-\xff]+/g;
 const decoderKeepingBom = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -130,8 +144,10 @@ function decodeVersion2(raw: Uint8Array): EnvelopeResult | undefined {
     return undefined;
   }
   if (typeof header !== 'object' || header === null || (header as { envelopeVersion?: unknown }).envelopeVersion !== 2) return undefined;
+  const headerText = () => decoder.decode(raw.subarray(0, lineEnd)).slice(0, 4096);
+  if ('body' in header) return { ok: false, detail: 'not a bronze envelope: body: a version 2 envelope keeps its body after its first line, not in it', text: headerText() };
   const parsed = v.safeParse(EnvelopeHeaderSchema, header);
-  if (!parsed.success) return invalid(parsed.issues, decoder.decode(raw.subarray(0, Math.min(lineEnd, 4096))));
+  if (!parsed.success) return invalid(parsed.issues, headerText());
   const bodyBytes = raw.subarray(lineEnd + 1);
   // A body that starts with a byte-order mark keeps it, as a JSON parser sees it (oneByteJsonText drops one at the start).
   const startsWithMark = BYTE_ORDER_MARK.every((byte, index) => bodyBytes[index] === byte);
@@ -213,8 +229,10 @@ export type ResponseBody = string | Pick<EnvelopeFacts, 'body' | 'bodyJson'>;
 export function parseSearchBody(body: ResponseBody, status: number, contentType: string | null): BodyResult {
   const exact = () => (typeof body === 'string' ? body : body.body);
   const jsonText = typeof body === 'string' ? body : body.bodyJson;
-  // Whitespace and '<' are ASCII: the parse text starts as the exact text does.
-  if (jsonText.trimStart().startsWith('<') || (contentType ?? '').toLowerCase().includes('html')) {
+  // The parse text starts as the exact text does, but for whitespace above U+00FF (an escape there, which no JSON starts with).
+  const head = jsonText.trimStart();
+  const html = head.startsWith('<') || (head.startsWith('\\') && exact().trimStart().startsWith('<'));
+  if (html || (contentType ?? '').toLowerCase().includes('html')) {
     return { ok: false, reason: 'html-page', detail: `HTTP ${status} with an HTML body (a block or error page), ${exact().length} characters` };
   }
   if (status < 200 || status > 299) {

@@ -161,6 +161,12 @@ test('envelope version 2 (a line of envelope, then the body as received) reads a
     '\uFEFF{"data":{"section":{"items":[]}}}',
     '',
     'line one\nline two\r\n{"a":1}',
+    // A raw backslash before a character above U+00FF is an invalid escape, not "\\u20ac".
+    '{"data":{"section":{"items":["\\€", "\\\\€", "\\😀"]}}}',
+    '{"data":{"section":{"items":["\\\\€"]}}}',
+    // Whitespace above U+00FF before an HTML page.
+    '\u2003<html><body>blocked</body></html>',
+    '  \uFEFF<html>',
   ];
   for (const body of bodies) {
     for (const status of [200, 403]) {
@@ -196,6 +202,9 @@ test('a version 2 envelope that is not one is refused, naming the field', (t) =>
   const badTime = decodeEnvelope(encodeEnvelope({ ...good, response: { ...good.response, fetchedAt: 'yesterday' } }));
   t.false(badTime.ok);
   if (!badTime.ok) t.regex(badTime.detail, /response\.fetchedAt: must be an ISO-8601 time/);
+  const bodyInHeader = decodeEnvelope(gzipSync(`${JSON.stringify({ ...good, body: '{}' })}\n{}`));
+  t.false(bodyInHeader.ok);
+  if (!bodyInHeader.ok) t.regex(bodyInHeader.detail, /^not a bronze envelope: body:/);
   const noKind = decodeEnvelope(gzipSync(`${JSON.stringify({ ...good, kind: 'item', body: undefined })}\n{}`));
   t.false(noKind.ok);
   if (!noKind.ok) t.regex(noKind.detail, /^not a bronze envelope: kind:/);
