@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { splitEnvelopeText } from '#shared/extract/envelope.ts';
 import type { Day } from '#shared/lake/keys.ts';
 
 /** Where the benchmark keeps DuckDB's copy of a day's pages (outside `duckdb/`, which every preparation clears). */
@@ -37,9 +38,8 @@ export async function duckdbPages(root: string, day: Day): Promise<number> {
       while (next < files.length) {
         const file = files[next++]!;
         const text = (await unzip(await readFile(join(dayDirectory, file)))).toString('utf8');
-        const lineEnd = text.indexOf('\n');
-        const header = lineEnd < 0 ? undefined : (JSON.parse(text.slice(0, lineEnd)) as { envelopeVersion?: number });
-        const version1 = header?.envelopeVersion === 2 ? JSON.stringify({ ...header, envelopeVersion: 1, body: text.slice(lineEnd + 1) }) : text;
+        const version2 = splitEnvelopeText(text);
+        const version1 = version2 === undefined ? text : JSON.stringify({ ...version2.header, envelopeVersion: 1, body: version2.body });
         const target = join(root, DUCKDB_PAGES, `bronze/search/dt=${day}`, file);
         await mkdir(join(target, '..'), { recursive: true });
         await writeFile(target, await zip(version1));

@@ -36,7 +36,7 @@ type GoldJob = Extract<Job, { kind: 'duckdb-gold' }>;
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The fields of a search item silver reads, as a from_json structure. */
-export const ITEM_STRUCTURE = {
+const ITEM_STRUCTURE = {
   id: 'VARCHAR',
   user_id: 'VARCHAR',
   title: 'VARCHAR',
@@ -56,7 +56,8 @@ export const ITEM_STRUCTURE = {
   modified_at: 'BIGINT',
   discount: { previous_price: 'DOUBLE' },
 };
-const BODY_STRUCTURE = JSON.stringify({ data: { section: { payload: { items: [ITEM_STRUCTURE] } } } });
+/** A search body's fields silver reads, as a from_json structure (bench/experiments/bronze-layouts.ts reads it too). */
+export const BODY_STRUCTURE = JSON.stringify({ data: { section: { payload: { items: [ITEM_STRUCTURE] } } } });
 
 async function connect(threads: number): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });

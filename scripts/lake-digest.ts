@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { splitEnvelopeText } from '#shared/extract/envelope.ts';
 
 type Digest = Record<string, { raw: string; masked: string }>;
 
@@ -70,14 +71,8 @@ async function digestOf(dataDir: string): Promise<Digest> {
 
 /** A bronze page of envelope version 2 is a line of envelope JSON and then the body (shared/lake/bronze.ts); anything else is one JSON. */
 function envelopeLines(text: string): string[] {
-  const lineEnd = text.indexOf('\n');
-  if (lineEnd < 0) return [text];
-  try {
-    if ((JSON.parse(text.slice(0, lineEnd)) as { envelopeVersion?: unknown }).envelopeVersion === 2) return [text.slice(0, lineEnd), text.slice(lineEnd + 1)];
-  } catch {
-    // Not a version 2 page: one JSON, as before.
-  }
-  return [text];
+  const version2 = splitEnvelopeText(text);
+  return version2 === undefined ? [text] : [version2.headerLine, version2.body];
 }
 
 function compare(ours: Digest, theirs: Digest): number {

@@ -23,7 +23,7 @@ import { keys } from '#shared/lake/keys.ts';
 import { MemoryLake } from '#shared/lake/memory-lake.ts';
 import { gunzipBronze, oneByteJsonText } from '#shared/silver/page.ts';
 import { runSilver } from '#shared/silver/stage.ts';
-import { ITEM_STRUCTURE } from '../duckdb.ts';
+import { BODY_STRUCTURE } from '../duckdb.ts';
 import { duckdbPages } from '../duckdb-pages.ts';
 import { DAY } from '../scenario.ts';
 
@@ -72,11 +72,11 @@ const decodeVersion2 = () => {
 
 // 3. DuckDB reading the pages into items, one thread.
 const duckdb = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
-const data = JSON.stringify({ section: { payload: { items: [ITEM_STRUCTURE] } } });
+const data = JSON.stringify((JSON.parse(BODY_STRUCTURE) as { data: unknown }).data);
 const dataType = String((await duckdb.runAndReadAll(`SELECT typeof(from_json('{}', '${data}'))`)).getRows()[0]![0]);
 const glob = (layoutRoot: string) => `'${join(layoutRoot, `bronze/search/dt=${DAY}/*/page-*.json.gz`)}'`;
 const duckdbItems = {
-  'version 1': `WITH pages AS (SELECT from_json(body, '{"data":${data}}').data.section.payload.items AS items
+  'version 1': `WITH pages AS (SELECT from_json(body, '${BODY_STRUCTURE}').data.section.payload.items AS items
       FROM read_json(${glob(copy)}, format = 'newline_delimited', compression = 'gzip', columns = {search: 'VARCHAR', page: 'INTEGER', response: 'STRUCT(fetchedAt VARCHAR)', body: 'VARCHAR'}))
     SELECT count(*) FROM (SELECT unnest(items) FROM pages)`,
   'version 2': `WITH lines AS (SELECT * FROM read_json(${glob(root)}, format = 'newline_delimited', compression = 'gzip', filename = true,

@@ -39,3 +39,23 @@ export function encodeEnvelope(envelope: BronzeEnvelope): Uint8Array {
   const { body, ...header } = envelope;
   return gzipSync(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), Buffer.from(body, 'utf8')]));
 }
+
+/**
+ * A stored version 2 envelope's text (gunzipped), split as `encodeEnvelope` joined it: its first
+ * line, that line's JSON, and the body after it. Undefined for anything else (version 1 is one
+ * JSON object). For tools that read bronze without silver's checks; silver reads with
+ * ../silver/page.ts.
+ */
+export function splitEnvelopeText(text: string): { headerLine: string; header: Omit<BronzeEnvelope, 'body'>; body: string } | undefined {
+  const lineEnd = text.indexOf('\n');
+  if (lineEnd < 0) return undefined;
+  const headerLine = text.slice(0, lineEnd);
+  let header: unknown;
+  try {
+    header = JSON.parse(headerLine);
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null || (header as { envelopeVersion?: unknown }).envelopeVersion !== 2) return undefined;
+  return { headerLine, header: header as Omit<BronzeEnvelope, 'body'>, body: text.slice(lineEnd + 1) };
+}

@@ -241,9 +241,9 @@ export function parseSearchBody(body: ResponseBody, status: number, contentType:
   let json: unknown;
   try {
     json = JSON.parse(jsonText);
-  } catch {
+  } catch (error) {
     const text = exact();
-    const message = jsonErrorOf(text);
+    const message = jsonErrorOf(text, { text: jsonText, error });
     if (looksTruncated(text.trimStart())) return { ok: false, reason: 'truncated-json', detail: `the JSON ends early after ${text.length} characters: ${message}` };
     return { ok: false, reason: 'not-json', detail: text.length === 0 ? 'empty body' : `not JSON: ${message}` };
   }
@@ -254,8 +254,12 @@ export function parseSearchBody(body: ResponseBody, status: number, contentType:
   return { ok: false, reason: 'no-items', detail: 'JSON without an items array at data.section.payload.items or data.section.items' };
 }
 
-/** JSON.parse's message for text that is not JSON (the exact text's, whose positions the detail reports). */
-export function jsonErrorOf(text: string): string {
+/**
+ * JSON.parse's message for a body's exact text (whose positions the detail reports), given how its
+ * parse text failed: the same string's own error, or the exact text parsed again for its message.
+ */
+export function jsonErrorOf(text: string, failed: { text: string; error: unknown }): string {
+  if (failed.text === text) return (failed.error as Error).message;
   try {
     JSON.parse(text);
     return 'JSON.parse accepted it';

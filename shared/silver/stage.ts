@@ -349,8 +349,8 @@ export async function loadCategories(lake: Lake, day: Day): Promise<LoadedCatego
   let body: unknown;
   try {
     body = JSON.parse(envelope.bodyJson);
-  } catch {
-    return without('invalid', `the categories body is not JSON: ${jsonErrorOf(envelope.body)}`);
+  } catch (error) {
+    return without('invalid', `the categories body is not JSON: ${jsonErrorOf(envelope.body, { text: envelope.bodyJson, error })}`);
   }
   try {
     const index = indexCategories(body);
