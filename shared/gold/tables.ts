@@ -167,6 +167,13 @@ const LIST_LABELS = { deals: 'deal', priceDrops: 'price_drop', newest: 'newest',
 
 function highlightRows(day: number, figures: DayFigures, dealRule: 'comparables' | 'category-median'): Row[] {
   const rows: Row[] = [];
+  // A listing is in several lists, and a day's cards share a few dozen first-seen days: each is checked and converted once.
+  const dayNumbers = new Map<string, number>();
+  const firstSeenDayNumber = (firstSeenDay: string) => {
+    let number = dayNumbers.get(firstSeenDay);
+    if (number === undefined) dayNumbers.set(firstSeenDay, (number = dayNumber(firstSeenDay)));
+    return number;
+  };
   const groups: Array<[string, string, DayFigures['lists']['overall']]> = [
     ['overall', '', figures.lists.overall],
     ...[...figures.lists.categories].map(([key, lists]): [string, string, DayFigures['lists']['overall']] => ['category', key, lists]),
@@ -191,7 +198,7 @@ function highlightRows(day: number, figures: DayFigures, dealRule: 'comparables'
           drop_pct: list === 'priceDrops' ? entry.dropPct : null,
           days_on_market: list === 'vanished' ? entry.daysOnMarket : null,
           created_at: card.createdAt === null ? null : Date.parse(card.createdAt),
-          first_seen_day: dayNumber(card.firstSeenDay),
+          first_seen_day: firstSeenDayNumber(card.firstSeenDay),
           category_id: card.categoryId,
           category_name: card.categoryName,
           region: card.region,

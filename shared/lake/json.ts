@@ -4,148 +4,226 @@ import { joinBytes } from './bytes.ts';
  * JSON whose bytes depend only on the value: object keys are written in sorted (code unit) order
  * at every depth, so two writers that built the same value in a different insertion order (a
  * partial merged in another order, a task written by a racing trigger) produce the same bytes.
+ * Members that JSON.stringify would drop (undefined, functions) are dropped; as array members, they
+ * and symbols are written null. Non-finite numbers and bigints are refused.
  *
- * Written by hand rather than with a JSON.stringify replacer: a replacer must return sorted
- * copies of every object, which doubles the memory of a large partial at the moment it is written.
- * Objects of one shape (cards, table rows) sort their keys once: the last few key lists seen and
- * their sorted order are remembered.
- *
- * `sortedCopy: true` trades that memory for speed where there is memory to spare (the fan-in's
- * dashboard files, 15 MB for a day at 100,000 listings): the value is copied with its keys inserted
- * in sorted order and V8's own JSON.stringify writes the copy: a third less CPU than the
- * hand-written writer on the day file. An object with an integer-like key cannot be copied that way (JavaScript lists such keys
- * first, in numeric order), so such an object is written by hand around its copied members. An
- * object already in canonical form (plain, keys inserted in sorted order, no member to drop or
- * change) and an array needing no change are not copied at all: the fan-in's cards are built that
- * way. The bytes are the same either way (tests/lake/json.test.ts).
+ * Written without a JSON.stringify replacer (it must return sorted copies of every object, which
+ * doubles the memory of a large partial at the moment it is written) and without a sorted copy
+ * handed to JSON.stringify (what the fan-in did until 0cd7f3a). An object's text comes from its
+ * shape, the list of its own keys: a shape met a second time gets a writer generated for it, which
+ * reads each member by name (so V8 reads the members of one shape as fast as its own code would)
+ * and writes the keys as constants. The fan-in's day file at 100,000 listings is 14,000 cards of
+ * one shape: half the CPU of the sorted copy (docs/performance.md).
  */
-export function canonicalJson(value: unknown, options: { pretty?: boolean; /** Ignored with `pretty` (small files). */ sortedCopy?: boolean } = {}): string {
-  const writer = new Writer(options.pretty ? '\n' : '');
-  if (options.sortedCopy && !options.pretty) writer.writePrepared(prepare(value, writer));
-  else writer.write(value, writer.newline);
+export function canonicalJson(value: unknown, options: { pretty?: boolean } = {}): string {
+  if (options.pretty) {
+    const writer = new PrettyWriter();
+    writer.write(value, '\n');
+    return `${writer.out}\n`;
+  }
+  const writer = new ShapeWriter();
+  writer.write(value, 0);
   return `${writer.out}\n`;
 }
 
 /**
- * `canonicalJson(value, { sortedCopy: true })` as UTF-8 bytes, for the fan-in's large files. The
- * text is written and encoded in chunks, and a large object or array member by member: one
- * JSON.stringify over a whole day file turns all 15 MB into two-byte text as soon as one title
- * holds an emoji (a third slower to write, twice the memory, slower to encode), where member by
- * member only that title's card does.
+ * `canonicalJson(value)` as UTF-8 bytes, for the fan-in's and the shard's large files. The text is
+ * encoded in chunks, written member by member at the top two levels and in every object or array
+ * of many members: one string of a whole day file turns all 15 MB into two-byte text as soon as one
+ * title holds an emoji (slower to write, twice the memory, slower to encode), where in chunks only
+ * that title's chunk does.
  */
 export function canonicalJsonBytes(value: unknown): Uint8Array {
   const parts: Uint8Array[] = [];
-  const writer = new Writer('', (text) => parts.push(UTF8.encode(text)));
-  writer.writePrepared(prepare(value, writer));
+  const writer = new ShapeWriter((text) => parts.push(UTF8.encode(text)));
+  writer.write(value, 0);
   parts.push(UTF8.encode(`${writer.out}\n`));
   return parts.length === 1 ? parts[0]! : joinBytes(parts);
 }
 
 const UTF8 = new TextEncoder();
 
-/** A prepared object or array with at least this many members is written member by member by the chunked writer. */
+/** An object or array with at least this many members is written member by member by the chunked writer. */
 const SPLIT_MEMBERS = 64;
+/** Levels below the top written member by member whatever their size (a day file's top holds a few large members). */
+const SPLIT_LEVELS = 2;
 /** Text a chunked writer holds before it encodes it (here, and the partial's card lines). */
 export const CHUNK_CHARS = 1 << 16;
 
-/** A key JavaScript orders before every other, by number (an array index, or one this test cannot tell apart). */
-const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
+/** The canonical text of an object of one shape: generated by `compileShape`. */
+type ShapeText = (record: Record<string, unknown>, writer: ShapeWriter) => string;
 
-/** An object or array that holds an object with an integer-like key: written by hand around its prepared members. */
-class ByHand {
-  constructor(
-    readonly keys: string[] | null,
-    readonly members: unknown[],
-  ) {}
+interface Shape {
+  /** Own keys in insertion order, as Object.keys gives them. */
+  keys: string[];
+  sorted: string[];
+  /** Objects of this shape written so far by this writer; the second one compiles it. */
+  seen: number;
+  text: ShapeText | undefined;
 }
 
-/**
- * The value as JSON.stringify should see it: objects copied with sorted keys, what the hand-written
- * writer drops or writes as null made so, non-finite numbers and bigints refused as it refuses them.
- */
-function prepare(value: unknown, writer: Writer): unknown {
-  if (value === null) return null;
-  switch (typeof value) {
-    case 'object':
-      break;
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-    case 'bigint':
-      // Refused with the hand-written writer's own error; a finite number needs no check beyond this.
-      if (typeof value === 'bigint' || !Number.isFinite(value)) primitive(value);
-      return value;
-    default:
-      return null;
-  }
-  if (Array.isArray(value)) {
-    const length = value.length;
-    let members: unknown[] | undefined;
-    let byHand = false;
-    for (let index = 0; index < length; index += 1) {
-      const original: unknown = value[index];
-      const item = prepare(original, writer);
-      if (item instanceof ByHand) byHand = true;
-      if (members === undefined && (item !== original || !(index in value))) members = value.slice(0, index);
-      if (members !== undefined) members[index] = item;
-    }
-    // Nothing to change: JSON.stringify writes the array as it is.
-    if (members === undefined) return value;
-    return byHand ? new ByHand(null, members) : members;
-  }
-  const record = value as Record<string, unknown>;
-  const own = Object.keys(record);
-  const keys = writer.sortedKeys(own);
-  const kept: string[] = [];
-  const members: unknown[] = [];
-  let byHand = false;
-  // A plain object already in canonical form (keys inserted in sorted order, every member kept as
-  // it is) is handed to JSON.stringify itself instead of a copy.
-  const proto = Object.getPrototypeOf(record) as unknown;
-  let unchanged = (proto === Object.prototype || proto === null) && keys.length === own.length;
-  for (let index = 0; index < keys.length; index += 1) {
-    const key = keys[index]!;
-    if (unchanged && own[index] !== key) unchanged = false;
-    const item = record[key];
-    if (item === undefined || typeof item === 'function') {
-      unchanged = false;
-      continue;
-    }
-    if (INTEGER_LIKE.test(key)) byHand = true;
-    const prepared = prepare(item, writer);
-    if (prepared instanceof ByHand) byHand = true;
-    if (prepared !== item || key === '__proto__' || key === 'toJSON') unchanged = false;
-    kept.push(key);
-    members.push(prepared);
-  }
-  if (byHand) return new ByHand(kept, members);
-  if (unchanged) return record;
-  // No prototype: a key "__proto__" (a hostile city name) stays a key.
-  const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (let index = 0; index < kept.length; index += 1) copy[kept[index]!] = members[index];
-  return copy;
-}
+/** Shapes a writer remembers (a day file's objects come in a handful of shapes at a time). */
+const SHAPES = 16;
 
-const SHAPES = 8;
-
-class Writer {
+class ShapeWriter {
   out = '';
-  private readonly shapes: Array<{ keys: string[]; sorted: string[] }> = [];
+  private readonly shapes: Shape[] = [];
   private nextShape = 0;
 
   constructor(
-    readonly newline: string,
     /** Takes the text written so far (chunked writing, `canonicalJsonBytes`); the writer then starts again empty. */
-    readonly spill?: (text: string) => void,
+    private readonly spill?: (text: string) => void,
   ) {}
+
+  /** `value` at `level` below the top: member by member if near the top or large, else as one text. */
+  write(value: unknown, level: number): void {
+    if (value === null || typeof value !== 'object') {
+      this.out += this.text(value);
+    } else if (Array.isArray(value)) {
+      if (level < SPLIT_LEVELS || value.length >= SPLIT_MEMBERS) {
+        this.out += '[';
+        for (let index = 0; index < value.length; index += 1) {
+          if (index > 0) this.out += ',';
+          const item: unknown = value[index];
+          this.write(item === undefined ? null : item, level + 1);
+        }
+        this.out += ']';
+      } else this.out += this.arrayText(value);
+    } else {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (level < SPLIT_LEVELS || keys.length >= SPLIT_MEMBERS) {
+        let written = 0;
+        for (const key of this.shapeOf(keys).sorted) {
+          const item = record[key];
+          if (item === undefined || typeof item === 'function') continue;
+          this.out += written === 0 ? '{' : ',';
+          written += 1;
+          this.out += JSON.stringify(key);
+          this.out += ':';
+          this.write(item, level + 1);
+        }
+        this.out += written === 0 ? '{}' : '}';
+      } else this.out += this.objectText(record, keys);
+    }
+    if (this.spill !== undefined && this.out.length >= CHUNK_CHARS) {
+      this.spill(this.out);
+      this.out = '';
+    }
+  }
+
+  /** The canonical text of any value (undefined, functions and symbols as null: what an array member of theirs is written as). */
+  text(value: unknown): string {
+    if (value === null) return 'null';
+    switch (typeof value) {
+      case 'string':
+        return JSON.stringify(value);
+      case 'number':
+        if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} has no JSON form`);
+        return JSON.stringify(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'bigint':
+        throw new TypeError('canonicalJson: a bigint has no JSON form');
+      case 'object':
+        return Array.isArray(value) ? this.arrayText(value) : this.objectText(value as Record<string, unknown>, Object.keys(value));
+      default:
+        return 'null';
+    }
+  }
+
+  private arrayText(array: readonly unknown[]): string {
+    const length = array.length;
+    if (length === 0) return '[]';
+    let text = '[';
+    for (let index = 0; index < length; index += 1) {
+      if (index > 0) text += ',';
+      const item = array[index];
+      text += typeof item === 'string' ? JSON.stringify(item) : this.text(item);
+    }
+    return `${text}]`;
+  }
+
+  private objectText(record: Record<string, unknown>, keys: string[]): string {
+    if (keys.length === 0) return '{}';
+    const shape = this.shapeOf(keys);
+    if (shape.text !== undefined) return shape.text(record, this);
+    shape.seen += 1;
+    if (shape.seen > 1) {
+      shape.text = compileShape(shape.sorted);
+      return shape.text(record, this);
+    }
+    let text = '{';
+    for (const key of shape.sorted) {
+      const item = record[key];
+      if (item === undefined || typeof item === 'function') continue;
+      if (text.length > 1) text += ',';
+      text += JSON.stringify(key);
+      text += ':';
+      text += this.text(item);
+    }
+    return `${text}}`;
+  }
+
+  /** The shape of an object with these own keys, remembered for the last few shapes seen. */
+  private shapeOf(keys: string[]): Shape {
+    const length = keys.length;
+    for (const shape of this.shapes) {
+      const known = shape.keys;
+      if (known.length !== length) continue;
+      let same = true;
+      for (let index = 0; index < length; index += 1) {
+        if (known[index] !== keys[index]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return shape;
+    }
+    const shape: Shape = { keys, sorted: [...keys].sort(), seen: 0, text: undefined };
+    this.shapes[this.nextShape] = shape;
+    this.nextShape = (this.nextShape + 1) % SHAPES;
+    return shape;
+  }
+}
+
+/** Generated shape writers by their sorted keys, shared by every writer of the process (the fan-in writes three files of the same shapes). */
+const compiledShapes = new Map<string, ShapeText>();
+const COMPILED_SHAPES = 512;
+
+/**
+ * A function writing an object of these keys: each member read by name and written after its key,
+ * strings and finite numbers inline, anything else through the writer; members JSON would drop are
+ * skipped. Keys reach the generated code only as JSON.stringify'd string literals.
+ */
+function compileShape(sorted: readonly string[]): ShapeText {
+  const signature = JSON.stringify(sorted);
+  const known = compiledShapes.get(signature);
+  if (known !== undefined) return known;
+  const members = sorted.map((key) => {
+    const name = JSON.stringify(key);
+    return [
+      `v = r[${name}];`,
+      `if (v !== undefined && typeof v !== 'function') s += (s.length === 1 ? ${JSON.stringify(`${name}:`)} : ${JSON.stringify(`,${name}:`)}) +`,
+      `  (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' && Number.isFinite(v) ? JSON.stringify(v) : w.text(v));`,
+    ].join('\n');
+  });
+  const text = new Function('r', 'w', `let s = '{', v;\n${members.join('\n')}\nreturn s + '}';`) as ShapeText;
+  if (compiledShapes.size >= COMPILED_SHAPES) compiledShapes.clear();
+  compiledShapes.set(signature, text);
+  return text;
+}
+
+/** The pretty-printed form (small files people read: quality records, manifests). */
+class PrettyWriter {
+  out = '';
 
   write(value: unknown, newline: string): void {
     if (value === null || typeof value !== 'object') {
       this.out += primitive(value);
       return;
     }
-    const inner = newline === '' ? '' : `${newline}  `;
+    const inner = `${newline}  `;
     if (Array.isArray(value)) {
       const length = value.length;
       if (length === 0) {
@@ -164,108 +242,19 @@ class Writer {
       return;
     }
     const record = value as Record<string, unknown>;
-    const keys = this.sortedKeys(Object.keys(record));
     let written = 0;
-    for (const key of keys) {
+    for (const key of Object.keys(record).sort()) {
       const item = record[key];
       if (item === undefined || typeof item === 'function') continue;
       this.out += written === 0 ? '{' : ',';
       written += 1;
       this.out += inner;
       this.out += JSON.stringify(key);
-      this.out += inner === '' ? ':' : ': ';
+      this.out += ': ';
       if (item === null || typeof item !== 'object') this.out += primitive(item);
       else this.write(item, inner);
     }
     this.out += written === 0 ? '{}' : `${newline}}`;
-  }
-
-  /** A value from `prepare`: copies by JSON.stringify, the objects around them by hand. */
-  writePrepared(value: unknown): void {
-    if (!(value instanceof ByHand)) {
-      if (this.spill === undefined) this.out += JSON.stringify(value);
-      else this.writeSplit(value);
-      return;
-    }
-    const { keys, members } = value;
-    if (keys === null) {
-      this.out += '[';
-      for (let index = 0; index < members.length; index += 1) {
-        if (index > 0) this.out += ',';
-        this.writePrepared(members[index]);
-      }
-      this.out += ']';
-      return;
-    }
-    this.out += '{';
-    for (let index = 0; index < keys.length; index += 1) {
-      if (index > 0) this.out += ',';
-      this.out += JSON.stringify(keys[index]);
-      this.out += ':';
-      this.writePrepared(members[index]);
-    }
-    this.out += '}';
-  }
-
-  /**
-   * A prepared object or array (not ByHand) in chunks: what JSON.stringify would write, member by
-   * member when it is large. Prepared values hold no member JSON.stringify would drop, and their
-   * keys are in insertion order (integer-like keys are written ByHand), so the bytes are the same.
-   */
-  private writeSplit(value: unknown): void {
-    if (Array.isArray(value)) {
-      if (value.length < SPLIT_MEMBERS) this.out += JSON.stringify(value);
-      else {
-        this.out += '[';
-        for (let index = 0; index < value.length; index += 1) {
-          if (index > 0) this.out += ',';
-          this.writeSplit(value[index]);
-        }
-        this.out += ']';
-      }
-    } else if (value === null || typeof value !== 'object') {
-      this.out += JSON.stringify(value);
-    } else {
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record);
-      if (keys.length < SPLIT_MEMBERS) this.out += JSON.stringify(record);
-      else {
-        this.out += '{';
-        for (let index = 0; index < keys.length; index += 1) {
-          if (index > 0) this.out += ',';
-          this.out += JSON.stringify(keys[index]);
-          this.out += ':';
-          this.writeSplit(record[keys[index]!]);
-        }
-        this.out += '}';
-      }
-    }
-    if (this.out.length >= CHUNK_CHARS) {
-      this.spill!(this.out);
-      this.out = '';
-    }
-  }
-
-  /** `keys` sorted, reusing the order of an object of the same shape seen recently. */
-  sortedKeys(keys: string[]): string[] {
-    const length = keys.length;
-    if (length < 2) return keys;
-    for (const shape of this.shapes) {
-      const known = shape.keys;
-      if (known.length !== length) continue;
-      let same = true;
-      for (let index = 0; index < length; index += 1) {
-        if (known[index] !== keys[index]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return shape.sorted;
-    }
-    const sorted = [...keys].sort();
-    this.shapes[this.nextShape] = { keys, sorted };
-    this.nextShape = (this.nextShape + 1) % SHAPES;
-    return sorted;
   }
 }
 
