@@ -9,9 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
 import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#local/embedded-s3.ts';
 import { keys } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
@@ -266,6 +268,24 @@ export async function copyLake(root: string, target: Lake, keep: (key: string) =
 export interface NodeBaselineRuns {
   idleMs: number[];
   loadedMs: number[];
+  /** The runtime alone (./cold-start-floor.ts), idle, with every core busy and with S3 trips; empty when it could not be bundled. */
+  runtime: { idleMs: number[]; loadedMs: number[]; roundTripsMs: number[]; error?: string };
+}
+
+/**
+ * ./cold-start-floor.ts bundled as serverless-esbuild bundles a function (esbuild.config.cjs, the
+ * repository's searches and watches compiled in), with the provider's NODE_OPTIONS.
+ */
+async function bundleRuntimeFloor(workDir: string): Promise<BundleInfo> {
+  const configure = createRequire(import.meta.url)(join(REPO, 'esbuild.config.cjs')) as (serverless: unknown) => BuildOptions & { exclude?: unknown; outputWorkFolder?: unknown };
+  const { exclude: _exclude, outputWorkFolder: _work, ...options } = configure({
+    service: { custom: { searchesFile: 'searches.yml', watchesFile: 'watches.yml' } },
+    config: { servicePath: REPO },
+  });
+  const outdir = join(workDir, 'runtime-floor');
+  await build({ ...options, entryPoints: [join(REPO, 'bench', 'cold-start-floor.ts')], bundle: true, outdir, logLevel: 'silent' });
+  const handlerPath = join(outdir, 'cold-start-floor.mjs');
+  return { name: 'runtime-floor', zipBytes: 0, mjsBytes: (await stat(handlerPath)).size, mapBytes: (await stat(`${handlerPath}.map`)).size, handlerPath, memoryMb: 512, nodeOptions: ['--enable-source-maps'] };
 }
 
 export interface ColdStartSample {
@@ -333,9 +353,23 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     const emptyHandler = join(workDir, 'empty-handler.mjs');
     await writeFile(emptyHandler, 'export const handler = async () => ({});\n');
     const empty: BundleInfo = { name: 'empty', zipBytes: 0, mjsBytes: 0, mapBytes: 0, handlerPath: emptyHandler, memoryMb: 1024, nodeOptions: [] };
-    const baseline: NodeBaselineRuns = { idleMs: [], loadedMs: [] };
+    const baseline: NodeBaselineRuns = { idleMs: [], loadedMs: [], runtime: { idleMs: [], loadedMs: [], roundTripsMs: [] } };
     const samples: ColdStartSample[] = [];
     for (let run = 0; run < runs; run += 1) baseline.idleMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
+    // The runtime alone reads the gold manifest (a small object, as most triggers are) and writes one object.
+    let floor: BundleInfo | undefined;
+    try {
+      floor = await bundleRuntimeFloor(workDir);
+    } catch (error) {
+      baseline.runtime.error = (error as Error).message.slice(0, 500);
+      log(`  the runtime alone: no cold start figure: ${baseline.runtime.error.split('\n')[0]}`);
+    }
+    const floorEvent = s3Event(s3.bucket, manifest);
+    const runFloor = async (into: number[]) => {
+      if (floor === undefined) return;
+      for (let run = 0; run < runs; run += 1) into.push((await runBundledHandler(floor, floorEvent, deployed, workDir)).coldMs);
+    };
+    await runFloor(baseline.runtime.idleMs);
     for (const [name, trigger, event] of events) {
       if (!bundles.some((candidate) => candidate.name === name)) continue;
       const sample: ColdStartSample = { name, trigger, runs: [], runsWithoutSourceMaps: [], runsLoaded: [], runsWithRoundTrips: [] };
@@ -363,6 +397,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     // Idle again, with S3's round trips: what the function's chain of requests adds once deployed.
     s3.setRoundTripMs(S3_ROUND_TRIP_MS);
     try {
+      await runFloor(baseline.runtime.roundTripsMs);
       await runAgain((sample) => sample.runsWithRoundTrips);
     } finally {
       s3.setRoundTripMs(0);
@@ -371,6 +406,7 @@ export async function measureColdStarts(bundles: readonly BundleInfo[], day: str
     const burners = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     try {
       for (let run = 0; run < runs; run += 1) baseline.loadedMs.push((await runBundledHandler(empty, {}, deployed, workDir)).coldMs);
+      await runFloor(baseline.runtime.loadedMs);
       await runAgain((sample) => sample.runsLoaded);
     } finally {
       for (const burner of burners) burner.kill('SIGKILL');

@@ -110,6 +110,13 @@ export interface BenchResults {
    * (absent in results from before it was measured).
    */
   nodeBaseline?: { coldMs: number; loadedMs: number } | null;
+  /**
+   * Medians of the runtime alone (bench/cold-start-floor.ts: middy, Powertools and the S3 client
+   * reading one object and writing one, bundled like a function), idle, with every core busy and
+   * with S3 trips: what every S3-triggered function's cold start holds before its own work (absent
+   * in results from before it was measured).
+   */
+  runtimeFloor?: { coldMs: number; loadedMs: number; roundTripsMs: number } | null;
   /** What every S3 request waited in the "S3 trips" cold starts (S3_ROUND_TRIP_MS; null when cold starts were not measured). */
   s3RoundTripMs?: number | null;
   packageMs: number | null;
@@ -179,11 +186,20 @@ export function formatBundleTable(results: BenchResults): string {
   const bundleTable = table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'S3 trips ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
   const roundTrips = `S3 trips: the cold start, idle, with every S3 request waiting ${results.s3RoundTripMs ?? S3_ROUND_TRIP_MS} ms (an S3 round trip; s3rver answers in a few)`;
   const baseline = nodeAloneLine(results);
-  return [bundleTable, roundTrips, ...(baseline === null ? [] : [baseline])].join('\n');
+  const runtime = runtimeAloneLine(results);
+  return [bundleTable, roundTrips, ...(baseline === null ? [] : [baseline]), ...(runtime === null ? [] : [runtime])].join('\n');
 }
 
 /** The cold starts' anchor, as the bench and its side-by-side report print it (null in results from before it). */
 export function nodeAloneLine(results: BenchResults): string | null {
   const baseline = results.nodeBaseline;
   return baseline ? `Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy` : null;
+}
+
+/** The second anchor: the runtime every S3-triggered function bundles, reading one object and writing one (null in results from before it). */
+export function runtimeAloneLine(results: BenchResults): string | null {
+  const floor = results.runtimeFloor;
+  return floor
+    ? `The runtime alone (middy, Powertools, the S3 client: one get and one put, bundled like a function; bench/cold-start-floor.ts): ${floor.coldMs} ms idle, ${floor.loadedMs} ms with every core busy, ${floor.roundTripsMs} ms with S3 trips`
+    : null;
 }

@@ -440,6 +440,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let packageMs: number | null = null;
   let bundles: BundleInfo[] = [];
   let nodeBaseline: BenchResults['nodeBaseline'] = null;
+  let runtimeFloor: BenchResults['runtimeFloor'] = null;
   if (!skip('bundles')) {
     const packageDir = join(root, 'package');
     log('packaging the functions (serverless package)');
@@ -457,6 +458,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(`cold starts: ${options.coldRuns} runs per function, with and without --enable-source-maps, then with every core busy`);
       const cold = await measureColdStarts(bundles, DAY, options.coldRuns, join(root, 'cold-start'), log);
       nodeBaseline = { coldMs: Math.round(median(cold.baseline.idleMs)), loadedMs: Math.round(median(cold.baseline.loadedMs)) };
+      const { runtime } = cold.baseline;
+      runtimeFloor =
+        runtime.idleMs.length === 0
+          ? null
+          : { coldMs: Math.round(median(runtime.idleMs)), loadedMs: Math.round(median(runtime.loadedMs)), roundTripsMs: Math.round(median(runtime.roundTripsMs)) };
+      if (runtime.error !== undefined) notes.push(`the runtime alone (bench/cold-start-floor.ts) could not be bundled: ${runtime.error}`);
       for (const sample of cold.samples) {
         const target = bundleRows.find((bundle) => bundle.name === sample.name);
         if (!target) continue;
@@ -572,6 +579,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     rows,
     bundles: bundleRows,
     nodeBaseline,
+    runtimeFloor,
     s3RoundTripMs: nodeBaseline === null ? null : S3_ROUND_TRIP_MS,
     packageMs: packageMs === null ? null : Math.round(packageMs),
     perRow: {

@@ -28,6 +28,7 @@ interface BenchResults {
   dataset: { listings: number; searches: unknown[]; bronze: { items: number; pages: number }; silverRows: number; previousStateRows: number };
   bundles: Array<{ name: string; zipBytes: number; mjsBytes: number; coldStartMs: number | null; coldStartLoadedMs?: number | null; coldStartS3RoundTripsMs?: number | null; importMs: number | null; note?: string }>;
   nodeBaseline?: { coldMs: number; loadedMs: number } | null;
+  runtimeFloor?: { coldMs: number; loadedMs: number; roundTripsMs: number } | null;
   s3RoundTripMs?: number | null;
   perRow: { silverCpuUsPerBronzeItem: number | null; goldShardCpuUsPerInputRow: number | null };
 }
@@ -103,6 +104,10 @@ test('npm run bench -- --smoke measures every stage, bundle and cold start', asy
     t.true(baseline !== undefined && baseline !== null && baseline.coldMs > 0 && baseline.loadedMs > 0, 'Node alone measured, idle and loaded');
     const coldest = Math.min(...results.bundles.flatMap((bundle) => (bundle.coldStartMs === null ? [] : [bundle.coldStartMs])));
     t.true(baseline!.coldMs < coldest, `Node alone (${baseline!.coldMs} ms) under every cold start (${coldest} ms at least)`);
+    // The second anchor: the runtime alone (middy, Powertools, the S3 client) reads one object and writes one.
+    const floor = results.runtimeFloor;
+    t.true(floor !== undefined && floor !== null && floor.coldMs > baseline!.coldMs && floor.loadedMs > 0, `the runtime alone measured, above Node alone (${floor?.coldMs} ms)`);
+    t.true(floor!.roundTripsMs >= 2 * (results.s3RoundTripMs ?? 0), `the runtime alone waited for its two requests (${floor?.roundTripsMs} ms)`);
     t.true(results.perRow.silverCpuUsPerBronzeItem !== null && results.perRow.silverCpuUsPerBronzeItem > 0);
     t.true(results.perRow.goldShardCpuUsPerInputRow !== null && results.perRow.goldShardCpuUsPerInputRow > 0);
   } finally {
