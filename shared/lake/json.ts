@@ -115,22 +115,8 @@ class ShapeWriter {
 
   /** The canonical text of any value (undefined, functions and symbols as null: what an array member of theirs is written as). */
   text(value: unknown): string {
-    if (value === null) return 'null';
-    switch (typeof value) {
-      case 'string':
-        return JSON.stringify(value);
-      case 'number':
-        if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} has no JSON form`);
-        return JSON.stringify(value);
-      case 'boolean':
-        return value ? 'true' : 'false';
-      case 'bigint':
-        throw new TypeError('canonicalJson: a bigint has no JSON form');
-      case 'object':
-        return Array.isArray(value) ? this.arrayText(value) : this.objectText(value as Record<string, unknown>, Object.keys(value));
-      default:
-        return 'null';
-    }
+    if (value === null || typeof value !== 'object') return primitive(value);
+    return Array.isArray(value) ? this.arrayText(value) : this.objectText(value as Record<string, unknown>, Object.keys(value));
   }
 
   private arrayText(array: readonly unknown[]): string {
