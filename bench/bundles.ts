@@ -9,15 +9,15 @@
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
 import { startEmbeddedS3, LOCAL_CREDENTIALS, type EmbeddedS3 } from '#local/embedded-s3.ts';
 import { keys } from '#shared/lake/keys.ts';
 import type { Lake } from '#shared/lake/lake.ts';
 import { createMarket, startSimulator, type SimulatorHandle } from '#simulator/index.ts';
+import { functionBuildOptions } from './esbuild-options.ts';
 import { ZipFile } from './zip.ts';
 import { S3_ROUND_TRIP_MS } from './results.ts';
 
@@ -272,18 +272,10 @@ export interface NodeBaselineRuns {
   runtime: { idleMs: number[]; loadedMs: number[]; roundTripsMs: number[]; error?: string };
 }
 
-/**
- * ./cold-start-floor.ts bundled as serverless-esbuild bundles a function (esbuild.config.cjs, the
- * repository's searches and watches compiled in), with the provider's NODE_OPTIONS.
- */
+/** ./cold-start-floor.ts bundled as serverless-esbuild bundles a function, with the provider's NODE_OPTIONS. */
 async function bundleRuntimeFloor(workDir: string): Promise<BundleInfo> {
-  const configure = createRequire(import.meta.url)(join(REPO, 'esbuild.config.cjs')) as (serverless: unknown) => BuildOptions & { exclude?: unknown; outputWorkFolder?: unknown };
-  const { exclude: _exclude, outputWorkFolder: _work, ...options } = configure({
-    service: { custom: { searchesFile: 'searches.yml', watchesFile: 'watches.yml' } },
-    config: { servicePath: REPO },
-  });
   const outdir = join(workDir, 'runtime-floor');
-  await build({ ...options, entryPoints: [join(REPO, 'bench', 'cold-start-floor.ts')], bundle: true, outdir, logLevel: 'silent' });
+  await build({ ...functionBuildOptions(), entryPoints: [join(REPO, 'bench', 'cold-start-floor.ts')], bundle: true, outdir, logLevel: 'silent' });
   const handlerPath = join(outdir, 'cold-start-floor.mjs');
   return { name: 'runtime-floor', zipBytes: 0, mjsBytes: (await stat(handlerPath)).size, mapBytes: (await stat(`${handlerPath}.map`)).size, handlerPath, memoryMb: 512, nodeOptions: ['--enable-source-maps'] };
 }

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { nodeAloneLine, runtimeAloneLine, S3_ROUND_TRIP_MS, type BenchResults, type BenchRow } from './results.ts';
+import { anchorLines, S3_ROUND_TRIP_MS, type BenchResults, type BenchRow } from './results.ts';
 
 const num = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const times = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
@@ -87,9 +87,9 @@ export function sideBySide(runs: readonly BenchResults[]): string {
         `load average ${run.machine.loadAverages.join(' / ')}; \`${run.command}\``,
     )
     .join('\n');
-  const anchor = nodeAloneLine(last);
-  const runtime = runtimeAloneLine(last);
-  const baseline = [anchor, runtime].filter((line) => line !== null).map((line) => `${line}.`).join('\n');
+  const baseline = anchorLines(last)
+    .map((line) => `${line}.`)
+    .join('\n');
   return [datasets, '**Wall time**', wall, '**CPU time** (user + system, every process and thread)', cpu, '**Peak RSS**', memory, bundles ? '**Bundles and cold starts**' : '', bundles, baseline].filter(Boolean).join('\n\n');
 }
 

@@ -185,21 +185,23 @@ export function formatBundleTable(results: BenchResults): string {
   ]);
   const bundleTable = table(['function', 'zip KB', '.mjs KB', '.map KB', 'init ms', 'import ms', 'cold start ms', 'no source maps', 'loaded ms', 'S3 trips ms', 'peak MB'], lines, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
   const roundTrips = `S3 trips: the cold start, idle, with every S3 request waiting ${results.s3RoundTripMs ?? S3_ROUND_TRIP_MS} ms (an S3 round trip; s3rver answers in a few)`;
-  const baseline = nodeAloneLine(results);
-  const runtime = runtimeAloneLine(results);
-  return [bundleTable, roundTrips, ...(baseline === null ? [] : [baseline]), ...(runtime === null ? [] : [runtime])].join('\n');
+  return [bundleTable, roundTrips, ...anchorLines(results)].join('\n');
 }
 
-/** The cold starts' anchor, as the bench and its side-by-side report print it (null in results from before it). */
-export function nodeAloneLine(results: BenchResults): string | null {
+/**
+ * The cold starts' anchors, as the bench and its side-by-side report print them: Node alone, and
+ * the runtime every S3-triggered function bundles reading one object and writing one (each absent
+ * in results from before it was measured).
+ */
+export function anchorLines(results: BenchResults): string[] {
+  const lines: string[] = [];
   const baseline = results.nodeBaseline;
-  return baseline ? `Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy` : null;
-}
-
-/** The second anchor: the runtime every S3-triggered function bundles, reading one object and writing one (null in results from before it). */
-export function runtimeAloneLine(results: BenchResults): string | null {
+  if (baseline) lines.push(`Node alone (an empty handler, same runner): ${baseline.coldMs} ms idle, ${baseline.loadedMs} ms with every core busy`);
   const floor = results.runtimeFloor;
-  return floor
-    ? `The runtime alone (middy, Powertools, the S3 client: one get and one put, bundled like a function; bench/cold-start-floor.ts): ${floor.coldMs} ms idle, ${floor.loadedMs} ms with every core busy, ${floor.roundTripsMs} ms with S3 trips`
-    : null;
+  if (floor) {
+    lines.push(
+      `The runtime alone (middy, Powertools, the S3 client: one get and one put, bundled like a function; bench/cold-start-floor.ts): ${floor.coldMs} ms idle, ${floor.loadedMs} ms with every core busy, ${floor.roundTripsMs} ms with S3 trips`,
+    );
+  }
+  return lines;
 }

@@ -4,21 +4,16 @@
  *
  *   npx tsx bench/experiments/bundle-composition.ts [--top 12]
  */
-import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { functionBuildOptions } from '../esbuild-options.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({ options: { top: { type: 'string', default: '12' } } });
-const require = createRequire(import.meta.url);
-const configure = require(join(REPO, 'esbuild.config.cjs')) as (serverless: unknown) => BuildOptions & { exclude?: unknown; outputWorkFolder?: unknown };
-const { exclude: _exclude, outputWorkFolder: _work, ...options } = configure({
-  service: { custom: { searchesFile: 'searches.yml', watchesFile: 'watches.yml' } },
-  config: { servicePath: REPO },
-});
+const options = functionBuildOptions();
 
 function packageOf(path: string): string {
   const modules = path.lastIndexOf('node_modules/');
